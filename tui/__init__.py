@@ -1,0 +1,1 @@
+"""Dockyard terminal UI."""
