@@ -1,0 +1,273 @@
+"""DockerEngine: any Docker Engine API endpoint (dockerd, Podman, ssh:// hosts) through the docker SDK."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, ParamSpec, TypeVar
+
+import docker
+
+from engine_adapters.docker_engine import convert
+from engine_adapters.docker_engine.errors import translate, translated
+from engine_adapters.docker_engine.logs import iter_log_lines
+from engine_adapters.docker_engine.resources import ResourceCalls
+from engine_adapters.docker_engine.run import create_kwargs
+from engine_adapters.docker_engine.sessions import HijackedSession
+from engine_adapters.docker_engine.stats import StatsPoller
+from engine_adapters.docker_engine.streams import Closer, ThreadedStream
+from engine_adapters.errors import EngineError, InvalidRequest, NotFound
+from engine_adapters.models import (
+    Container,
+    EngineInfo,
+    Event,
+    LogLine,
+    PullProgress,
+    RunSpec,
+    StatsSample,
+)
+from engine_adapters.protocol import ExecSession, Stream
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+API_VERSION = "1.41"  # what Docker 20.10 serves; newer daemons, Podman and ours accept it
+CALL_TIMEOUT = 15.0
+
+
+class DockerEngine(ResourceCalls):
+    """The Engine protocol over the docker SDK; blocking SDK calls run off the event loop."""
+
+    def __init__(self, url: str, name: str = "docker", timeout: float = CALL_TIMEOUT) -> None:
+        self._url = url
+        self._name = name
+        self._timeout = timeout
+        self._api: docker.APIClient | None = None
+
+    @classmethod
+    def from_url(cls, url: str, name: str = "docker") -> DockerEngine:
+        return cls(url, name)
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def endpoint(self) -> str:
+        return self._url
+
+    @property
+    def api(self) -> docker.APIClient:
+        # Built lazily and without a version probe, so an engine that is down at
+        # start-up is simply unavailable until it answers, then works.
+        if self._api is None:
+            with translated(self._url):
+                self._api = docker.APIClient(
+                    base_url=self._url,
+                    version=API_VERSION,
+                    timeout=int(self._timeout),
+                    use_ssh_client=self._url.startswith("ssh://"),
+                    max_pool_size=16,
+                )
+        return self._api
+
+    async def call(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run one blocking SDK call in a thread; its errors come back as EngineErrors."""
+        try:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+        except EngineError:
+            raise
+        except Exception as exc:
+            raise translate(exc, self._url) from exc
+
+    async def ping(self) -> None:
+        await self.call(lambda: self.api.ping())
+
+    async def info(self) -> EngineInfo:
+        def fetch() -> tuple[dict[str, Any], dict[str, Any]]:
+            return self.api.info(), self.api.version()
+
+        info, version = await self.call(fetch)
+        return EngineInfo(
+            name=self._name,
+            endpoint=self._url,
+            server_version=str(version.get("Version", "")),
+            api_version=str(version.get("ApiVersion", "")),
+            os=str(info.get("OperatingSystem", "")),
+            arch=str(info.get("Architecture", "")),
+            kernel=str(info.get("KernelVersion", "")),
+            host_name=str(info.get("Name", "")),
+            cpus=int(info.get("NCPU") or 0),
+            mem_total=int(info.get("MemTotal") or 0),
+            containers=int(info.get("Containers") or 0),
+            running=int(info.get("ContainersRunning") or 0),
+            paused=int(info.get("ContainersPaused") or 0),
+            stopped=int(info.get("ContainersStopped") or 0),
+            images=int(info.get("Images") or 0),
+            storage_driver=str(info.get("Driver", "")),
+            root_dir=str(info.get("DockerRootDir", "")),
+        )
+
+    async def close(self) -> None:
+        if self._api is not None:
+            api, self._api = self._api, None
+            await asyncio.to_thread(api.close)
+
+    # containers: run
+    async def run(self, spec: RunSpec) -> Container:
+        def create_and_start() -> str:
+            api = self.api
+            container_id: str = api.create_container(**create_kwargs(api, spec))["Id"]
+            if spec.start:
+                try:
+                    api.start(container_id)
+                except Exception:
+                    # A failed start (port taken, bad command) leaves nothing half-made.
+                    api.remove_container(container_id, force=True, v=True)
+                    raise
+            return container_id
+
+        container_id = await self.call(create_and_start)
+        try:
+            return (await self.inspect_container(container_id)).container
+        except NotFound:  # an auto-removed container that already exited
+            return Container(
+                id=container_id,
+                name=spec.name or container_id[:12],
+                image=spec.image,
+                image_id="",
+                command=" ".join(spec.command or ()),
+                state=convert.ContainerState.EXITED,
+                status="Exited (auto-removed)",
+                created=convert.parse_time(0) or convert._EPOCH,
+            )
+
+    # streams
+    def events(self, since: float | None = None) -> Stream[Event]:
+        def opener() -> tuple[Iterator[Event], Closer]:
+            raw = self.api.events(since=since, decode=True)
+            return (convert.event_from_api(e) for e in raw), raw.close
+
+        return ThreadedStream(opener, self._url, ends_cleanly=False, name="dockyard-events")
+
+    def stats(self, refs: Sequence[str], interval: float = 2.0) -> Stream[list[StatsSample]]:
+        def fetch(ref: str) -> Any:
+            return self.api.stats(ref, stream=False, one_shot=True)
+
+        return StatsPoller(fetch, refs, interval, self._url)
+
+    def logs(
+        self,
+        ref: str,
+        tail: int | None = 200,
+        follow: bool = False,
+        since: float | None = None,
+        timestamps: bool = False,
+    ) -> Stream[LogLine]:
+        def opener() -> tuple[Iterator[LogLine], Closer]:
+            api = self.api
+            tty = bool(api.inspect_container(ref)["Config"].get("Tty"))
+            params: dict[str, Any] = {
+                "stdout": 1,
+                "stderr": 1,
+                "follow": int(follow),
+                "timestamps": int(timestamps),
+                "tail": "all" if tail is None else str(tail),
+            }
+            if since is not None:
+                params["since"] = f"{since:.9f}"
+            url = api._url("/containers/{0}/logs", ref)
+            response = api._get(url, params=params, stream=True, timeout=None if follow else self._timeout)
+            api._raise_for_status(response)
+            return iter_log_lines(response, tty, timestamps), response.close
+
+        return ThreadedStream(opener, self._url, name="dockyard-logs")
+
+    def pull(self, ref: str) -> Stream[PullProgress]:
+        def opener() -> tuple[Iterator[PullProgress], Closer]:
+            repository, tag = docker.utils.parse_repository_tag(ref)
+            if not tag and "@" not in repository:
+                tag = "latest"
+            raw = self.api.pull(repository, tag=tag, stream=True, decode=True)
+            return (_pull_progress(item) for item in raw), getattr(raw, "close", lambda: None)
+
+        return ThreadedStream(opener, self._url, name="dockyard-pull")
+
+    # sessions
+    async def exec(
+        self,
+        ref: str,
+        cmd: Sequence[str],
+        tty: bool = True,
+        user: str | None = None,
+        env: dict[str, str] | None = None,
+        workdir: str | None = None,
+        size: tuple[int, int] | None = None,
+    ) -> ExecSession:
+        def start() -> tuple[str, Any]:
+            api = self.api
+            exec_id: str = api.exec_create(
+                ref,
+                list(cmd),
+                stdin=True,
+                tty=tty,
+                user=user or "",
+                environment=env,
+                workdir=workdir,
+            )["Id"]
+            sock = api.exec_start(exec_id, tty=tty, socket=True)
+            if size and tty:
+                # Before API 1.42 the size can only follow the start, so a process that
+                # ends at once may already be gone: its output is still there to read.
+                try:
+                    api.exec_resize(exec_id, height=size[0], width=size[1])
+                except docker.errors.APIError:
+                    pass
+            return exec_id, sock
+
+        exec_id, sock = await self.call(start)
+
+        async def resize(rows: int, cols: int) -> None:
+            await self.call(self.api.exec_resize, exec_id, height=rows, width=cols)
+
+        async def exit_code() -> int | None:
+            for _ in range(100):  # the exit code lands shortly after the stream ends
+                state = await self.call(self.api.exec_inspect, exec_id)
+                if not state.get("Running"):
+                    code = state.get("ExitCode")
+                    return int(code) if code is not None else None
+                await asyncio.sleep(0.05)
+            return None
+
+        return HijackedSession(exec_id, sock, tty, self._url, resize, exit_code)
+
+    async def attach(self, ref: str) -> ExecSession:
+        def start() -> tuple[Any, bool]:
+            api = self.api
+            tty = bool(api.inspect_container(ref)["Config"].get("Tty"))
+            params = {"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
+            return api.attach_socket(ref, params=params), tty
+
+        sock, tty = await self.call(start)
+
+        async def resize(rows: int, cols: int) -> None:
+            await self.call(self.api.resize, ref, height=rows, width=cols)
+
+        async def exit_code() -> int | None:
+            state = (await self.call(self.api.inspect_container, ref))["State"]
+            return None if state.get("Running") else int(state.get("ExitCode") or 0)
+
+        return HijackedSession(ref, sock, tty, self._url, resize, exit_code)
+
+
+def _pull_progress(item: dict[str, Any]) -> PullProgress:
+    if "error" in item:
+        raise InvalidRequest(str(item["error"]))
+    detail = item.get("progressDetail") or {}
+    return PullProgress(
+        status=str(item.get("status", "")),
+        layer=str(item.get("id", "")),
+        current=int(detail.get("current") or 0),
+        total=int(detail.get("total") or 0),
+    )
+

@@ -1,0 +1,91 @@
+"""Turns docker SDK and transport exceptions into the EngineError family."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import Iterator
+
+import docker.errors
+import requests.exceptions
+import urllib3.exceptions
+
+from engine_adapters.errors import (
+    Conflict,
+    EngineError,
+    EngineTimeout,
+    EngineUnavailable,
+    InvalidRequest,
+    NotFound,
+    PermissionDenied,
+)
+
+_TIMEOUTS = (
+    requests.exceptions.Timeout,
+    urllib3.exceptions.ReadTimeoutError,
+    socket.timeout,
+    TimeoutError,
+)
+_UNREACHABLE = (
+    requests.exceptions.ConnectionError,
+    urllib3.exceptions.ProtocolError,
+    ConnectionError,
+    FileNotFoundError,
+    BrokenPipeError,
+)
+
+
+def translate(exc: BaseException, endpoint: str) -> EngineError:
+    """One EngineError with a one-line message for any failure of a call."""
+    if isinstance(exc, EngineError):
+        return exc
+    if isinstance(exc, docker.errors.APIError):
+        message = _api_message(exc)
+        status = exc.status_code or 0
+        if status == 404:
+            return NotFound(message)
+        if status == 409:
+            return Conflict(message)
+        if status in (400, 422):
+            return InvalidRequest(message)
+        if status in (401, 403):
+            return PermissionDenied(message)
+        if status == 304:
+            return Conflict(message or "nothing to do: already in that state")
+        return EngineError(message)
+    if isinstance(exc, _TIMEOUTS):
+        return EngineTimeout(f"{endpoint} did not answer in time")
+    if isinstance(exc, PermissionError):
+        return PermissionDenied(f"permission denied on {endpoint}")
+    if isinstance(exc, _UNREACHABLE):
+        return EngineUnavailable(f"cannot reach the engine at {endpoint}")
+    if isinstance(exc, docker.errors.DockerException):
+        text = str(exc)
+        if "Connection" in text or "connection" in text or "No such file" in text:
+            return EngineUnavailable(f"cannot reach the engine at {endpoint}")
+        return InvalidRequest(text)
+    if isinstance(exc, OSError):
+        return EngineUnavailable(f"lost the connection to {endpoint}: {exc.strerror or exc}")
+    return EngineError(f"{type(exc).__name__}: {exc}")
+
+
+def _api_message(exc: docker.errors.APIError) -> str:
+    explanation = exc.explanation
+    if isinstance(explanation, bytes):
+        explanation = explanation.decode(errors="replace")
+    if explanation and str(explanation).strip():
+        return str(explanation).strip()
+    if exc.response is not None and exc.response.reason:
+        return f"{exc.response.status_code} {exc.response.reason}"
+    return str(exc)
+
+
+@contextlib.contextmanager
+def translated(endpoint: str) -> Iterator[None]:
+    """Re-raise whatever the block raises as an EngineError."""
+    try:
+        yield
+    except EngineError:
+        raise
+    except Exception as exc:
+        raise translate(exc, endpoint) from exc

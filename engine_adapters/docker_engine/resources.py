@@ -1,0 +1,232 @@
+"""List, inspect and act on containers, images, volumes and networks over the Docker API."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+from engine_adapters.docker_engine import convert
+from engine_adapters.models import (
+    Container,
+    ContainerDetails,
+    Image,
+    ImageDetails,
+    Network,
+    NetworkMember,
+    Process,
+    PruneReport,
+    Volume,
+)
+
+if TYPE_CHECKING:
+    import docker
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class ResourceCalls:
+    """The request/response half of DockerEngine; `api` and `call` come from the engine."""
+
+    api: docker.APIClient
+
+    async def call(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        raise NotImplementedError
+
+    # containers
+    async def containers(self, all: bool = True) -> list[Container]:
+        raw = await self.call(lambda: self.api.containers(all=all))
+        return sorted((convert.container_from_list(c) for c in raw), key=lambda c: c.name)
+
+    async def inspect_container(self, ref: str) -> ContainerDetails:
+        return convert.details_from_inspect(await self.call(self.api.inspect_container, ref))
+
+    async def start(self, ref: str) -> None:
+        await self.call(self.api.start, ref)
+
+    async def stop(self, ref: str, timeout: int | None = None) -> None:
+        await self.call(self.api.stop, ref, timeout=timeout)
+
+    async def restart(self, ref: str, timeout: int | None = None) -> None:
+        await self.call(self.api.restart, ref, timeout=10 if timeout is None else timeout)
+
+    async def kill(self, ref: str, signal: str = "SIGKILL") -> None:
+        await self.call(self.api.kill, ref, signal=signal)
+
+    async def pause(self, ref: str) -> None:
+        await self.call(self.api.pause, ref)
+
+    async def unpause(self, ref: str) -> None:
+        await self.call(self.api.unpause, ref)
+
+    async def remove(self, ref: str, force: bool = False, volumes: bool = False) -> None:
+        await self.call(self.api.remove_container, ref, force=force, v=volumes)
+
+    async def rename(self, ref: str, new_name: str) -> None:
+        await self.call(self.api.rename, ref, new_name)
+
+    async def wait(self, ref: str, timeout: float | None = None) -> int:
+        result = await self.call(lambda: self.api.wait(ref, timeout=timeout))
+        return int(result.get("StatusCode", -1))
+
+    async def top(self, ref: str) -> list[Process]:
+        raw = await self.call(self.api.top, ref)
+        titles = [str(t) for t in raw.get("Titles") or ()]
+
+        def pick(row: Sequence[str], *names: str) -> str:
+            for name in names:
+                if name in titles:
+                    return str(row[titles.index(name)])
+            return ""
+
+        return [
+            Process(
+                pid=pick(row, "PID"),
+                user=pick(row, "UID", "USER"),
+                command=pick(row, "CMD", "COMMAND"),
+                fields=tuple(zip(titles, (str(v) for v in row), strict=False)),
+            )
+            for row in raw.get("Processes") or ()
+        ]
+
+    async def prune_containers(self) -> PruneReport:
+        raw = await self.call(self.api.prune_containers)
+        return PruneReport(
+            tuple(raw.get("ContainersDeleted") or ()), int(raw.get("SpaceReclaimed") or 0)
+        )
+
+    # images
+    async def images(self) -> list[Image]:
+        def fetch() -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+            return self.api.images(all=False), self._image_users()
+
+        raw, users = await self.call(fetch)
+        images = (convert.image_from_list(i, tuple(users.get(i["Id"], ()))) for i in raw)
+        return sorted(images, key=lambda i: (i.dangling, i.display_name))
+
+    def _image_users(self) -> dict[str, list[str]]:
+        users: dict[str, list[str]] = defaultdict(list)
+        for c in self.api.containers(all=True):
+            users[c.get("ImageID", "")].append(str((c.get("Names") or ["/?"])[0]).lstrip("/"))
+        return users
+
+    async def inspect_image(self, ref: str) -> ImageDetails:
+        def fetch() -> tuple[dict[str, Any], dict[str, list[str]]]:
+            return self.api.inspect_image(ref), self._image_users()
+
+        raw, users = await self.call(fetch)
+        return convert.image_details(raw, tuple(users.get(raw["Id"], ())))
+
+    async def remove_image(self, ref: str, force: bool = False) -> None:
+        await self.call(self.api.remove_image, ref, force=force)
+
+    async def prune_images(self, dangling_only: bool = True) -> PruneReport:
+        raw = await self.call(self.api.prune_images, filters={"dangling": dangling_only})
+        deleted = tuple(
+            str(e.get("Deleted") or e.get("Untagged")) for e in raw.get("ImagesDeleted") or ()
+        )
+        return PruneReport(deleted, int(raw.get("SpaceReclaimed") or 0))
+
+    # volumes
+    async def volumes(self) -> list[Volume]:
+        def fetch() -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+            raw = self.api.volumes().get("Volumes") or []
+            users: dict[str, list[str]] = defaultdict(list)
+            for c in self.api.containers(all=True):
+                for m in c.get("Mounts") or ():
+                    if m.get("Name"):
+                        users[m["Name"]].append(str((c.get("Names") or ["/?"])[0]).lstrip("/"))
+            return raw, users
+
+        raw, users = await self.call(fetch)
+        volumes = (convert.volume_from_api(v, tuple(users.get(v["Name"], ()))) for v in raw)
+        return sorted(volumes, key=lambda v: v.name)
+
+    async def create_volume(
+        self, name: str | None = None, driver: str = "local", labels: dict[str, str] | None = None
+    ) -> Volume:
+        raw = await self.call(self.api.create_volume, name=name, driver=driver, labels=labels)
+        return convert.volume_from_api(raw)
+
+    async def remove_volume(self, name: str, force: bool = False) -> None:
+        await self.call(self.api.remove_volume, name, force=force)
+
+    async def prune_volumes(self) -> PruneReport:
+        raw = await self.call(self.api.prune_volumes)
+        return PruneReport(
+            tuple(raw.get("VolumesDeleted") or ()), int(raw.get("SpaceReclaimed") or 0)
+        )
+
+    # networks
+    async def networks(self) -> list[Network]:
+        def fetch() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+            return self.api.networks(), self.api.containers(all=True)
+
+        raw, containers = await self.call(fetch)
+        # Listing networks leaves out their members; the container list has them
+        # (stopped ones included, with no address), so one request serves all.
+        members: dict[str, list[NetworkMember]] = defaultdict(list)
+        for c in containers:
+            name = str((c.get("Names") or ["/?"])[0]).lstrip("/")
+            for ep in ((c.get("NetworkSettings") or {}).get("Networks") or {}).values():
+                members[ep.get("NetworkID") or ""].append(
+                    NetworkMember(c["Id"], name, ep.get("IPAddress") or "", ep.get("MacAddress") or "")
+                )
+        networks = (
+            convert.network_from_api(n, tuple(sorted(members.get(n["Id"], ()), key=lambda m: m.name)))
+            for n in raw
+        )
+        return sorted(networks, key=lambda n: n.name)
+
+    async def inspect_network(self, ref: str) -> Network:
+        return convert.network_from_api(await self.call(self.api.inspect_network, ref))
+
+    async def create_network(
+        self,
+        name: str,
+        driver: str = "bridge",
+        subnet: str | None = None,
+        gateway: str | None = None,
+        internal: bool = False,
+        labels: dict[str, str] | None = None,
+    ) -> Network:
+        def create() -> dict[str, Any]:
+            import docker.types
+
+            ipam = None
+            if subnet or gateway:
+                pool = docker.types.IPAMPool(subnet=subnet, gateway=gateway)
+                ipam = docker.types.IPAMConfig(pool_configs=[pool])
+            created = self.api.create_network(
+                name, driver=driver, ipam=ipam, internal=internal, labels=labels,
+                check_duplicate=True,
+            )
+            return self.api.inspect_network(created["Id"])
+
+        return convert.network_from_api(await self.call(create))
+
+    async def remove_network(self, ref: str) -> None:
+        await self.call(self.api.remove_network, ref)
+
+    async def connect(
+        self,
+        network: str,
+        container: str,
+        aliases: Sequence[str] = (),
+        ipv4: str | None = None,
+    ) -> None:
+        await self.call(
+            self.api.connect_container_to_network,
+            container,
+            network,
+            aliases=list(aliases) or None,
+            ipv4_address=ipv4,
+        )
+
+    async def disconnect(self, network: str, container: str, force: bool = False) -> None:
+        await self.call(self.api.disconnect_container_from_network, container, network, force=force)
+
+    async def prune_networks(self) -> PruneReport:
+        raw = await self.call(self.api.prune_networks)
+        return PruneReport(tuple(raw.get("NetworksDeleted") or ()), 0)
