@@ -73,7 +73,7 @@ def _health_from_status(status: str) -> Health:
     if not match:
         return Health.NONE
     word = match.group(1)
-    return Health.STARTING if word.startswith("health") else Health(word)
+    return Health.STARTING if word == "health: starting" else Health(word)
 
 
 def _ports_from_list(entries: object) -> tuple[PortBinding, ...]:

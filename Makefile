@@ -1,0 +1,44 @@
+# Dockyard: `make run` opens the UI, `make test` runs every test against real engines.
+# Both install what they need: Debian packages as root, Python packages in .venv.
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+STAMP       := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: run test bench screenshots lint venv clean
+
+$(STAMP): pyproject.toml
+	@scripts/make-venv.sh $(VENV)
+	@touch $@
+
+venv: $(STAMP)
+
+run:
+	@scripts/install-system.sh run
+	@$(MAKE) --no-print-directory venv
+	@scripts/run.sh $(VENV)/bin/dockyard
+
+test:
+	@scripts/install-system.sh test
+	@$(MAKE) --no-print-directory venv
+	@scripts/test-rig.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+bench:
+	@scripts/install-system.sh test
+	@$(MAKE) --no-print-directory venv
+	@scripts/test-rig.sh scripts/bench.sh $(PY)
+
+screenshots:
+	@scripts/install-system.sh test
+	@$(MAKE) --no-print-directory venv
+	@scripts/test-rig.sh $(PY) scripts/screenshots.py
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs a command with the services the tests need: a dockerd (started unless one answers)
+# and the test image; stops what it started, whatever the command's outcome.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+export DOCKYARD_RIG_DIR=${DOCKYARD_RIG_DIR:-$(mktemp -d /tmp/dockyard-rig.XXXXXX)}
+export DOCKYARD_TEST_REGISTRY=${DOCKYARD_TEST_REGISTRY:-127.0.0.1:5000}
+started_dockerd=0
+started_registry=0
+
+cleanup() {
+  if ((started_registry)); then scripts/registry-ctl.sh stop || true; fi
+  if ((started_dockerd)); then
+    echo "test rig: stopping the dockerd it started"
+    scripts/dockerd-ctl.sh stop || true
+  fi
+}
+trap cleanup EXIT
+
+unset DOCKER_HOST DOCKER_CONTEXT
+if ! scripts/dockerd-ctl.sh answers; then
+  echo "test rig: starting dockerd (log: $DOCKYARD_RIG_DIR/dockerd.log)"
+  scripts/dockerd-ctl.sh start || { echo "test rig: dockerd failed to start" >&2; exit 1; }
+  started_dockerd=1
+  export DOCKYARD_RIG_OWNS_DOCKERD=1
+fi
+if ! scripts/registry-ctl.sh answers; then
+  scripts/registry-ctl.sh start || { echo "test rig: registry failed to start" >&2; exit 1; }
+  started_registry=1
+fi
+scripts/build-test-image.sh || exit 1
+
+"$@"

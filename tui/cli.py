@@ -1,0 +1,69 @@
+"""The `dockyard` command line: the UI by default, plus `engine` and `topology` subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+
+from engine_adapters import EngineError
+
+
+def _version() -> str:
+    try:
+        return version("dockyard")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+ENGINE_HELP = "docker, native, podman, a docker context name, or a URL (unix://, tcp://, ssh://)"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dockyard", description="A keyboard-driven terminal UI for containers."
+    )
+    parser.add_argument("--version", action="version", version=f"dockyard {_version()}")
+    parser.add_argument("--engine", "-e", metavar="ENGINE", help=ENGINE_HELP)
+    parser.add_argument(
+        "--read-only", action="store_true", help="turn off every action that changes state"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    engine = sub.add_parser("engine", help="start, stop or query the native engine daemon")
+    engine.add_argument("action", choices=("start", "stop", "status"))
+    engine.add_argument("--data-root", help="default $DOCKYARD_DATA_ROOT or /var/lib/dockyard")
+    engine.add_argument("--socket", help="default $DOCKYARD_SOCKET or /run/dockyard/dockyard.sock")
+    engine.add_argument("--foreground", action="store_true", help="run the daemon in this process")
+
+    topology = sub.add_parser("topology", help="export the network topology graph")
+    topology.add_argument("--engine", "-e", dest="sub_engine", metavar="ENGINE", help=ENGINE_HELP)
+    topology.add_argument("--format", "-f", choices=("text", "dot", "svg"), default="text")
+    topology.add_argument("--width", type=int, default=0, help="text width (default: terminal)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "engine":
+            from tui.commands.engine import run_engine_command
+
+            return run_engine_command(args)
+        if args.command == "topology":
+            from tui.commands.topology import run_topology_command
+
+            return run_topology_command(args.sub_engine or args.engine, args.format, args.width)
+        from tui.commands.ui import run_ui
+
+        return run_ui(args.engine, read_only=args.read_only)
+    except EngineError as exc:
+        print(f"dockyard: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""What each `dockyard` subcommand does, kept apart from argument parsing."""

@@ -1,0 +1,26 @@
+"""`dockyard [--engine E]`: connect, then open the UI on that engine."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from engine_adapters import Engine, discover, open_engine
+from tui.commands.connect import connect
+
+
+def engine_choices() -> list[tuple[str, Callable[[], Engine]]]:
+    """The engines found on this machine, for the in-app switcher."""
+    return [
+        (f"{t.name}  {t.url}", lambda t=t: open_engine(t))  # type: ignore[misc]
+        for t in discover()
+    ]
+
+
+def run_ui(spec: str | None, read_only: bool = False) -> int:
+    engine = asyncio.run(connect(spec))
+    from tui.app import DockyardApp
+
+    app = DockyardApp(engine, read_only=read_only, engines=engine_choices())
+    app.run()
+    return app.return_code or 0
