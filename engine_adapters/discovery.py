@@ -108,7 +108,9 @@ def discover(
     env = os.environ if env is None else env
     targets: list[EngineTarget] = []
     if env.get("DOCKER_HOST"):
-        targets.append(EngineTarget("DOCKER_HOST", env["DOCKER_HOST"], "docker", "from DOCKER_HOST"))
+        targets.append(
+            EngineTarget("DOCKER_HOST", env["DOCKER_HOST"], "docker", "from DOCKER_HOST")
+        )
     targets += [c for c in docker_contexts(env) if c.name != "default"]
     if Path(DEFAULT_DOCKER_SOCKET).exists():
         url = f"unix://{DEFAULT_DOCKER_SOCKET}"

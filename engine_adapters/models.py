@@ -359,6 +359,25 @@ class VolumeSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class HealthcheckSpec:
+    """A container healthcheck; `test` is as the API wants it (["CMD-SHELL", "..."], ["NONE"])."""
+
+    test: tuple[str, ...]
+    interval: float | None = None  # seconds
+    timeout: float | None = None
+    retries: int | None = None
+    start_period: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildProgress:
+    """One line of a build's output; the last item of a finished build carries the image id."""
+
+    text: str = ""
+    image_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RunSpec:
     """Everything `docker run -d` takes that Dockyard offers."""
 
@@ -381,3 +400,6 @@ class RunSpec:
     hostname: str | None = None
     links: tuple[str, ...] = ()
     start: bool = True
+    network_ipv4: str | None = None  # a fixed address on `network`
+    healthcheck: HealthcheckSpec | None = None
+    stop_timeout: int | None = None

@@ -22,8 +22,15 @@ from engine_adapters.protocol import Engine
 def daemon_command(socket_path: str, data_root: str, *extra: str) -> list[str]:
     """The native daemon runs as its own process: `python -m native_runtime daemon ...`."""
     return [
-        sys.executable, "-m", "native_runtime", "daemon",
-        "--socket", socket_path, "--data-root", data_root, *extra,
+        sys.executable,
+        "-m",
+        "native_runtime",
+        "daemon",
+        "--socket",
+        socket_path,
+        "--data-root",
+        data_root,
+        *extra,
     ]
 
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Protocol, TypeVar, runtime_checkable
 
 from engine_adapters.models import (
+    BuildProgress,
     Container,
     ContainerDetails,
     EngineInfo,
@@ -125,6 +126,16 @@ class Engine(Protocol):
     async def prune_images(self, dangling_only: bool = True) -> PruneReport: ...
 
     def pull(self, ref: str) -> Stream[PullProgress]: ...
+
+    def build_image(
+        self,
+        context_dir: str,
+        tag: str,
+        dockerfile: str = "Dockerfile",
+        args: dict[str, str] | None = None,
+    ) -> Stream[BuildProgress]:
+        """Builds an image from a local folder; a failed step raises InvalidRequest."""
+        ...
 
     # volumes
     async def volumes(self) -> list[Volume]: ...

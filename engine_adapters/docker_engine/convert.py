@@ -31,6 +31,7 @@ Json = Mapping[str, Any]
 
 _EPOCH = datetime.fromtimestamp(0, UTC)
 _EXITED = re.compile(r"Exited \((-?\d+)\)")
+_HEALTH_VALUES = frozenset(h.value for h in Health)
 _HEALTH = re.compile(r"\((healthy|unhealthy|health: starting)\)")
 
 
@@ -76,7 +77,7 @@ def _health_from_status(status: str) -> Health:
     return Health.STARTING if word == "health: starting" else Health(word)
 
 
-def _ports_from_list(entries: object) -> tuple[PortBinding, ...]:
+def _ports_from_list(entries: Any) -> tuple[PortBinding, ...]:
     seen: dict[tuple[int, str, int | None], PortBinding] = {}
     for entry in entries or []:
         public = entry.get("PublicPort")
@@ -91,7 +92,7 @@ def _ports_from_list(entries: object) -> tuple[PortBinding, ...]:
     return tuple(sorted(seen.values(), key=lambda p: (p.container_port, p.protocol)))
 
 
-def _ports_from_inspect(ports: object) -> tuple[PortBinding, ...]:
+def _ports_from_inspect(ports: Any) -> tuple[PortBinding, ...]:
     result: dict[tuple[int, str, int | None], PortBinding] = {}
     for key, bindings in (ports or {}).items():
         number, _, proto = key.partition("/")
@@ -111,7 +112,7 @@ def _ports_from_inspect(ports: object) -> tuple[PortBinding, ...]:
     return tuple(sorted(result.values(), key=lambda p: (p.container_port, p.protocol)))
 
 
-def _attachments(networks: object) -> tuple[NetworkAttachment, ...]:
+def _attachments(networks: Any) -> tuple[NetworkAttachment, ...]:
     result = []
     for name, ep in sorted((networks or {}).items()):
         ep = ep or {}
@@ -131,7 +132,7 @@ def _attachments(networks: object) -> tuple[NetworkAttachment, ...]:
     return tuple(result)
 
 
-def _mounts(entries: object) -> tuple[Mount, ...]:
+def _mounts(entries: Any) -> tuple[Mount, ...]:
     return tuple(
         Mount(
             type=m.get("Type", ""),
@@ -194,7 +195,7 @@ def details_from_inspect(data: Json) -> ContainerDetails:
         state=ContainerState(status),
         status=_inspect_status(state),
         created=parse_time(data.get("Created")) or _EPOCH,
-        health=Health(health_status) if health_status in Health._value2member_map_ else Health.NONE,
+        health=Health(str(health_status)) if health_status in _HEALTH_VALUES else Health.NONE,
         exit_code=int(state["ExitCode"]) if status in ("exited", "dead") else None,
         started_at=parse_time(state.get("StartedAt")),
         finished_at=parse_time(state.get("FinishedAt")),

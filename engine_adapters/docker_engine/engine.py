@@ -1,12 +1,14 @@
-"""DockerEngine: any Docker Engine API endpoint (dockerd, Podman, ssh:// hosts) through the docker SDK."""
+"""DockerEngine: any Docker Engine API endpoint (dockerd, Podman, ssh://) via the docker SDK."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ParamSpec, TypeVar
 
 import docker
+from docker.utils import parse_repository_tag
 
 from engine_adapters.docker_engine import convert
 from engine_adapters.docker_engine.errors import translate, translated
@@ -19,6 +21,7 @@ from engine_adapters.docker_engine.streams import Closer, ThreadedStream
 from engine_adapters.errors import EngineError, InvalidRequest, NotFound
 from engine_adapters.models import (
     Container,
+    ContainerState,
     EngineInfo,
     Event,
     LogLine,
@@ -137,7 +140,7 @@ class DockerEngine(ResourceCalls):
                 image=spec.image,
                 image_id="",
                 command=" ".join(spec.command or ()),
-                state=convert.ContainerState.EXITED,
+                state=ContainerState.EXITED,
                 status="Exited (auto-removed)",
                 created=convert.parse_time(0) or convert._EPOCH,
             )
@@ -145,7 +148,7 @@ class DockerEngine(ResourceCalls):
     # streams
     def events(self, since: float | None = None) -> Stream[Event]:
         def opener() -> tuple[Iterator[Event], Closer]:
-            raw = self.api.events(since=since, decode=True)
+            raw = self.api.events(since=int(since) if since else None, decode=True)
             return (convert.event_from_api(e) for e in raw), raw.close
 
         return ThreadedStream(opener, self._url, ends_cleanly=False, name="dockyard-events")
@@ -176,16 +179,20 @@ class DockerEngine(ResourceCalls):
             }
             if since is not None:
                 params["since"] = f"{since:.9f}"
-            url = api._url("/containers/{0}/logs", ref)
-            response = api._get(url, params=params, stream=True, timeout=None if follow else self._timeout)
-            api._raise_for_status(response)
+            # The SDK's logs() merges stdout and stderr; its request helpers keep them apart.
+            url = api._url("/containers/{0}/logs", ref)  # type: ignore[attr-defined]
+            timeout = None if follow else self._timeout
+            response = api._get(  # type: ignore[attr-defined]
+                url, params=params, stream=True, timeout=timeout
+            )
+            api._raise_for_status(response)  # type: ignore[attr-defined]
             return iter_log_lines(response, tty, timestamps), response.close
 
         return ThreadedStream(opener, self._url, name="dockyard-logs")
 
     def pull(self, ref: str) -> Stream[PullProgress]:
         def opener() -> tuple[Iterator[PullProgress], Closer]:
-            repository, tag = docker.utils.parse_repository_tag(ref)
+            repository, tag = parse_repository_tag(ref)
             if not tag and "@" not in repository:
                 tag = "latest"
             raw = self.api.pull(repository, tag=tag, stream=True, decode=True)
@@ -219,10 +226,8 @@ class DockerEngine(ResourceCalls):
             if size and tty:
                 # Before API 1.42 the size can only follow the start, so a process that
                 # ends at once may already be gone: its output is still there to read.
-                try:
+                with contextlib.suppress(docker.errors.APIError):
                     api.exec_resize(exec_id, height=size[0], width=size[1])
-                except docker.errors.APIError:
-                    pass
             return exec_id, sock
 
         exec_id, sock = await self.call(start)
@@ -270,4 +275,3 @@ def _pull_progress(item: dict[str, Any]) -> PullProgress:
         current=int(detail.get("current") or 0),
         total=int(detail.get("total") or 0),
     )
-

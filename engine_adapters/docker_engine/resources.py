@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from engine_adapters.docker_engine import convert
 from engine_adapters.models import (
@@ -29,7 +29,9 @@ R = TypeVar("R")
 class ResourceCalls:
     """The request/response half of DockerEngine; `api` and `call` come from the engine."""
 
-    api: docker.APIClient
+    @property
+    def api(self) -> docker.APIClient:
+        raise NotImplementedError
 
     async def call(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         raise NotImplementedError
@@ -67,7 +69,9 @@ class ResourceCalls:
         await self.call(self.api.rename, ref, new_name)
 
     async def wait(self, ref: str, timeout: float | None = None) -> int:
-        result = await self.call(lambda: self.api.wait(ref, timeout=timeout))
+        result = await self.call(
+            lambda: self.api.wait(ref, timeout=int(timeout) if timeout else None)
+        )
         return int(result.get("StatusCode", -1))
 
     async def top(self, ref: str) -> list[Process]:
@@ -113,7 +117,8 @@ class ResourceCalls:
 
     async def inspect_image(self, ref: str) -> ImageDetails:
         def fetch() -> tuple[dict[str, Any], dict[str, list[str]]]:
-            return self.api.inspect_image(ref), self._image_users()
+            image = self.api.inspect_image(ref)  # type: ignore[no-untyped-call]
+            return cast(dict[str, Any], image), self._image_users()
 
         raw, users = await self.call(fetch)
         return convert.image_details(raw, tuple(users.get(raw["Id"], ())))
@@ -171,10 +176,14 @@ class ResourceCalls:
             name = str((c.get("Names") or ["/?"])[0]).lstrip("/")
             for ep in ((c.get("NetworkSettings") or {}).get("Networks") or {}).values():
                 members[ep.get("NetworkID") or ""].append(
-                    NetworkMember(c["Id"], name, ep.get("IPAddress") or "", ep.get("MacAddress") or "")
+                    NetworkMember(
+                        c["Id"], name, ep.get("IPAddress") or "", ep.get("MacAddress") or ""
+                    )
                 )
         networks = (
-            convert.network_from_api(n, tuple(sorted(members.get(n["Id"], ()), key=lambda m: m.name)))
+            convert.network_from_api(
+                n, tuple(sorted(members.get(n["Id"], ()), key=lambda m: m.name))
+            )
             for n in raw
         )
         return sorted(networks, key=lambda n: n.name)
@@ -199,10 +208,14 @@ class ResourceCalls:
                 pool = docker.types.IPAMPool(subnet=subnet, gateway=gateway)
                 ipam = docker.types.IPAMConfig(pool_configs=[pool])
             created = self.api.create_network(
-                name, driver=driver, ipam=ipam, internal=internal, labels=labels,
+                name,
+                driver=driver,
+                ipam=ipam,
+                internal=internal,
+                labels=labels,
                 check_duplicate=True,
             )
-            return self.api.inspect_network(created["Id"])
+            return cast(dict[str, Any], self.api.inspect_network(created["Id"]))
 
         return convert.network_from_api(await self.call(create))
 

@@ -23,7 +23,7 @@ def restart_policy(text: str) -> dict[str, Any] | None:
 
 
 def create_kwargs(api: docker.APIClient, spec: RunSpec) -> dict[str, Any]:
-    port_bindings: dict[str, list[Any]] = {}
+    port_bindings: dict[int | str, list[Any]] = {}
     exposed: list[Any] = []
     for port in spec.ports:
         key = f"{port.container_port}/{port.protocol}"
@@ -59,8 +59,9 @@ def create_kwargs(api: docker.APIClient, spec: RunSpec) -> dict[str, Any]:
     )
     networking_config = None
     if spec.network and spec.network_aliases:
-        endpoint = api.create_endpoint_config(aliases=list(spec.network_aliases))
-        networking_config = api.create_networking_config({spec.network: endpoint})
+        endpoint: Any = api.create_endpoint_config(aliases=list(spec.network_aliases))
+        # the SDK's stubs say one EndpointConfig; the API (and the SDK) take a mapping
+        networking_config = api.create_networking_config({spec.network: endpoint})  # type: ignore[arg-type]
     return {
         "image": spec.image,
         "command": list(spec.command) if spec.command is not None else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import struct
 import threading
@@ -94,10 +95,8 @@ class HijackedSession:
         self._push(b"")
 
     def _push(self, item: bytes | BaseException) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody listens
             self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
-        except RuntimeError:  # loop closed
-            pass
 
     async def read(self) -> bytes:
         if self._eof:
@@ -133,11 +132,7 @@ class HijackedSession:
         if self._closed:
             return
         self._closed = True
-        try:
+        with contextlib.suppress(OSError):
             self._sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        try:
+        with contextlib.suppress(OSError):
             self._handle.close()
-        except OSError:
-            pass

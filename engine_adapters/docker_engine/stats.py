@@ -1,4 +1,4 @@
-"""Stats for many containers: one-shot readings polled without overlap, figured as the docker CLI does."""
+"""Stats for many containers: one-shot readings polled without overlap, figured as docker does."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Generic, TypeVar
@@ -118,7 +119,6 @@ class ThreadedStream(Generic[T]):
 
 
 def _quietly(closer: Closer) -> None:
-    try:
+    # closing a dead connection may fail; it is closed either way
+    with contextlib.suppress(Exception):
         closer()
-    except Exception:  # closing a dead connection may fail; it is closed either way
-        pass

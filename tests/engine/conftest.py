@@ -30,7 +30,9 @@ class Resources:
         self.images: list[str] = []
 
     def name(self, kind: str = "c") -> str:
-        return f"{self.prefix}-{kind}{len(self.containers) + len(self.networks) + len(self.volumes)}"
+        return (
+            f"{self.prefix}-{kind}{len(self.containers) + len(self.networks) + len(self.volumes)}"
+        )
 
     def container(self, name: str | None = None) -> str:
         name = name or self.name("c")

@@ -104,7 +104,9 @@ async def test_remove_force_and_volumes(
     engine: DockerEngine, res: Resources, docker_client: docker.DockerClient
 ) -> None:
     name = res.container()
-    await engine.run(RunSpec(TEST_IMAGE, name=name, command=SLEEPER, volumes=(VolumeSpec("/anon"),)))
+    await engine.run(
+        RunSpec(TEST_IMAGE, name=name, command=SLEEPER, volumes=(VolumeSpec("/anon"),))
+    )
     anon = docker_client.api.inspect_container(name)["Mounts"][0]["Name"]
     with pytest.raises(Conflict):
         await engine.remove(name)

@@ -92,17 +92,17 @@ async def test_logs_keep_stdout_and_stderr_apart(engine: DockerEngine, res: Reso
     container = await engine.run(RunSpec(TEST_IMAGE, name=name, command=("sh", "-c", script)))
     await engine.wait(container.id)
     lines = [line async for line in engine.logs(name, tail=None)]
-    assert [(l.stream, l.text) for l in lines if l.stream == "stdout"] == [
+    assert [(ln.stream, ln.text) for ln in lines if ln.stream == "stdout"] == [
         ("stdout", "out1"),
         ("stdout", "out2"),
         ("stdout", "out3"),
     ]
-    assert [l.text for l in lines if l.stream == "stderr"] == ["err1", "err2", "err3"]
+    assert [ln.text for ln in lines if ln.stream == "stderr"] == ["err1", "err2", "err3"]
     tail = [line.text async for line in engine.logs(name, tail=2)]
     assert len(tail) == 2
     stamped = [line async for line in engine.logs(name, tail=None, timestamps=True)]
     assert all(line.timestamp is not None for line in stamped)
-    assert {line.text for line in stamped} == {l.text for l in lines}
+    assert {line.text for line in stamped} == {ln.text for ln in lines}
     later = [line async for line in engine.logs(name, tail=None, since=time.time() + 60)]
     assert later == []
 

@@ -85,7 +85,12 @@ def test_network_members_and_events() -> None:
     assert network.containers[0].ipv4 == "10.1.0.2"
     assert network.subnets[0].gateway == "10.1.0.1"
     event = event_from_api(
-        {"Type": "container", "Action": "start", "Actor": {"ID": "c1", "Attributes": {"name": "x"}},
-         "time": 5, "timeNano": 5_500_000_000}
+        {
+            "Type": "container",
+            "Action": "start",
+            "Actor": {"ID": "c1", "Attributes": {"name": "x"}},
+            "time": 5,
+            "timeNano": 5_500_000_000,
+        }
     )
     assert event.actor_name == "x" and event.time == 5.5

@@ -28,7 +28,10 @@ def test_lines_join_partial_frames_per_stream() -> None:
     out += list(lines.feed("stderr", b"2024-01-01T00:00:01Z err\n"))
     out += list(lines.feed("stdout", "tial é\n".encode()))
     out += list(lines.flush())
-    assert [(line.stream, line.text) for line in out] == [("stderr", "err"), ("stdout", "partial é")]
+    assert [(line.stream, line.text) for line in out] == [
+        ("stderr", "err"),
+        ("stdout", "partial é"),
+    ]
     assert out[1].timestamp is not None and out[1].timestamp.microsecond == 500000
 
 

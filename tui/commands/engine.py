@@ -22,9 +22,19 @@ def run_engine_command(args: argparse.Namespace) -> int:
     if args.action == "start":
         engine = NativeEngine(socket_path=socket_path, data_root=data_root)
         started = asyncio.run(engine.ensure_started())
-        print(f"native engine {'started' if started else 'already running'} on unix://{socket_path}")
+        print(
+            f"native engine {'started' if started else 'already running'} on unix://{socket_path}"
+        )
         return 0
     # stop and status belong to the daemon's own package, which runs as its own process
-    command = [sys.executable, "-m", "native_runtime", args.action,
-               "--socket", socket_path, "--data-root", data_root]
+    command = [
+        sys.executable,
+        "-m",
+        "native_runtime",
+        args.action,
+        "--socket",
+        socket_path,
+        "--data-root",
+        data_root,
+    ]
     return subprocess.call(command)
