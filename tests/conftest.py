@@ -16,3 +16,6 @@ def require(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
+pytest_plugins = ["tests.fixtures.docker"]

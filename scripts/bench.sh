@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every benchmark in bench/ and prints its figures; benchmarks never pass or fail.
+set -uo pipefail
+py=${1:-.venv/bin/python}
+status=0
+for script in bench/*.py; do
+  [[ -e $script ]] || continue
+  echo "== $script"
+  "$py" "$script" || { echo "(benchmark $script failed)"; status=1; }
+  echo
+done
+exit $status
