@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from engine_adapters.models import Container, ContainerState, Network
+from engine_adapters.errors import NotFound
+from engine_adapters.models import Container, ContainerDetails, ContainerState, Event, Network
 
 if TYPE_CHECKING:
     from engine_adapters.protocol import Engine
@@ -133,9 +135,7 @@ class Topology:
         keep = {c.id for c in self.containers if c.compose_project == project}
         attachments = tuple(a for a in self.attachments if a.container_id in keep)
         used = {a.network_id for a in attachments}
-        networks = tuple(
-            n for n in self.networks if n.id in used or n.compose_project == project
-        )
+        networks = tuple(n for n in self.networks if n.id in used or n.compose_project == project)
         return Topology(
             networks=networks,
             containers=tuple(c for c in self.containers if c.id in keep),
@@ -216,13 +216,21 @@ def _network_nodes(
     return sorted(nodes.values(), key=lambda n: (n.name, n.id)), index
 
 
-def build_topology(containers: Sequence[Container], networks: Sequence[Network]) -> Topology:
-    """The graph of `containers` and `networks`; the same input always gives the same graph."""
+def build_topology(
+    containers: Sequence[Container],
+    networks: Sequence[Network],
+    links: Mapping[str, Sequence[str]] | None = None,
+) -> Topology:
+    """The graph of `containers` and `networks`; the same input always gives the same graph.
+
+    `links` maps a container id to its legacy links as inspect reports them
+    (HostConfig.Links); links on user networks come with the attachments.
+    """
     hubs, hub_index = _network_nodes(containers, networks)
     resolver = _Resolver(containers)
     names = {c.id: c.name.lstrip("/") for c in containers}
     attachments: set[Attachment] = set()
-    links: set[Link] = set()
+    edges: set[Link] = set()
     shared: set[SharedStack] = set()
     nodes: list[ContainerNode] = []
     for c in containers:
@@ -230,7 +238,7 @@ def build_topology(containers: Sequence[Container], networks: Sequence[Network])
             id=c.id,
             name=names[c.id],
             state=_node_state(c.state),
-            status=c.status,
+            status=c.state.value,
             image=c.image,
             compose_project=c.compose_project,
             compose_service=c.compose_service,
@@ -240,11 +248,11 @@ def build_topology(containers: Sequence[Container], networks: Sequence[Network])
             hub_id = hub_index.get(att.network_id) or hub_index[att.network]
             aliases = tuple(sorted({a for a in att.aliases if not _is_own_alias(c, a)}))
             attachments.add(Attachment(c.id, hub_id, att.ip, aliases))
-            for entry in att.links:
-                target, alias = _parse_link(entry)
-                target_id = resolver.find(target)
-                if target_id is not None:
-                    links.add(Link(c.id, target_id, alias))
+        for entry in [*(e for att in c.networks for e in att.links), *(links or {}).get(c.id, ())]:
+            target, alias = _parse_link(entry)
+            target_id = resolver.find(target)
+            if target_id is not None:
+                edges.add(Link(c.id, target_id, alias))
         mode = c.network_mode
         if mode in ("host", "none") and not c.networks and mode in hub_index:
             attachments.add(Attachment(c.id, hub_index[mode]))
@@ -263,7 +271,7 @@ def build_topology(containers: Sequence[Container], networks: Sequence[Network])
         networks=tuple(hubs),
         containers=tuple(sorted(nodes, key=lambda n: (n.name, n.id))),
         attachments=tuple(sorted(attachments, key=lambda a: (a.container_id, a.network_id))),
-        links=tuple(sorted(links, key=lambda x: (x.source_id, x.target_id, x.alias))),
+        links=tuple(sorted(edges, key=lambda x: (x.source_id, x.target_id, x.alias))),
         shared_stacks=tuple(sorted(shared, key=lambda s: (s.source_id, s.target_id))),
         clusters=tuple(
             Cluster(project, tuple(sorted(ids, key=lambda i: (names[i], i))))
@@ -272,8 +280,52 @@ def build_topology(containers: Sequence[Container], networks: Sequence[Network])
     )
 
 
-async def load_topology(engine: Engine) -> Topology:
-    """Read every container and network from any engine and build their graph."""
+INSPECT_CONCURRENCY = 8
+# Engine events after which the graph may look different (Docker's type and action names).
+TOPOLOGY_EVENTS = {
+    "container": {
+        "create",
+        "start",
+        "stop",
+        "die",
+        "kill",
+        "pause",
+        "unpause",
+        "destroy",
+        "rename",
+    },
+    "network": {"create", "connect", "disconnect", "destroy"},
+}
+
+
+def changes_topology(event: Event) -> bool:
+    """Whether `event` is worth reloading the graph for; exec, health and stats noise is not."""
+    # Docker sends "exec_start: sh" style actions; only the verb before the colon matters.
+    return event.action.split(":", 1)[0] in TOPOLOGY_EVENTS.get(event.type, set())
+
+
+async def load_topology(engine: Engine, *, inspect: bool = True) -> Topology:
+    """Read every container and network from any engine and build their graph.
+
+    Engine lists leave out aliases and links, so each container is inspected too
+    (a few at a time); one removed meanwhile keeps its list entry.
+    """
     containers = await engine.containers(all=True)
     networks = await engine.networks()
-    return build_topology(containers, networks)
+    if not inspect:
+        return build_topology(containers, networks)
+    gate = asyncio.Semaphore(INSPECT_CONCURRENCY)
+
+    async def details(container: Container) -> ContainerDetails:
+        async with gate:
+            try:
+                return await engine.inspect_container(container.id)
+            except NotFound:
+                return ContainerDetails(container=container)
+
+    inspected = await asyncio.gather(*(details(c) for c in containers))
+    return build_topology(
+        [d.container for d in inspected],
+        networks,
+        {d.container.id: d.links for d in inspected if d.links},
+    )

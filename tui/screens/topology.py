@@ -1,0 +1,124 @@
+"""The topology screen: the network graph of the current engine, its status and legend lines."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from engine_adapters.errors import EngineError
+from engine_adapters.protocol import Engine
+from engine_adapters.topology import LEGEND, Topology, changes_topology, load_topology
+from tui.widgets.topology_view import TopologyView
+
+RELOAD_DELAY = 0.3
+
+
+class TopologyScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reload", "Reload", id="topology.reload"),
+        Binding("escape", "close", "Back", id="topology.close"),
+    ]
+    DEFAULT_CSS = """
+    TopologyScreen #topology-status {
+        height: 1;
+        background: $panel;
+        color: $text;
+        padding: 0 1;
+    }
+    TopologyScreen #topology-view { height: 1fr; }
+    TopologyScreen #topology-legend {
+        height: 1;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        follow_events: bool = True,
+        name: str | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id)
+        self.engine = engine
+        self.follow_events = follow_events
+        self._reload_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Topology: loading…", id="topology-status")
+        yield TopologyView(id="topology-view")
+        yield Static(LEGEND, id="topology-legend", markup=False)
+        yield Footer()
+
+    @property
+    def view(self) -> TopologyView:
+        return self.query_one(TopologyView)
+
+    def on_mount(self) -> None:
+        self.view.focus()
+        if self.follow_events:
+            self.follow()
+        self.reload()
+
+    @work(exclusive=True, group="topology-events")
+    async def follow(self) -> None:
+        """Reload after events that change the graph; the worker ends with the screen."""
+        stream = self.engine.events()
+        try:
+            async for event in stream:
+                if changes_topology(event):
+                    self._schedule_reload()
+        except EngineError as error:
+            self.notify(str(error), title="Topology events", severity="warning")
+        finally:
+            await stream.aclose()
+
+    def _schedule_reload(self) -> None:
+        # `compose up` fires dozens of events at once; they become one reload.
+        if self._reload_timer is None:
+            self._reload_timer = self.set_timer(RELOAD_DELAY, self._reload_now)
+
+    def _reload_now(self) -> None:
+        self._reload_timer = None
+        self.reload()
+
+    @work(exclusive=True, group="topology")
+    async def reload(self) -> Topology | None:
+        """Read the graph again; the lead's event follower calls this (or update_topology)."""
+        try:
+            topology = await load_topology(self.engine)
+        except EngineError as error:
+            self.notify(str(error), title="Topology", severity="error")
+            return None
+        self.update_topology(topology)
+        return topology
+
+    def update_topology(self, topology: Topology) -> None:
+        self.view.update_topology(topology)
+        self._show_status()
+
+    def _show_status(self) -> None:
+        shown = self.view.shown
+        project = self.view.project or "all projects"
+        self.query_one("#topology-status", Static).update(
+            f"Topology of {self.engine.name}: {len(shown.containers)} containers, "
+            f"{len(shown.networks)} networks · {project}"
+        )
+
+    def on_topology_view_filter_changed(self, event: TopologyView.FilterChanged) -> None:
+        self._show_status()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_close(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
