@@ -17,6 +17,7 @@ declare -A NEEDS=(
 if [[ $profile == test ]]; then
   NEEDS+=(
     [dockerd]=docker.io
+    [docker-compose]=docker-compose
     [docker-registry]=docker-registry
     [skopeo]=skopeo
     [dot]=graphviz

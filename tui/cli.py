@@ -1,4 +1,4 @@
-"""The `dockyard` command line: the UI by default, plus `engine` and `topology` subcommands."""
+"""The `dockyard` command line: the UI by default, plus `engine`, `compose` and `topology`."""
 
 from __future__ import annotations
 
@@ -37,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     engine.add_argument("--socket", help="default $DOCKYARD_SOCKET or /run/dockyard/dockyard.sock")
     engine.add_argument("--foreground", action="store_true", help="run the daemon in this process")
 
+    from tui.commands.compose import add_compose_parser
+
+    add_compose_parser(sub)
+
     topology = sub.add_parser("topology", help="export the network topology graph")
     topology.add_argument("--engine", "-e", dest="sub_engine", metavar="ENGINE", help=ENGINE_HELP)
     topology.add_argument("--format", "-f", choices=("text", "dot", "svg"), default="text")
@@ -51,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.commands.engine import run_engine_command
 
             return run_engine_command(args)
+        if args.command == "compose":
+            from tui.commands.compose import run_compose_command
+
+            return run_compose_command(args)
         if args.command == "topology":
             from tui.commands.topology import run_topology_command
 

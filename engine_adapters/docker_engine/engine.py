@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ParamSpec, TypeVar
 
@@ -20,6 +21,7 @@ from engine_adapters.docker_engine.stats import StatsPoller
 from engine_adapters.docker_engine.streams import Closer, ThreadedStream
 from engine_adapters.errors import EngineError, InvalidRequest, NotFound
 from engine_adapters.models import (
+    BuildProgress,
     Container,
     ContainerState,
     EngineInfo,
@@ -186,7 +188,7 @@ class DockerEngine(ResourceCalls):
                 url, params=params, stream=True, timeout=timeout
             )
             api._raise_for_status(response)  # type: ignore[attr-defined]
-            return iter_log_lines(response, tty, timestamps), response.close
+            return iter_log_lines(response, tty, timestamps), _closer(response)
 
         return ThreadedStream(opener, self._url, name="dockyard-logs")
 
@@ -199,6 +201,27 @@ class DockerEngine(ResourceCalls):
             return (_pull_progress(item) for item in raw), getattr(raw, "close", lambda: None)
 
         return ThreadedStream(opener, self._url, name="dockyard-pull")
+
+    def build_image(
+        self,
+        context_dir: str,
+        tag: str,
+        dockerfile: str = "Dockerfile",
+        args: dict[str, str] | None = None,
+    ) -> Stream[BuildProgress]:
+        def opener() -> tuple[Iterator[BuildProgress], Closer]:
+            # The SDK tars the folder itself (honouring .dockerignore) and posts it.
+            raw = self.api.build(
+                path=context_dir,
+                tag=tag,
+                dockerfile=dockerfile,
+                buildargs=args or None,
+                rm=True,
+                decode=True,
+            )
+            return (_build_progress(item) for item in raw), getattr(raw, "close", lambda: None)
+
+        return ThreadedStream(opener, self._url, name="dockyard-build")
 
     # sessions
     async def exec(
@@ -263,6 +286,34 @@ class DockerEngine(ResourceCalls):
             return None if state.get("Running") else int(state.get("ExitCode") or 0)
 
         return HijackedSession(ref, sock, tty, self._url, resize, exit_code)
+
+
+def _closer(response: Any) -> Closer:
+    """Closes a streamed response even while a thread is blocked reading a quiet stream.
+
+    `response.close()` alone waits for the buffer's lock, which that reader holds
+    until data arrives (never, for a silent container); shutting the socket down
+    first wakes the reader (docker-py's CancellableStream does the same).
+    """
+
+    def close() -> None:
+        with contextlib.suppress(Exception):
+            fp = response.raw._fp.fp
+            raw = getattr(fp, "raw", fp)
+            sock = getattr(raw, "_sock", None) or getattr(raw, "sock", None)
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+        response.close()
+
+    return close
+
+
+def _build_progress(item: dict[str, Any]) -> BuildProgress:
+    if "error" in item:
+        raise InvalidRequest(str(item["error"]).strip())
+    image_id = (item.get("aux") or {}).get("ID")
+    text = str(item.get("stream") or item.get("status") or "")
+    return BuildProgress(text=text, image_id=image_id)
 
 
 def _pull_progress(item: dict[str, Any]) -> PullProgress:

@@ -7,7 +7,9 @@ from typing import Any
 import docker
 
 from engine_adapters.errors import InvalidRequest
-from engine_adapters.models import RunSpec
+from engine_adapters.models import HealthcheckSpec, RunSpec
+
+_NOT_USER_DEFINED = ("", "bridge", "default", "host", "none")
 
 
 def restart_policy(text: str) -> dict[str, Any] | None:
@@ -49,19 +51,28 @@ def create_kwargs(api: docker.APIClient, spec: RunSpec) -> dict[str, Any]:
         name, _, alias = link.partition(":")
         links[name] = alias or name
 
+    network = spec.network or ""
+    user_defined = network not in _NOT_USER_DEFINED and not network.startswith("container:")
+    # On a user-defined network the daemon ignores HostConfig.Links: a link there is
+    # an alias scoped to the endpoint, so it travels in the endpoint config instead.
     host_config = api.create_host_config(
         port_bindings=port_bindings or None,
         binds=binds or None,
-        network_mode=spec.network or None,
+        network_mode=network or None,
         restart_policy=restart_policy(spec.restart_policy),
         auto_remove=spec.auto_remove,
-        links=links or None,
+        links=(links if not user_defined else None) or None,
     )
     networking_config = None
-    if spec.network and spec.network_aliases:
-        endpoint: Any = api.create_endpoint_config(aliases=list(spec.network_aliases))
+    endpoint_links = links if user_defined else {}
+    if network and (spec.network_aliases or endpoint_links or spec.network_ipv4):
+        endpoint: Any = api.create_endpoint_config(
+            aliases=list(spec.network_aliases) or None,
+            links=endpoint_links or None,
+            ipv4_address=spec.network_ipv4,
+        )
         # the SDK's stubs say one EndpointConfig; the API (and the SDK) take a mapping
-        networking_config = api.create_networking_config({spec.network: endpoint})  # type: ignore[arg-type]
+        networking_config = api.create_networking_config({network: endpoint})  # type: ignore[arg-type]
     return {
         "image": spec.image,
         "command": list(spec.command) if spec.command is not None else None,
@@ -78,5 +89,25 @@ def create_kwargs(api: docker.APIClient, spec: RunSpec) -> dict[str, Any]:
         "hostname": spec.hostname,
         "host_config": host_config,
         "networking_config": networking_config,
+        "healthcheck": healthcheck(spec.healthcheck),
+        "stop_timeout": spec.stop_timeout,
         "detach": True,
     }
+
+
+def healthcheck(check: HealthcheckSpec | None) -> dict[str, Any] | None:
+    """The API wants durations in nanoseconds; an unset one keeps the image's value."""
+    if check is None:
+        return None
+
+    def nanos(seconds: float | None) -> int | None:
+        return None if seconds is None else int(seconds * 1_000_000_000)
+
+    raw = {
+        "test": list(check.test),
+        "interval": nanos(check.interval),
+        "timeout": nanos(check.timeout),
+        "retries": check.retries,
+        "start_period": nanos(check.start_period),
+    }
+    return {key: value for key, value in raw.items() if value is not None}

@@ -1,0 +1,101 @@
+"""A YAML file read into plain data plus the line of every key, so problems can name lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path = tuple[str | int, ...]
+
+
+def path_text(path: Path) -> str:
+    """("services", "web", "ports", 0) as `services.web.ports[0]`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+@dataclass
+class Source:
+    """The data of one compose file, and where each value sits in it."""
+
+    file: str
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line(self, path: Path) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+
+class YamlProblem(Exception):
+    """The file is not YAML at all, or has a duplicate key: `line` says where."""
+
+    def __init__(self, line: int | None, key: str, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.key = key
+        self.message = message
+
+
+def read_source(text: str, file: str) -> Source:
+    """Composes the node tree (it keeps marks), then builds data from it by hand."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise YamlProblem(line, "", f"invalid YAML: {exc.problem or exc.context}") from exc
+    source = Source(file, None)
+    if root is None:
+        return source
+    constructor = yaml.SafeLoader("")
+    source.data = _build(root, (), source, constructor)
+    return source
+
+
+def _build(node: yaml.Node, path: Path, source: Source, constructor: yaml.SafeLoader) -> Any:
+    source.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        _refuse_duplicates(node, path, constructor)
+        constructor.flatten_mapping(node)  # merge keys (`<<: *base`) first, own keys after
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _key(key_node, path, constructor)
+            source.lines[(*path, key)] = key_node.start_mark.line + 1
+            result[key] = _build(value_node, (*path, key), source, constructor)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*path, i), source, constructor) for i, item in enumerate(node.value)]
+    return constructor.construct_object(node, deep=True)
+
+
+def _key(node: yaml.Node, path: Path, constructor: yaml.SafeLoader) -> str:
+    key = constructor.construct_object(node, deep=True)
+    if not isinstance(key, (str, int, float, bool)):
+        raise YamlProblem(node.start_mark.line + 1, path_text(path), "keys must be scalars")
+    return key if isinstance(key, str) else str(key)
+
+
+def _refuse_duplicates(node: yaml.MappingNode, path: Path, constructor: yaml.SafeLoader) -> None:
+    """A key written twice is an error; one that overrides a merged `<<` key is not."""
+    seen: set[str] = set()
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = _key(key_node, path, constructor)
+        if key in seen:
+            raise YamlProblem(
+                key_node.start_mark.line + 1, path_text((*path, key)), "duplicate key"
+            )
+        seen.add(key)

@@ -1,0 +1,150 @@
+"""`dockyard compose ...`: Compose verbs over whichever engine `--engine` picks."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from engine_adapters import Engine
+from engine_adapters.compose import (
+    ComposeFileError,
+    Orchestrator,
+    Project,
+    load_project,
+    merged_logs,
+    render_project,
+)
+from engine_adapters.models import Container
+from tui.commands.connect import connect
+
+ENGINE_HELP = "docker, native, podman, a docker context name, or a URL"
+_COLOURS = ("36", "33", "32", "35", "34", "96", "93", "92", "95", "94")
+
+
+def add_compose_parser(subparsers: Any) -> None:
+    """Adds `compose` and its verbs to the `dockyard` subcommands."""
+    compose = subparsers.add_parser("compose", help="run a Compose project on any engine")
+    compose.add_argument("-f", "--file", help="compose file (default: compose.yaml, ...)")
+    compose.add_argument("-p", "--project-name", help="project name (default: the folder's)")
+    compose.add_argument("--env-file", help="variables file (default: .env beside the file)")
+    compose.add_argument(
+        "--engine", "-e", dest="compose_engine", metavar="ENGINE", help=ENGINE_HELP
+    )
+    verbs = compose.add_subparsers(dest="compose_command", metavar="VERB", required=True)
+
+    up = verbs.add_parser("up", help="create and start the services")
+    up.add_argument("-d", "--detach", action="store_true", help="do not follow the logs")
+    up.add_argument("services", nargs="*")
+    down = verbs.add_parser("down", help="remove the containers and networks")
+    down.add_argument("-v", "--volumes", action="store_true", help="remove the named volumes too")
+    down.add_argument("-t", "--timeout", type=int)
+    ps = verbs.add_parser("ps", help="list the project's containers")
+    ps.add_argument("services", nargs="*")
+    logs = verbs.add_parser("logs", help="the services' logs, merged")
+    logs.add_argument("-f", "--follow", action="store_true")
+    logs.add_argument("--tail", type=int)
+    logs.add_argument("services", nargs="*")
+    for verb, text in (("start", "start"), ("stop", "stop"), ("restart", "restart")):
+        parser = verbs.add_parser(verb, help=f"{text} the services")
+        if verb != "start":
+            parser.add_argument("-t", "--timeout", type=int)
+        parser.add_argument("services", nargs="*")
+    for verb, text in (("pull", "pull the services' images"), ("build", "build the images")):
+        verbs.add_parser(verb, help=text).add_argument("services", nargs="*")
+    verbs.add_parser("config", help="print the resolved compose file")
+
+
+def run_compose_command(args: argparse.Namespace) -> int:
+    """Runs one verb; a bad compose file prints every problem and changes nothing."""
+    try:
+        project = load_project(args.file, args.project_name, env_file=args.env_file)
+    except ComposeFileError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    for warning in project.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.compose_command == "config":
+        sys.stdout.write(render_project(project))
+        return 0
+    spec = getattr(args, "compose_engine", None) or getattr(args, "engine", None)
+    return asyncio.run(_run(spec, project, args))
+
+
+async def _run(spec: str | None, project: Project, args: argparse.Namespace) -> int:
+    engine = await connect(spec)
+    try:
+        runner = Orchestrator(engine, project, report=lambda line: print(line, file=sys.stderr))
+        services = list(getattr(args, "services", None) or ()) or None
+        verb = args.compose_command
+        if verb == "up":
+            await runner.up(services)
+            if args.detach:
+                return 0
+            return await _follow_until_interrupted(engine, runner, services)
+        actions: dict[str, Callable[[], Awaitable[None]]] = {
+            "down": lambda: runner.down(volumes=args.volumes, timeout=args.timeout),
+            "start": lambda: runner.start(services),
+            "stop": lambda: runner.stop(services, args.timeout),
+            "restart": lambda: runner.restart(services, args.timeout),
+            "pull": lambda: runner.pull(services),
+            "build": lambda: runner.build(services),
+        }
+        if verb in actions:
+            await actions[verb]()
+            return 0
+        if verb == "ps":
+            _print_ps(await runner.containers(services))
+            return 0
+        if verb == "logs":
+            await _print_logs(engine, await runner.containers(services), args.follow, args.tail)
+            return 0
+        raise AssertionError(f"unknown compose verb {verb}")
+    finally:
+        await engine.close()
+
+
+async def _follow_until_interrupted(
+    engine: Engine, runner: Orchestrator, services: list[str] | None
+) -> int:
+    """`up` without -d: the merged logs until every container ends or Ctrl+C, which stops them."""
+    try:
+        await _print_logs(engine, await runner.containers(services), True, None)
+        return 0
+    except asyncio.CancelledError:
+        print("Gracefully stopping...", file=sys.stderr)
+        await runner.stop(services)
+        return 130
+
+
+async def _print_logs(
+    engine: Engine, containers: list[Container], follow: bool, tail: int | None
+) -> None:
+    colour = sys.stdout.isatty()
+    services = [c.compose_service or c.name for c in containers]
+    width = max((len(s) for s in services), default=0)
+    palette = {s: _COLOURS[i % len(_COLOURS)] for i, s in enumerate(dict.fromkeys(services))}
+    async for container, line in merged_logs(engine, containers, follow=follow, tail=tail):
+        service = container.compose_service or container.name
+        prefix = f"{service:<{width}} | "
+        if colour:
+            prefix = f"\x1b[{palette[service]}m{prefix}\x1b[0m"
+        sys.stdout.write(prefix + line.text.rstrip("\n") + "\n")
+        sys.stdout.flush()
+
+
+def _print_ps(containers: list[Container]) -> None:
+    rows = [("NAME", "SERVICE", "STATUS", "PORTS")]
+    for c in containers:
+        ports = ", ".join(str(p) for p in c.ports if p.published)
+        rows.append((c.name, c.compose_service or "", c.status, ports))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        print(
+            "   ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True))
+            + "   "
+            + row[3]
+        )

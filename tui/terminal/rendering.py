@@ -1,0 +1,98 @@
+"""Turn emulator rows into Textual strips: runs of equal attributes become one segment."""
+
+from __future__ import annotations
+
+from pyte.screens import Char
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+from wcwidth import wcwidth
+
+from tui.terminal.emulator import cell_style
+from tui.terminal.screen import Line
+
+CURSOR_FOCUSED = Style(reverse=True)
+CURSOR_UNFOCUSED = Style(underline=True)
+
+_Attrs = tuple[object, ...]
+"""A cell's attributes without its character: pyte's Char minus `data`."""
+
+
+class RowRenderer:
+    """Renders rows over one base style (the widget's colours), caching combined styles."""
+
+    def __init__(self, base: Style) -> None:
+        self.base = base
+        self._styles: dict[_Attrs, Style] = {}
+        self._reversed: dict[_Attrs, Style] = {}
+
+    def _style(self, attrs: _Attrs, char: Char) -> Style:
+        style = self._styles.get(attrs)
+        if style is None:
+            style = self._styles[attrs] = self.base + cell_style(char)
+        return style
+
+    def _inverse(self, attrs: _Attrs, char: Char) -> Style:
+        # Reverse twice would cancel, so a reversed cell shows the cursor as plain.
+        style = self._reversed.get(attrs)
+        if style is None:
+            style = self._style(attrs, char) + Style(reverse=not char.reverse)
+            self._reversed[attrs] = style
+        return style
+
+    def render(
+        self,
+        line: Line,
+        columns: int,
+        width: int,
+        cursor_x: int = -1,
+        cursor_style: Style = CURSOR_FOCUSED,
+        selected: tuple[int, int] | None = None,
+    ) -> Strip:
+        """One row `width` cells wide; `selected` is a [start, end) column range to highlight."""
+        base = self.base
+        if not line and cursor_x < 0 and selected is None:
+            return Strip.blank(width, base)
+        sel_start, sel_end = selected if selected is not None else (-1, -1)
+        segments: list[Segment] = []
+        run: list[str] = []
+        run_style: Style | None = None
+        length = 0
+        skip_stub = False
+        for x in range(min(columns, width)):
+            char = line[x]
+            data = char.data
+            if data == "":
+                if skip_stub:  # the second half of a wide character
+                    skip_stub = False
+                    continue
+                data = " "
+            skip_stub = not data.isascii() and wcwidth(data[0]) == 2
+            attrs = char[1:]
+            if x == cursor_x:
+                if cursor_style is CURSOR_FOCUSED:
+                    style = self._inverse(attrs, char)
+                else:
+                    style = self._style(attrs, char) + cursor_style
+            elif sel_start <= x < sel_end:
+                style = self._inverse(attrs, char)
+            else:
+                style = self._style(attrs, char)
+            if style is not run_style and run:
+                segments.append(Segment("".join(run), run_style))
+                run = []
+            run_style = style
+            run.append(data)
+            length += 2 if skip_stub else 1
+        if run:
+            segments.append(Segment("".join(run), run_style))
+        if length < width:
+            segments.append(Segment(" " * (width - length), base))
+            length = width
+        strip = Strip(segments, length)
+        return strip.crop(0, width) if length > width else strip
+
+
+def render_row(line: Line, columns: int, width: int, base: Style) -> Strip:
+    """A one-off rendering of a row (benchmarks and tests); widgets keep a RowRenderer."""
+    return RowRenderer(base).render(line, columns, width)
