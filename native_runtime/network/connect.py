@@ -1,0 +1,144 @@
+"""`docker network connect` and `disconnect`, live on a running container."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from dataclasses import replace
+
+from native_runtime.network import ipam, netlink
+from native_runtime.network.core import NetworkCore, parse_link
+from native_runtime.network.errors import Forbidden
+from native_runtime.network.model import (
+    MODE_NETWORKS,
+    Endpoint,
+    EndpointRequest,
+    Network,
+    Plan,
+    Publication,
+    Sandbox,
+)
+from native_runtime.network.proxy import PortProxy
+from native_runtime.network.undo import Undo
+
+
+class ConnectVerbs(NetworkCore):
+    """Mixed into NetworkManager; both verbs hold `self.lock`."""
+
+    async def connect(
+        self,
+        network_ref: str,
+        container_ref: str,
+        aliases: tuple[str, ...] = (),
+        ipv4: str = "",
+        links: tuple[str, ...] = (),
+    ) -> None:
+        """`docker network connect`: stored for a stopped container, made live for a running one."""
+        async with self.lock:
+            net = self.find(network_ref)
+            plan = self._plan(self.container_ref(container_ref))
+            if plan.mode != MODE_NETWORKS:
+                raise Forbidden(
+                    "container sharing a network namespace with the host or another "
+                    "container cannot be connected to any other network"
+                )
+            if any(r.network_id == net.id for r in plan.networks):
+                raise Forbidden(
+                    f"endpoint with name {plan.name} already exists in network {net.name}"
+                )
+            self._check_request(net, aliases, ipv4)
+            new_plan = replace(
+                plan,
+                networks=(*plan.networks, EndpointRequest(net.id, aliases, ipv4)),
+                links=tuple(dict.fromkeys([*plan.links, *(parse_link(x) for x in links)])),
+            )
+            sandbox = self.store.sandbox(plan.container_id)
+            if sandbox is None:
+                with self.store.transaction() as tx:
+                    self.store.put_plan(tx, new_plan)
+                return
+            await self._connect_live(new_plan, sandbox, net, ipv4)
+
+    async def _connect_live(self, plan: Plan, sandbox: Sandbox, net: Network, ipv4: str) -> None:
+        cid = plan.container_id
+        current = self.store.endpoints_of(cid)
+        taken = set(await asyncio.to_thread(netlink.sandbox_ifnames, sandbox.netns))
+        ifname = next(f"eth{i}" for i in range(64) if f"eth{i}" not in taken)
+        ip = ipam.allocate(
+            net.subnet, net.gateway, [e.ip for e in self.store.endpoints(net.id)], ipv4
+        )
+        order = max((e.order for e in current), default=-1) + 1
+        ep = Endpoint(
+            cid,
+            net.id,
+            secrets.token_hex(32),
+            ip,
+            ipam.mac_for(ip),
+            ifname,
+            self.naming.veth_for(cid, net.id),
+            order,
+        )
+        undo = Undo()
+        try:
+            undo.push(lambda: asyncio.to_thread(netlink.delete_link, ep.veth))
+            await asyncio.to_thread(
+                netlink.add_veth,
+                ep.veth,
+                net.bridge,
+                sandbox.netns,
+                ifname,
+                ip,
+                net.prefixlen,
+                ep.mac,
+            )
+            has_gateway = any(not self.find(e.network_id).internal for e in current)
+            if not has_gateway and not net.internal:
+                await asyncio.to_thread(netlink.set_default_route, sandbox.netns, net.gateway)
+            with self.store.transaction() as tx:
+                self.store.put_plan(tx, plan)
+                self.store.put_endpoint(tx, ep)
+            await self.sync_rules()
+        except BaseException:
+            await undo.run()
+            raise
+
+    async def disconnect(self, network_ref: str, container_ref: str, force: bool = False) -> None:
+        """`docker network disconnect`: the interface leaves a running container at once."""
+        del force  # nothing of ours can be half-attached, so force changes nothing
+        async with self.lock:
+            net = self.find(network_ref)
+            plan = self._plan(self.container_ref(container_ref))
+            if not any(r.network_id == net.id for r in plan.networks):
+                raise Forbidden(
+                    f"container {plan.container_id[:12]} is not connected to network {net.name}"
+                )
+            cid = plan.container_id
+            new_plan = replace(
+                plan, networks=tuple(r for r in plan.networks if r.network_id != net.id)
+            )
+            ep = next((e for e in self.store.endpoints_of(cid) if e.network_id == net.id), None)
+            sandbox = self.store.sandbox(cid)
+            if ep is not None:
+                await asyncio.to_thread(netlink.delete_link, ep.veth)
+            kept: list[Publication] = []
+            if sandbox is not None:
+                proxies = self.proxies.get(cid, [])
+                live: list[PortProxy | None] = [*proxies]
+                live += [None] * (len(sandbox.publications) - len(live))
+                for pub, proxy in zip(sandbox.publications, live, strict=False):
+                    if ep is not None and pub.target_ip == ep.ip and pub.bridge == net.bridge:
+                        if proxy is not None:
+                            await proxy.stop()
+                            proxies.remove(proxy)
+                    else:
+                        kept.append(pub)
+            with self.store.transaction() as tx:
+                self.store.put_plan(tx, new_plan)
+                self.store.delete_endpoint(tx, cid, net.id)
+                if sandbox is not None:
+                    self.store.put_sandbox(tx, replace(sandbox, publications=tuple(kept)))
+            if sandbox is not None and ep is not None:
+                rest = [self.find(e.network_id) for e in self.store.endpoints_of(cid)]
+                gateway = next((n.gateway for n in rest if not n.internal), None)
+                await asyncio.to_thread(netlink.set_default_route, sandbox.netns, gateway)
+            await self.sync_rules()

@@ -1,0 +1,90 @@
+"""Address management: subnets that clash with nothing on the host, addresses within them."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+
+from native_runtime.network.errors import BadParameter, Conflict
+
+# Podman keeps 10.88/16 for its default network; we take 10.89/16 onwards in /24 steps.
+DEFAULT_POOLS = ("10.89.0.0/16", "10.90.0.0/16", "10.91.0.0/16")
+POOL_PREFIX = 24
+# Docker's default bridge, reserved even when dockerd is not running right now.
+RESERVED = ("172.17.0.0/16",)
+
+Net = ipaddress.IPv4Network
+
+
+def parse_subnet(text: str) -> Net:
+    try:
+        net = ipaddress.ip_network(text, strict=False)
+    except ValueError as exc:
+        raise BadParameter(f"invalid subnet {text!r}: {exc}") from exc
+    if not isinstance(net, Net):
+        raise BadParameter("IPv6 networks are not supported by the native engine")
+    if net.prefixlen > 30:
+        raise BadParameter(f"subnet {text} is too small for a gateway and a container")
+    return net
+
+
+def parse_ip(text: str, what: str) -> ipaddress.IPv4Address:
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError as exc:
+        raise BadParameter(f"invalid {what} {text!r}") from exc
+    if not isinstance(ip, ipaddress.IPv4Address):
+        raise BadParameter(f"{what} {text}: IPv6 is not supported by the native engine")
+    return ip
+
+
+def pick_subnet(taken: Iterable[Net], pools: Iterable[str] = DEFAULT_POOLS) -> Net:
+    """The first /24 of the pools that overlaps none of `taken` (host routes, our networks)."""
+    busy = [*taken, *(ipaddress.IPv4Network(r) for r in RESERVED)]
+    for pool in pools:
+        for candidate in ipaddress.IPv4Network(pool).subnets(new_prefix=POOL_PREFIX):
+            if not any(candidate.overlaps(other) for other in busy):
+                return candidate
+    raise Conflict("could not find an available, non-overlapping IPv4 address pool")
+
+
+def check_user_subnet(subnet: Net, ours: Iterable[Net], host: Iterable[Net]) -> None:
+    """A requested subnet may not overlap our networks, nor a route on the host."""
+    for other in ours:
+        if subnet.overlaps(other):
+            raise Conflict(f"Pool overlaps with other one on this address space ({other})")
+    for other in host:
+        if subnet.overlaps(other):
+            raise Conflict(f"subnet {subnet} overlaps the host route {other}")
+
+
+def gateway_for(subnet: Net, requested: str = "") -> str:
+    if not requested:
+        return str(subnet.network_address + 1)
+    ip = parse_ip(requested, "gateway")
+    if ip not in subnet or ip in (subnet.network_address, subnet.broadcast_address):
+        raise BadParameter(f"gateway {requested} is not a host address of subnet {subnet}")
+    return str(ip)
+
+
+def allocate(subnet: str, gateway: str, used: Iterable[str], requested: str = "") -> str:
+    """The requested address if valid and free, else the lowest free host address."""
+    net = parse_subnet(subnet)
+    busy = {*used, gateway}
+    if requested:
+        ip = parse_ip(requested, "IP address")
+        if ip not in net or ip in (net.network_address, net.broadcast_address):
+            raise BadParameter(f"no configured subnet contains IP address {requested}")
+        if str(ip) in busy:
+            raise Conflict(f"Address already in use: {requested}")
+        return str(ip)
+    for host in net.hosts():
+        if str(host) not in busy:
+            return str(host)
+    raise Conflict(f"no available IPv4 addresses on network with subnet {subnet}")
+
+
+def mac_for(ip: str) -> str:
+    """Docker's convention: 02:42 then the four bytes of the IPv4 address."""
+    octets = ipaddress.IPv4Address(ip).packed
+    return "02:42:" + ":".join(f"{b:02x}" for b in octets)

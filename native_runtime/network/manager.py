@@ -1,0 +1,352 @@
+"""NetworkManager: the network engine's one door for the daemon (networks and lifecycle)."""
+
+# Container-side verbs live in `sandboxes.py` (prepare, attach, detach, release, files)
+# and `connect.py` (connect, disconnect); shared lookups in `core.py`. This module holds
+# the daemon lifecycle, the network verbs and the DNS servers.
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import ipaddress
+import secrets
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from native_runtime.network import ipam, iptables, netlink, views
+from native_runtime.network.connect import ConnectVerbs
+from native_runtime.network.dns import NetworkDns, host_resolvers
+from native_runtime.network.errors import BadParameter, Conflict, Forbidden
+from native_runtime.network.model import BRIDGE, HOST, NULL, Naming, Network
+from native_runtime.network.proxy import PortProxy
+from native_runtime.network.sandboxes import SandboxVerbs
+from native_runtime.network.store import NetworkStore
+from native_runtime.network.undo import Undo
+
+DEFAULT_NETWORK = "bridge"
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+class NetworkManager(SandboxVerbs, ConnectVerbs):
+    """Networks, sandboxes and everything they need on the host.
+
+    `db` is the daemon's database path (we open our own connection and our own `net_*`
+    tables) or an open connection; it defaults to `state_dir/network.db`.
+    """
+
+    def __init__(
+        self,
+        state_dir: Path,
+        db: Path | str | sqlite3.Connection | None = None,
+        *,
+        run_dir: Path = Path("/run/dockyard"),
+        naming: Naming | None = None,
+        resolv_conf: Path = Path("/etc/resolv.conf"),
+        hosts_file: Path = Path("/etc/hosts"),
+        upstreams: list[tuple[str, int]] | None = None,
+        dns_port: int = 53,
+    ) -> None:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.state_dir = state_dir
+        self.store = NetworkStore(db if db is not None else state_dir / "network.db")
+        self.netns_dir = run_dir / "netns"
+        self.naming = naming or Naming()
+        self.resolv_conf = resolv_conf
+        self.hosts_file = hosts_file
+        self.upstreams = upstreams if upstreams is not None else host_resolvers(resolv_conf)
+        self.dns_port = dns_port
+        self.lock = asyncio.Lock()
+        self.dns: dict[str, NetworkDns] = {}
+        self.proxies: dict[str, list[PortProxy]] = {}
+        self._jumps_in_place = False
+
+    # ----- lifecycle -------------------------------------------------------------------
+
+    async def start(self, running: Iterable[str] | None = None) -> None:
+        """Daemon start: predefined networks, bridges, rules, DNS; re-adopt live sandboxes.
+
+        `running` lists the containers still running (live restore); sandboxes of any
+        other container are torn down. None keeps every recorded sandbox.
+        """
+        async with self.lock:
+            self._jumps_in_place = False
+            self._ensure_predefined(await asyncio.to_thread(netlink.host_networks))
+            await asyncio.to_thread(netlink.enable_ip_forward)
+            for net in self.bridge_networks():
+                await asyncio.to_thread(
+                    netlink.ensure_bridge, net.bridge, net.gateway, net.prefixlen
+                )
+            await self.sync_rules()
+            for net in self.bridge_networks():
+                if not net.default:
+                    await self._start_dns(net)
+            await self._sweep_orphans()
+        keep = None if running is None else set(running)
+        for sandbox in self.store.sandboxes():
+            if keep is not None and sandbox.container_id not in keep:
+                await self.detach(sandbox.container_id)
+            else:
+                await self.restart_proxies(sandbox.container_id)
+
+    async def close(self, *, containers_running: bool) -> None:
+        """Daemon stop: servers always stop; the host is cleaned when nothing runs."""
+        if not containers_running:
+            await self.teardown_all()
+            return
+        async with self.lock:
+            await self._stop_servers()
+
+    async def teardown_all(self) -> None:
+        """Remove every veth, namespace, bridge and chain of ours; configs stay stored."""
+        async with self.lock:
+            await self._stop_servers()
+            for sandbox in self.store.sandboxes():
+                for ep in self.store.endpoints_of(sandbox.container_id):
+                    await asyncio.to_thread(netlink.delete_link, ep.veth)
+                if sandbox.netns.startswith(str(self.netns_dir)):
+                    await asyncio.to_thread(netlink.remove_netns, sandbox.netns)
+            with self.store.transaction() as tx:
+                tx.execute("DELETE FROM net_endpoints")
+                tx.execute("DELETE FROM net_sandboxes")
+            await self._sweep_orphans()
+            for name in await asyncio.to_thread(netlink.link_names):
+                if self.naming.owns_link(name):
+                    await asyncio.to_thread(netlink.delete_link, name)
+            await asyncio.to_thread(iptables.teardown, self.naming)
+            self._jumps_in_place = False
+
+    async def _sweep_orphans(self) -> None:
+        """A crash between a kernel step and its commit leaves objects no record names."""
+        veths = {e.veth for e in self.store.endpoints()}
+        for name in await asyncio.to_thread(netlink.link_names):
+            if name.startswith(self.naming.veth_prefix) and name not in veths:
+                await asyncio.to_thread(netlink.delete_link, name)
+        known = {s.netns for s in self.store.sandboxes()}
+        if self.netns_dir.is_dir():
+            for path in self.netns_dir.iterdir():
+                if str(path) not in known:
+                    await asyncio.to_thread(netlink.remove_netns, str(path))
+
+    async def _stop_servers(self) -> None:
+        for server in self.dns.values():
+            await server.stop()
+        self.dns.clear()
+        for proxies in self.proxies.values():
+            for proxy in proxies:
+                await proxy.stop()
+        self.proxies.clear()
+
+    def _ensure_predefined(self, host: list[ipaddress.IPv4Network]) -> None:
+        have = {n.name for n in self.store.networks()}
+        missing = [name for name in (DEFAULT_NETWORK, HOST, "none") if name not in have]
+        if not missing:
+            return
+        taken = [ipaddress.IPv4Network(n.subnet) for n in self.store.networks() if n.subnet]
+        with self.store.transaction() as tx:
+            for name in missing:
+                net_id = secrets.token_hex(32)
+                if name == DEFAULT_NETWORK:
+                    subnet = ipam.pick_subnet([*taken, *host])
+                    net = Network(
+                        net_id,
+                        name,
+                        BRIDGE,
+                        _now(),
+                        subnet=str(subnet),
+                        gateway=ipam.gateway_for(subnet),
+                        default=True,
+                        bridge=self.naming.default_bridge,
+                    )
+                else:
+                    net = Network(net_id, name, HOST if name == HOST else NULL, _now())
+                self.store.put_network(tx, net)
+
+    # ----- lookups ---------------------------------------------------------------------
+
+    # ----- network verbs ---------------------------------------------------------------
+
+    async def create(
+        self,
+        name: str,
+        *,
+        driver: str = BRIDGE,
+        subnet: str = "",
+        gateway: str = "",
+        internal: bool = False,
+        labels: dict[str, str] | None = None,
+        options: dict[str, str] | None = None,
+    ) -> Network:
+        """`docker network create`: validate, make the bridge, its DNS, its rules; store it."""
+        driver = driver or BRIDGE
+        if not name:
+            raise BadParameter("a network needs a name")
+        if driver in (HOST, NULL):
+            raise Forbidden(f'only one instance of "{driver}" network is allowed')
+        if driver != BRIDGE:
+            raise BadParameter(f"network driver {driver!r} is not supported by the native engine")
+        async with self.lock:
+            if any(n.name == name for n in self.store.networks()):
+                raise Conflict(f"network with name {name} already exists")
+            ours = [ipaddress.IPv4Network(n.subnet) for n in self.store.networks() if n.subnet]
+            host = [
+                h
+                for h in await asyncio.to_thread(netlink.host_networks)
+                if not any(h == o for o in ours)
+            ]
+            if subnet:
+                chosen = ipam.parse_subnet(subnet)
+                ipam.check_user_subnet(chosen, ours, host)
+            else:
+                if gateway:
+                    raise BadParameter("a gateway needs a --subnet it belongs to")
+                chosen = ipam.pick_subnet([*ours, *host])
+            net_id = secrets.token_hex(32)
+            net = Network(
+                net_id,
+                name,
+                BRIDGE,
+                _now(),
+                subnet=str(chosen),
+                gateway=ipam.gateway_for(chosen, gateway),
+                internal=internal,
+                user_subnet=bool(subnet),
+                bridge=self.naming.bridge_for(net_id),
+                labels=dict(labels or {}),
+                options=dict(options or {}),
+            )
+            undo = Undo()
+            try:
+                undo.push(lambda: asyncio.to_thread(netlink.delete_link, net.bridge))
+                await asyncio.to_thread(
+                    netlink.ensure_bridge, net.bridge, net.gateway, net.prefixlen
+                )
+                undo.push(lambda: self._stop_dns(net.id))
+                await self._start_dns(net)
+                with self.store.transaction() as tx:
+                    self.store.put_network(tx, net)
+                undo.push(lambda: self._forget_network(net.id))
+                await self.sync_rules()
+            except BaseException:
+                await undo.run()
+                raise
+            return net
+
+    async def _forget_network(self, network_id: str) -> None:
+        with self.store.transaction() as tx:
+            self.store.delete_network(tx, network_id)
+
+    async def remove(self, ref: str) -> None:
+        """`docker network rm`: refused for predefined networks and ones in use."""
+        async with self.lock:
+            net = self.find(ref)
+            if net.predefined:
+                raise Forbidden(f"{net.name} is a pre-defined network and cannot be removed")
+            if self.store.endpoints(net.id):
+                raise Forbidden(
+                    f"error while removing network: network {net.name} id {net.id} "
+                    "has active endpoints"
+                )
+            await self._stop_dns(net.id)
+            with self.store.transaction() as tx:
+                self.store.delete_network(tx, net.id)
+            await self.sync_rules()
+            await asyncio.to_thread(netlink.delete_link, net.bridge)
+
+    async def prune(self, labels: list[str] | None = None) -> list[str]:
+        """Remove user networks no container uses or references; return their names."""
+        referenced = {r.network_id for p in self.store.plans() for r in p.networks}
+        removed: list[str] = []
+        for net in self.store.networks():
+            if net.predefined or net.id in referenced or self.store.endpoints(net.id):
+                continue
+            if not _labels_match(net.labels, labels or []):
+                continue
+            await self.remove(net.id)
+            removed.append(net.name)
+        return removed
+
+    # ----- DNS and rules ---------------------------------------------------------------
+
+    async def _start_dns(self, net: Network) -> None:
+        if net.id in self.dns:
+            return
+        server = NetworkDns(
+            net.gateway,
+            lambda source, name: self.lookup(net.id, source, name),
+            self.upstreams,
+            forward_queries=not net.internal,
+            port=self.dns_port,
+        )
+        await server.start()
+        self.dns[net.id] = server
+
+    async def _stop_dns(self, network_id: str) -> None:
+        server = self.dns.pop(network_id, None)
+        if server is not None:
+            await server.stop()
+
+    def lookup(self, network_id: str, source_ip: str, name: str) -> list[str] | None:
+        """Addresses for `name` on the querier's networks; None sends the query upstream.
+
+        The querier is found by its source address on the network the query arrived on;
+        it sees names on every network it is attached to, and on no other.
+        """
+        querier = next((e for e in self.store.endpoints(network_id) if e.ip == source_ip), None)
+        scope = [network_id]
+        if querier is not None:
+            scope += [
+                e.network_id
+                for e in self.store.endpoints_of(querier.container_id)
+                if e.network_id != network_id
+            ]
+        plans = {p.container_id: p for p in self.store.plans()}
+        ips: list[str] = []
+        for net_id in scope:
+            for ep in self.store.endpoints(net_id):
+                plan = plans.get(ep.container_id)
+                if plan is None:
+                    continue
+                names = {plan.name.lower(), ep.container_id[:12].lower()}
+                if plan.hostname:
+                    names.add(plan.hostname.lower())
+                for req in plan.networks:
+                    if req.network_id == net_id:
+                        names.update(a.lower() for a in req.aliases)
+                if name in names and ep.ip not in ips:
+                    ips.append(ep.ip)
+        return ips or None
+
+    def inspect(self, ref: str) -> dict[str, Any]:
+        """GET /networks/{id} body."""
+        return views.network_doc(self.find(ref), self.store)
+
+    def port_list(self, container_id: str) -> list[dict[str, Any]]:
+        """The `Ports` of a GET /containers/json entry (what `docker ps` shows)."""
+        sandbox = self.store.sandbox(container_id)
+        return [
+            {
+                "IP": p.host_ip,
+                "PrivatePort": p.container_port,
+                "PublicPort": p.host_port,
+                "Type": p.proto,
+            }
+            for p in (sandbox.publications if sandbox else ())
+        ]
+
+    def network_settings(self, container_id: str) -> dict[str, Any]:
+        """NetworkSettings for a container's inspect (Docker's shape)."""
+        nets = {n.id: n for n in self.store.networks()}
+        return views.network_settings(container_id, self.store, nets)
+
+
+def _labels_match(labels: dict[str, str], wanted: list[str]) -> bool:
+    for item in wanted:
+        key, eq, value = item.partition("=")
+        if key not in labels or (eq and labels[key] != value):
+            return False
+    return True

@@ -1,0 +1,1 @@
+"""Registry support for the native engine: distribution API v2 pull and push."""

@@ -1,0 +1,1 @@
+"""Tests of the native engine's networking, run as root with namespaces as sandboxes."""
