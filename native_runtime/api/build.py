@@ -1,0 +1,135 @@
+"""`POST /build` (the classic builder's wire shape) and `POST /commit`.
+
+Wiring: `add_routes(router)` from `make_app`, beside the other `register` calls;
+pass `pull=` a coroutine `(runtime, ref, emit)` to let FROM pull missing images.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from native_runtime.api.app import Router, runtime
+from native_runtime.api.params import flag, json_body
+from native_runtime.build import workspace
+from native_runtime.build.builder import Builder, BuildError, BuildOptions, PullHook
+from native_runtime.build.commit import CommitOptions, commit
+from native_runtime.build.context import BuildContext, ContextError
+from native_runtime.errors import BadParameter
+from native_runtime.images.store import normalize_ref
+from native_runtime.runtime import Runtime
+
+
+def _json_query(request: web.Request, name: str) -> dict[str, Any]:
+    raw = request.query.get(name)
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise BadParameter(f"invalid {name}: {raw}") from exc
+    if not isinstance(value, dict):
+        raise BadParameter(f"invalid {name}: expected a JSON object")
+    return value
+
+
+def build_options(request: web.Request) -> BuildOptions:
+    """Decode the query; tags are checked before a byte of the context is read."""
+    if request.query.get("remote"):
+        raise BadParameter("remote build contexts are not supported by the native engine")
+    tags = request.query.getall("t", [])
+    for tag in tags:
+        try:
+            normalize_ref(tag)
+        except BadParameter as exc:
+            raise BadParameter(f"invalid reference format: {tag}") from exc
+        repo = tag.rsplit(":", 1)[0] if ":" in tag.rsplit("/", 1)[-1] else tag
+        if repo != repo.lower():
+            raise BadParameter(
+                f"invalid reference format: repository name must be lowercase: {tag}"
+            )
+    build_args = _json_query(request, "buildargs")
+    return BuildOptions(
+        tags=tags,
+        dockerfile=request.query.get("dockerfile") or "Dockerfile",
+        build_args={k: (None if v is None else str(v)) for k, v in build_args.items()},
+        labels={k: str(v) for k, v in _json_query(request, "labels").items()},
+        nocache=flag(request, "nocache"),
+        quiet=flag(request, "q"),
+        target=request.query.get("target", ""),
+    )
+
+
+async def _spool(request: web.Request, rt: Runtime) -> Path:
+    fd, name = tempfile.mkstemp(dir=rt.paths.tmp, suffix=".context")
+    with os.fdopen(fd, "wb") as out:
+        async for chunk in request.content.iter_chunked(1 << 20):
+            out.write(chunk)
+    return Path(name)
+
+
+def _unpack(body: Path, target: Path) -> BuildContext:
+    with open(body, "rb") as src:
+        return BuildContext.unpack(src, target)
+
+
+def make_build_handler(pull: PullHook | None) -> Any:
+    async def build(request: web.Request) -> web.StreamResponse:
+        rt = runtime(request)
+        options = build_options(request)
+        resp = web.StreamResponse(headers={"Content-Type": "application/json"})
+        await resp.prepare(request)
+
+        async def emit(message: dict[str, Any]) -> None:
+            await resp.write(json.dumps(message).encode() + b"\r\n")
+
+        body = await _spool(request, rt)
+        ctx_dir = workspace.build_root(rt) / f"ctx-{secrets.token_hex(8)}"
+        error = ""
+        try:
+            ctx = await asyncio.to_thread(_unpack, body, ctx_dir)
+            body.unlink(missing_ok=True)
+            image_id = await Builder(rt, ctx, options, emit, pull).run()
+            rt.events.publish("image", "build", image_id, {"name": ",".join(options.tags)})
+        except (BuildError, ContextError) as exc:
+            error = str(exc)
+        finally:
+            body.unlink(missing_ok=True)
+            await asyncio.to_thread(shutil.rmtree, ctx_dir, True)
+        # Cleaned up before the last message, so a client that sees the end sees no leftovers.
+        if error:
+            await emit({"errorDetail": {"message": error}, "error": error})
+        await resp.write_eof()
+        return resp
+
+    return build
+
+
+async def commit_handler(request: web.Request) -> web.Response:
+    rt = runtime(request)
+    ctr = rt.containers.find(request.query.get("container", ""))
+    options = CommitOptions(
+        repo=request.query.get("repo", ""),
+        tag=request.query.get("tag", ""),
+        comment=request.query.get("comment", ""),
+        author=request.query.get("author", ""),
+        changes=[line for raw in request.query.getall("changes", []) for line in raw.splitlines()],
+        config=await json_body(request),
+    )
+    if options.ref:
+        normalize_ref(options.ref)
+    image_id = await commit(rt, ctr, options)
+    return web.json_response({"Id": image_id}, status=201)
+
+
+def add_routes(router: Router, pull: PullHook | None = None) -> None:
+    router.add("POST", "/build", make_build_handler(pull))
+    router.add("POST", "/commit", commit_handler)

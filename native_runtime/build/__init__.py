@@ -1,0 +1,1 @@
+"""Dockerfile builds and `docker commit` for the native engine (the classic builder's rules)."""

@@ -1,0 +1,86 @@
+"""RUN: the command in a throwaway container of the engine (runc, Docker's hardening)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from native_runtime.build.workspace import Workspace
+from native_runtime.containers import spec
+from native_runtime.containers.exited import now_rfc3339
+from native_runtime.containers.model import Container
+from native_runtime.paths import RUNC
+from native_runtime.runtime import Runtime
+
+Output = Callable[[bytes], Awaitable[None]]
+
+
+class RunFailed(Exception):
+    """The command exited non-zero; the message is Docker's."""
+
+
+def _write_etc(ws: Workspace, hostname: str) -> None:
+    etc = ws.dirs.etc
+    etc.mkdir(exist_ok=True)
+    (etc / "hostname").write_text(hostname + "\n")
+    (etc / "hosts").write_text(f"127.0.0.1\tlocalhost\n::1\tlocalhost\n127.0.0.1\t{hostname}\n")
+    try:
+        resolv = Path("/etc/resolv.conf").read_text()
+    except OSError:
+        resolv = ""
+    (etc / "resolv.conf").write_text(resolv)
+
+
+def _bundle(ws: Workspace, argv: list[str], env: list[str], workdir: str, user: str) -> None:
+    hostname = ws.id[:12]
+    _write_etc(ws, hostname)
+    try:
+        resolved = spec.resolve_user(ws.rootfs, user)
+    except LookupError as exc:
+        raise RunFailed(str(exc)) from exc
+    ctr = Container(
+        id=ws.id,
+        name=f"build-{hostname}",
+        image_id="",
+        image="",
+        created=now_rfc3339(),
+        config={"Env": env, "Cmd": argv, "WorkingDir": workdir, "Hostname": hostname},
+        # Builds get no network: there is no internet, and isolation is the safe default.
+        host_config={"NetworkMode": "none"},
+    )
+    ws.dirs.bundle.mkdir(parents=True, exist_ok=True)
+    config = spec.build(ctr, ws.dirs, resolved, extra_mounts=[])
+    (ws.dirs.bundle / "config.json").write_text(json.dumps(config))
+
+
+async def run(
+    rt: Runtime,
+    ws: Workspace,
+    argv: list[str],
+    env: list[str],
+    workdir: str,
+    user: str,
+    output: Output,
+) -> int:
+    """Run `argv` in the workspace rootfs, streaming its output; return the exit code."""
+    _bundle(ws, argv, env, workdir, user)
+    proc = await asyncio.create_subprocess_exec(
+        RUNC, "--root", str(rt.paths.runc_root), "run", "--bundle", str(ws.dirs.bundle), ws.id,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        while chunk := await proc.stdout.read(65536):
+            await output(chunk)
+        return await proc.wait()
+    finally:
+        if proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            await proc.wait()
+        await rt.runc("delete", "--force", ws.id)
