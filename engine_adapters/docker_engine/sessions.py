@@ -55,6 +55,9 @@ class HijackedSession:
         self._id = session_id
         self._handle = sock
         self._sock = _raw_socket(sock)
+        # The socket keeps the SDK's per-call timeout; a shell may be silent for hours.
+        # close() shuts it down, which still wakes the reader.
+        self._sock.settimeout(None)
         self._tty = tty
         self._endpoint = endpoint
         self._resize = resize
