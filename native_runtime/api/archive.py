@@ -1,0 +1,94 @@
+"""`docker cp` (GET/HEAD/PUT /containers/{id}/archive) and `docker export`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from aiohttp import web
+
+from native_runtime.api.app import Router, runtime
+from native_runtime.api.images import spool_body
+from native_runtime.containers import archive
+from native_runtime.errors import BadParameter
+from native_runtime.images.archive import iter_file
+from native_runtime.runtime import Runtime
+
+STAT_HEADER = "X-Docker-Container-Path-Stat"
+
+
+def _path(request: web.Request) -> str:
+    path = request.query.get("path", "")
+    if not path:
+        raise BadParameter("a path is required")
+    return path
+
+
+async def _send_tar(
+    request: web.Request, rt: Runtime, write: Callable[[IO[bytes]], None], headers: dict[str, str]
+) -> web.StreamResponse:
+    fd, name = tempfile.mkstemp(dir=rt.paths.tmp, suffix=".tar")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            await asyncio.to_thread(write, out)
+        resp = web.StreamResponse(headers={"Content-Type": "application/x-tar", **headers})
+        await resp.prepare(request)
+        for chunk in iter_file(Path(name)):
+            await resp.write(chunk)
+        await resp.write_eof()
+        return resp
+    finally:
+        os.unlink(name)
+
+
+async def stat_path(request: web.Request) -> web.Response:
+    rt = runtime(request)
+    ctr = rt.containers.find(request.match_info["id"])
+    with archive.mounted_rootfs(rt, ctr) as root:
+        info = archive.path_stat(root, _path(request))
+    return web.Response(headers={STAT_HEADER: archive.stat_header(info)})
+
+
+async def get_archive(request: web.Request) -> web.StreamResponse:
+    rt = runtime(request)
+    ctr = rt.containers.find(request.match_info["id"])
+    path = _path(request)
+    with archive.mounted_rootfs(rt, ctr) as root:
+        info = archive.path_stat(root, path)
+        return await _send_tar(
+            request,
+            rt,
+            lambda out: archive.write_archive(root, path, out),
+            {STAT_HEADER: archive.stat_header(info)},
+        )
+
+
+async def put_archive(request: web.Request) -> web.Response:
+    rt = runtime(request)
+    ctr = rt.containers.find(request.match_info["id"])
+    path = _path(request)
+    body = await spool_body(request, rt)
+    try:
+        with archive.mounted_rootfs(rt, ctr) as root, open(body, "rb") as data:
+            await asyncio.to_thread(archive.extract_into, root, path, data)
+    finally:
+        body.unlink(missing_ok=True)
+    return web.Response(status=200)
+
+
+async def export(request: web.Request) -> web.StreamResponse:
+    rt = runtime(request)
+    ctr = rt.containers.find(request.match_info["id"])
+    with archive.mounted_rootfs(rt, ctr) as root:
+        return await _send_tar(request, rt, lambda out: archive.write_export(root, out), {})
+
+
+def register(router: Router) -> None:
+    router.add("HEAD", "/containers/{id}/archive", stat_path)
+    router.add("GET", "/containers/{id}/archive", get_archive)
+    router.add("PUT", "/containers/{id}/archive", put_archive)
+    router.add("GET", "/containers/{id}/export", export)

@@ -1,0 +1,113 @@
+"""`POST /containers/{id}/attach`: output from the log, stdin to conmon, detach keys."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+
+from aiohttp import web
+
+from native_runtime.api.app import Router, runtime
+from native_runtime.api.containers import encode
+from native_runtime.api.params import flag
+from native_runtime.api.streams import Hijacked, hijack
+from native_runtime.containers import attach as attach_verb
+from native_runtime.containers.model import Container
+from native_runtime.errors import BadParameter
+from native_runtime.runtime import Runtime
+
+DEFAULT_DETACH_KEYS = "ctrl-p,ctrl-q"
+
+
+def parse_detach_keys(text: str) -> bytes:
+    """Docker's notation: `ctrl-p,ctrl-q`, `ctrl-@`, or plain characters."""
+    out = bytearray()
+    for key in text.split(","):
+        key = key.strip()
+        if key.startswith("ctrl-") and len(key) == 6:
+            out.append(ord(key[5].upper()) & 0x1F if key[5] != "@" else 0)
+        elif len(key) == 1:
+            out.append(ord(key))
+        else:
+            raise BadParameter(f"invalid detach keys: {text}")
+    return bytes(out)
+
+
+async def _connect_when_running(rt: Runtime, ctr: Container) -> socket.socket | None:
+    """The CLI attaches before it starts the container; conmon's socket comes later."""
+    for _ in range(600):
+        if ctr.running:
+            sock = attach_verb.stdin_socket(rt, ctr)
+            if sock is not None:
+                sock.setblocking(False)
+                return sock
+        if ctr.id not in rt.containers.by_id:
+            return None
+        await asyncio.sleep(0.01)
+    return None
+
+
+async def _pump_stdin(
+    conn: Hijacked, rt: Runtime, ctr: Container, detach_keys: bytes, detached: asyncio.Event
+) -> None:
+    """Client bytes go to the container's stdin until EOF or the detach sequence."""
+    sock = None
+    loop = asyncio.get_running_loop()
+    recent = b""
+    try:
+        while True:
+            chunk = await conn.read()
+            if ctr.tty and detach_keys:
+                window = recent + chunk
+                at = window.find(detach_keys)
+                if at >= 0:
+                    # Forward only what came before the sequence, then let go.
+                    chunk = chunk[: max(at - len(recent), 0)]
+                    detached.set()
+                recent = window[-len(detach_keys) :]
+            if sock is None:
+                sock = await _connect_when_running(rt, ctr)
+                if sock is None:
+                    return
+            if chunk and not detached.is_set():
+                await loop.sock_sendall(sock, chunk)
+            if not chunk or detached.is_set():
+                return
+    finally:
+        if sock is not None:
+            sock.close()
+
+
+async def _pump_output(conn: Hijacked, rt: Runtime, ctr: Container, streams: set[str]) -> None:
+    with contextlib.suppress(ConnectionError):
+        async for line in attach_verb.output(rt, ctr):
+            if line.stream in streams or ctr.tty:
+                await conn.write(encode(line, ctr.tty, False))
+
+
+async def attach(request: web.Request) -> web.StreamResponse:
+    rt = runtime(request)
+    ctr = rt.containers.find(request.match_info["id"])
+    want_stdin = flag(request, "stdin") and bool(ctr.config.get("OpenStdin"))
+    streams = {s for s in ("stdout", "stderr") if flag(request, s)}
+    detach_keys = parse_detach_keys(request.query.get("detachKeys") or DEFAULT_DETACH_KEYS)
+    conn = await hijack(request)
+    detached = asyncio.Event()
+    tasks = []
+    if flag(request, "stream", True):
+        tasks.append(asyncio.create_task(_pump_output(conn, rt, ctr, streams)))
+    if want_stdin:
+        tasks.append(asyncio.create_task(_pump_stdin(conn, rt, ctr, detach_keys, detached)))
+    ending = [asyncio.create_task(detached.wait()), asyncio.create_task(conn.closed.wait())]
+    if tasks:
+        # Output ending (the container exited) ends the attach; stdin EOF does not.
+        await asyncio.wait([tasks[0], *ending], return_when=asyncio.FIRST_COMPLETED)
+    for task in tasks + ending:
+        task.cancel()
+    await conn.close()
+    return conn.resp
+
+
+def register(router: Router) -> None:
+    router.add("POST", "/containers/{id}/attach", attach)

@@ -1,0 +1,93 @@
+"""Raw streams: the hijacked connection upgrade and Docker's 8-byte multiplexed frames."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from aiohttp import web
+
+STREAM_IDS = {"stdin": 0, "stdout": 1, "stderr": 2}
+
+
+def frame(stream: str, data: bytes) -> bytes:
+    """Docker's multiplexing: stream id, three zero bytes, big-endian payload length."""
+    return bytes([STREAM_IDS[stream], 0, 0, 0]) + len(data).to_bytes(4, "big") + data
+
+
+class _RawSide(asyncio.Protocol):
+    """Sits between the transport and aiohttp once the connection is hijacked.
+
+    The docker CLI half-closes its side when it has no more stdin; aiohttp
+    would close the whole socket on that EOF, so this keeps our side open and
+    hands the client's bytes (stdin) to the handler instead of the HTTP parser.
+    """
+
+    def __init__(self, inner: asyncio.BaseProtocol) -> None:
+        self.inner = inner
+        self.incoming: asyncio.Queue[bytes] = asyncio.Queue()
+        self.closed = asyncio.Event()
+
+    def data_received(self, data: bytes) -> None:
+        self.incoming.put_nowait(data)
+
+    def eof_received(self) -> bool:
+        self.incoming.put_nowait(b"")
+        return True
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.incoming.put_nowait(b"")
+        self.closed.set()
+        self.inner.connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        self.inner.pause_writing()
+
+    def resume_writing(self) -> None:
+        self.inner.resume_writing()
+
+
+class Hijacked:
+    """A hijacked connection: `write` sends raw bytes, `read` returns b"" at client EOF."""
+
+    def __init__(self, request: web.Request, resp: web.StreamResponse, raw: _RawSide) -> None:
+        self.request = request
+        self.resp = resp
+        self.raw = raw
+
+    async def write(self, data: bytes) -> None:
+        await self.resp.write(data)
+
+    @property
+    def closed(self) -> asyncio.Event:
+        """Set when the client's connection is gone."""
+        return self.raw.closed
+
+    async def read(self) -> bytes:
+        return await self.raw.incoming.get()
+
+    async def close(self) -> None:
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await self.resp.write_eof()
+        self.request.protocol.force_close()
+
+
+async def hijack(request: web.Request) -> Hijacked:
+    """Answer `Upgrade: tcp` with 101; after that the socket carries raw bytes both ways.
+
+    aiohttp sends 1xx responses without chunked framing, which is exactly the
+    raw stream the docker CLI expects after the upgrade.
+    """
+    if request.headers.get("Upgrade", "").lower() == "tcp":
+        resp = web.StreamResponse(status=101, reason="UPGRADED")
+        resp.headers["Connection"] = "Upgrade"
+        resp.headers["Upgrade"] = "tcp"
+    else:
+        resp = web.StreamResponse(status=200)
+    resp.headers["Content-Type"] = "application/vnd.docker.raw-stream"
+    await resp.prepare(request)
+    transport = request.transport
+    assert transport is not None
+    raw = _RawSide(request.protocol)
+    transport.set_protocol(raw)
+    return Hijacked(request, resp, raw)

@@ -1,0 +1,197 @@
+"""System endpoints: /_ping, /version, /info, /events, /system/df."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import time
+from typing import Any
+
+from aiohttp import web
+
+from native_runtime.api.app import API_VERSION, Router, runtime
+from native_runtime.api.params import filters, integer
+from native_runtime.containers.model import PAUSED, RUNNING
+from native_runtime.images.views import summary as image_summary
+
+VERSION = "0.1.0"
+
+
+async def ping(_request: web.Request) -> web.Response:
+    return web.Response(
+        text="OK", headers={"Api-Version": API_VERSION, "Cache-Control": "no-cache, no-store"}
+    )
+
+
+async def version(_request: web.Request) -> web.Response:
+    uname = platform.uname()
+    details = {
+        "ApiVersion": API_VERSION,
+        "MinAPIVersion": "1.24",
+        "GitCommit": "",
+        "GoVersion": "python" + platform.python_version(),
+        "Os": "linux",
+        "Arch": "amd64" if uname.machine == "x86_64" else uname.machine,
+        "KernelVersion": uname.release,
+        "Experimental": "false",
+        "BuildTime": "",
+    }
+    component = {"Name": "Engine", "Version": VERSION, "Details": details}
+    return web.json_response(
+        {
+            "Platform": {"Name": "Dockyard Native Engine"},
+            "Components": [component],
+            "Version": VERSION,
+            "ApiVersion": API_VERSION,
+            "MinAPIVersion": "1.24",
+            "GitCommit": "",
+            "GoVersion": "python" + platform.python_version(),
+            "Os": "linux",
+            "Arch": "amd64" if uname.machine == "x86_64" else uname.machine,
+            "KernelVersion": uname.release,
+            "BuildTime": "",
+        }
+    )
+
+
+async def info(request: web.Request) -> web.Response:
+    rt = runtime(request)
+    ctrs = rt.containers.all()
+    uname = platform.uname()
+    return web.json_response(
+        {
+            "ID": "dockyard-native",
+            "Containers": len(ctrs),
+            "ContainersRunning": sum(c.state.status == RUNNING for c in ctrs),
+            "ContainersPaused": sum(c.state.status == PAUSED for c in ctrs),
+            "ContainersStopped": sum(not c.running for c in ctrs),
+            "Images": len(rt.images.all()),
+            "Driver": "overlay",
+            "DriverStatus": [],
+            "DockerRootDir": str(rt.paths.data_root),
+            "Name": uname.node,
+            "OperatingSystem": "Dockyard native engine",
+            "OSType": "linux",
+            "Architecture": uname.machine,
+            "KernelVersion": uname.release,
+            "NCPU": os.cpu_count() or 1,
+            "MemTotal": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"),
+            "ServerVersion": VERSION,
+            "CgroupDriver": "cgroupfs",
+            "CgroupVersion": "1",
+            "DefaultRuntime": "runc",
+            "Runtimes": {"runc": {"path": "/usr/sbin/runc"}},
+            "LoggingDriver": "k8s-file",
+            "SecurityOptions": ["name=no-new-privileges"],
+            "Plugins": {"Volume": ["local"], "Network": ["host", "null"], "Log": ["k8s-file"]},
+            "Swarm": {"LocalNodeState": "inactive"},
+            "LiveRestoreEnabled": True,
+            "Labels": [],
+            "Warnings": [],
+        }
+    )
+
+
+def _event_matches(event: dict[str, Any], wanted: dict[str, list[str]]) -> bool:
+    actor = event["Actor"]
+    attrs = actor["Attributes"]
+    checks = {
+        "type": [event["Type"]],
+        "event": [event["Action"]],
+        "container": [actor["ID"], attrs.get("name", "")] if event["Type"] == "container" else [],
+        "image": [attrs.get("image", "")],
+    }
+    for key, values in wanted.items():
+        if key == "label":
+            for want in values:
+                k, eq, v = want.partition("=")
+                if k not in attrs or (eq and attrs[k] != v):
+                    return False
+        elif key in checks and not any(
+            v in checks[key] or any(c.startswith(v) for c in checks[key] if c) for v in values
+        ):
+            return False
+    return True
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    rt = runtime(request)
+    wanted = filters(request)
+    since, until = integer(request, "since"), integer(request, "until")
+    resp = web.StreamResponse(headers={"Content-Type": "application/json"})
+    await resp.prepare(request)
+    queue = rt.events.subscribe()
+    try:
+        await _send_events(resp, list(rt.events.history), queue, wanted, since, until)
+    except ConnectionError:
+        pass  # the client stopped listening
+    finally:
+        rt.events.unsubscribe(queue)
+    return resp
+
+
+async def _send_events(
+    resp: web.StreamResponse,
+    history: list[dict[str, Any]],
+    queue: asyncio.Queue[dict[str, Any]],
+    wanted: dict[str, list[str]],
+    since: int | None,
+    until: int | None,
+) -> None:
+    """Past events from `since`, then live ones until `until` (or forever)."""
+    if since is not None:
+        for event in history:
+            in_window = event["time"] >= since and (until is None or event["time"] <= until)
+            if in_window and _event_matches(event, wanted):
+                await resp.write(json.dumps(event).encode() + b"\n")
+    while True:
+        timeout = None if until is None else until - time.time()
+        if timeout is not None and timeout <= 0:
+            return
+        try:
+            event = await asyncio.wait_for(queue.get(), timeout)
+        except TimeoutError:
+            return
+        if _event_matches(event, wanted):
+            await resp.write(json.dumps(event).encode() + b"\n")
+
+
+async def system_df(request: web.Request) -> web.Response:
+    rt = runtime(request)
+    counts: dict[str, int] = {}
+    for ctr in rt.containers.all():
+        counts[ctr.image_id] = counts.get(ctr.image_id, 0) + 1
+    images = [image_summary(r, counts.get(r.id, 0)) for r in rt.images.all()]
+    from native_runtime.containers.views import summary
+
+    return web.json_response(
+        {
+            "LayersSize": sum(int(row["size"]) for row in rt.db.query("SELECT size FROM layers")),
+            "Images": images,
+            "Containers": [
+                summary(c) | {"SizeRw": 0, "SizeRootFs": 0} for c in rt.containers.all()
+            ],
+            "Volumes": [
+                v.to_docker()
+                | {
+                    "UsageData": {
+                        "Size": rt.volumes.size(v.name),
+                        "RefCount": len(rt.volume_users(v.name)),
+                    }
+                }
+                for v in rt.volumes.all()
+            ],
+            "BuildCache": [],
+        }
+    )
+
+
+def register(router: Router) -> None:
+    router.add("GET", "/_ping", ping)
+    router.add("HEAD", "/_ping", ping)
+    router.add("GET", "/version", version)
+    router.add("GET", "/info", info)
+    router.add("GET", "/events", events)
+    router.add("GET", "/system/df", system_df)

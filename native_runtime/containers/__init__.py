@@ -1,0 +1,1 @@
+"""Containers: records, state guards, the OCI spec, and one module per verb."""

@@ -1,0 +1,130 @@
+"""`docker create`: merge the image config with the request and record the container."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from native_runtime.containers import spec
+from native_runtime.containers.exited import now_rfc3339
+from native_runtime.containers.model import Container
+from native_runtime.errors import BadParameter, Conflict
+from native_runtime.runtime import Runtime
+from native_runtime.volumes import mounts
+
+NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
+NETWORK_MODES = {"none", "host"}
+_ADJECTIVES = ["brave", "calm", "eager", "fond", "keen", "quiet", "swift", "tidy", "witty", "bold"]
+_NOUNS = ["hopper", "turing", "lovelace", "curie", "darwin", "euler", "gauss", "noether", "tesla"]
+
+
+def _generate_name(rt: Runtime) -> str:
+    while True:
+        name = f"{secrets.choice(_ADJECTIVES)}_{secrets.choice(_NOUNS)}_{secrets.token_hex(2)}"
+        if rt.containers.name_owner(name) is None:
+            return name
+
+
+def check_name(rt: Runtime, name: str) -> str:
+    name = name.removeprefix("/")
+    if not NAME_RE.match(name):
+        raise BadParameter(
+            f"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+        )
+    owner = rt.containers.name_owner(name)
+    if owner is not None:
+        raise Conflict(
+            f'Conflict. The container name "/{name}" is already in use by container '
+            f'"{owner.id}". You have to remove (or rename) that container to be able to reuse '
+            "that name."
+        )
+    return name
+
+
+def network_mode(host_config: dict[str, Any]) -> str:
+    """Until bridge networking lands, the CLI's implicit "default" means `none`."""
+    mode = host_config.get("NetworkMode") or "default"
+    if mode == "default":
+        return "none"
+    if mode not in NETWORK_MODES:
+        raise BadParameter(
+            f"network mode {mode!r} is not implemented yet by the native engine "
+            "(supported: none, host)"
+        )
+    return str(mode)
+
+
+def check_unsupported(host_config: dict[str, Any]) -> None:
+    """Refuse loudly what we would otherwise silently ignore."""
+    if host_config.get("Privileged"):
+        raise BadParameter("--privileged is not supported by the native engine yet")
+    if host_config.get("Init"):
+        raise BadParameter("--init is not supported by the native engine yet")
+    if host_config.get("PortBindings") and any(host_config["PortBindings"].values()):
+        raise BadParameter("published ports need bridge networking, not implemented yet")
+
+
+def merge_config(image_config: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    """Docker's rules: request values win; an Entrypoint override drops the image Cmd."""
+    config = {k: v for k, v in body.items() if k not in ("HostConfig", "NetworkingConfig")}
+    env: dict[str, str] = {}
+    for item in (image_config.get("Env") or []) + (body.get("Env") or []):
+        key, _, _ = item.partition("=")
+        env[key] = item
+    config["Env"] = list(env.values())
+    if body.get("Entrypoint"):
+        config["Entrypoint"] = body["Entrypoint"]
+        config["Cmd"] = body.get("Cmd") or []
+    else:
+        config["Entrypoint"] = image_config.get("Entrypoint") or []
+        config["Cmd"] = body.get("Cmd") or image_config.get("Cmd") or []
+    for key in ("WorkingDir", "User", "StopSignal"):
+        config[key] = body.get(key) or image_config.get(key) or ""
+    labels = dict(image_config.get("Labels") or {})
+    labels.update(body.get("Labels") or {})
+    config["Labels"] = labels
+    config.setdefault("Tty", False)
+    config.setdefault("OpenStdin", False)
+    return config
+
+
+async def create(rt: Runtime, body: dict[str, Any], name: str | None) -> Container:
+    image_name = str(body.get("Image") or "")
+    if not image_name:
+        raise BadParameter("config: image name is required")
+    record = rt.images.lookup(image_name)
+    host_config = dict(body.get("HostConfig") or {})
+    network_mode(host_config)
+    check_unsupported(host_config)
+    spec.capabilities(host_config)  # unknown capability names fail here, not at start
+    config = merge_config(record.config.get("config") or {}, body)
+    config["Image"] = image_name
+    if not config["Entrypoint"] and not config["Cmd"]:
+        raise BadParameter("No command specified")
+    if host_config.get("AutoRemove") and (host_config.get("RestartPolicy") or {}).get(
+        "Name", "no"
+    ) not in ("", "no"):
+        raise Conflict("Conflicting options: AutoRemove and restart policy")
+    ctr = Container(
+        id=secrets.token_hex(32),
+        name=check_name(rt, name) if name else _generate_name(rt),
+        image_id=record.id,
+        image=image_name,
+        created=now_rfc3339(),
+        config=config,
+        host_config=host_config,
+    )
+    if not config.get("Hostname"):
+        config["Hostname"] = ctr.short_id
+    ctr.mounts = mounts.resolve(
+        body,
+        host_config,
+        (record.config.get("config") or {}).get("Volumes") or {},
+        rt.volumes,
+        lambda ref: rt.containers.find(ref).mounts,
+    )
+    rt.dirs(ctr).root.mkdir(parents=True)
+    rt.containers.save(ctr)
+    rt.event(ctr, "create")
+    return ctr

@@ -1,0 +1,250 @@
+"""The OCI runtime config.json, written with Docker's default hardening."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from native_runtime.containers.model import Container, ContainerDirs
+from native_runtime.errors import BadParameter
+
+SWAP_ACCOUNTING = Path("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes").exists()
+DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+DEFAULT_CAPS = [
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_FSETID",
+    "CAP_FOWNER",
+    "CAP_MKNOD",
+    "CAP_NET_RAW",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETFCAP",
+    "CAP_SETPCAP",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_SYS_CHROOT",
+    "CAP_KILL",
+    "CAP_AUDIT_WRITE",
+]
+
+ALL_CAPS = [
+    "CAP_AUDIT_CONTROL", "CAP_AUDIT_READ", "CAP_AUDIT_WRITE", "CAP_BLOCK_SUSPEND", "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER", "CAP_FSETID", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_KILL", "CAP_LEASE",
+    "CAP_LINUX_IMMUTABLE", "CAP_MAC_ADMIN", "CAP_MAC_OVERRIDE", "CAP_MKNOD", "CAP_NET_ADMIN",
+    "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_RAW", "CAP_PERFMON", "CAP_SETFCAP",
+    "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYSLOG", "CAP_SYS_ADMIN", "CAP_SYS_BOOT",
+    "CAP_SYS_CHROOT", "CAP_SYS_MODULE", "CAP_SYS_NICE", "CAP_SYS_PACCT", "CAP_SYS_PTRACE",
+    "CAP_SYS_RAWIO", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_WAKE_ALARM",
+]  # fmt: skip
+
+MASKED_PATHS = [
+    "/proc/acpi",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/sys/firmware",
+]
+
+READONLY_PATHS = [
+    "/proc/asound",
+    "/proc/bus",
+    "/proc/fs",
+    "/proc/irq",
+    "/proc/sys",
+    "/proc/sysrq-trigger",
+]
+
+
+def _dev(kind: str, major: int | None, minor: int | None, access: str) -> dict[str, Any]:
+    return {"allow": True, "type": kind, "major": major, "minor": minor, "access": access}
+
+
+# Docker's devices cgroup: deny everything, then allow mknod of any node and
+# read/write of the standard character devices, ptys and tun.
+DEFAULT_DEVICE_RULES: list[dict[str, Any]] = [
+    {"allow": False, "access": "rwm"},
+    _dev("c", None, None, "m"),
+    _dev("b", None, None, "m"),
+    _dev("c", 1, 3, "rwm"),
+    _dev("c", 1, 8, "rwm"),
+    _dev("c", 1, 7, "rwm"),
+    _dev("c", 5, 0, "rwm"),
+    _dev("c", 1, 5, "rwm"),
+    _dev("c", 1, 9, "rwm"),
+    _dev("c", 136, None, "rwm"),
+    _dev("c", 5, 2, "rwm"),
+    _dev("c", 10, 200, "rwm"),
+]
+
+
+def _mount(dest: str, kind: str, source: str, options: list[str]) -> dict[str, Any]:
+    return {"destination": dest, "type": kind, "source": source, "options": options}
+
+
+def default_mounts(
+    dirs: ContainerDirs, host_network: bool, host_config: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    host_config = host_config or {}
+    shm_size = int(host_config.get("ShmSize") or 67108864)
+    mounts = [
+        _mount("/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]),
+        _mount("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
+        _mount(
+            "/dev/pts",
+            "devpts",
+            "devpts",
+            ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"],
+        ),
+        _mount("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]),
+        _mount("/sys/fs/cgroup", "cgroup", "cgroup", ["ro", "nosuid", "noexec", "nodev"]),
+        _mount("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
+        _mount(
+            "/dev/shm",
+            "tmpfs",
+            "shm",
+            ["nosuid", "noexec", "nodev", "mode=1777", f"size={shm_size}"],
+        ),
+    ]
+    for name in ("resolv.conf", "hostname", "hosts"):
+        mounts.append(_mount(f"/etc/{name}", "bind", str(dirs.etc / name), ["rbind", "rprivate"]))
+    for dest, options in (host_config.get("Tmpfs") or {}).items():
+        # Docker's --tmpfs defaults, overridable by the options given.
+        opts = ["noexec", "nosuid", "nodev"] + [o for o in str(options).split(",") if o]
+        mounts.append(_mount(dest, "tmpfs", "tmpfs", opts))
+    del host_network
+    return mounts
+
+
+def _cap_name(name: str) -> str:
+    name = name.upper()
+    if name == "ALL":
+        return name
+    name = name if name.startswith("CAP_") else "CAP_" + name
+    if name not in ALL_CAPS:
+        raise BadParameter(f"unknown capability: {name!r}")
+    return name
+
+
+def capabilities(host_config: dict[str, Any]) -> list[str]:
+    """Docker's default set, then --cap-add, then --cap-drop (ALL allowed in both)."""
+    caps = list(DEFAULT_CAPS)
+    adds = [_cap_name(c) for c in host_config.get("CapAdd") or []]
+    drops = [_cap_name(c) for c in host_config.get("CapDrop") or []]
+    if "ALL" in adds:
+        caps = list(ALL_CAPS)
+    caps += [c for c in adds if c != "ALL" and c not in caps]
+    if "ALL" in drops:
+        caps = [c for c in adds if c != "ALL"]
+    return [c for c in caps if c not in drops]
+
+
+def resources(host_config: dict[str, Any]) -> dict[str, Any]:
+    """Memory, CPU and pids limits from Docker's HostConfig."""
+    res: dict[str, Any] = {"devices": DEFAULT_DEVICE_RULES}
+    memory = int(host_config.get("Memory") or 0)
+    if memory:
+        res["memory"] = {"limit": memory}
+        swap = int(host_config.get("MemorySwap") or 0)
+        if SWAP_ACCOUNTING and swap != -1:
+            # Docker's default: as much swap as memory (memory+swap = twice the limit).
+            res["memory"]["swap"] = swap if swap > 0 else 2 * memory
+    cpu: dict[str, Any] = {}
+    nano = int(host_config.get("NanoCpus") or 0)
+    if nano:
+        cpu["period"] = 100000
+        cpu["quota"] = nano * 100000 // 1_000_000_000
+    if host_config.get("CpuQuota"):
+        cpu["quota"] = int(host_config["CpuQuota"])
+        cpu["period"] = int(host_config.get("CpuPeriod") or 100000)
+    if host_config.get("CpuShares"):
+        cpu["shares"] = int(host_config["CpuShares"])
+    if cpu:
+        res["cpu"] = cpu
+    pids = host_config.get("PidsLimit")
+    if pids and int(pids) > 0:
+        res["pids"] = {"limit": int(pids)}
+    return res
+
+
+def build(
+    ctr: Container,
+    dirs: ContainerDirs,
+    user: dict[str, Any],
+    extra_mounts: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The whole config.json for `ctr`; `user` is already resolved against the rootfs."""
+    config = ctr.config
+    host_network = ctr.host_config.get("NetworkMode") == "host"
+    env = list(config.get("Env") or [])
+    if not any(e.startswith("PATH=") for e in env):
+        env.insert(0, DEFAULT_PATH)
+    namespaces = [{"type": t} for t in ("pid", "ipc", "mount")]
+    if not host_network:
+        namespaces += [{"type": "uts"}, {"type": "network"}]
+    caps = capabilities(ctr.host_config)
+    spec: dict[str, Any] = {
+        "ociVersion": "1.0.2",
+        "process": {
+            "terminal": ctr.tty,
+            "user": user,
+            "args": process_args(ctr),
+            "env": env,
+            "cwd": config.get("WorkingDir") or "/",
+            "capabilities": {"bounding": caps, "effective": caps, "permitted": caps},
+            "noNewPrivileges": True,
+        },
+        "root": {"path": str(dirs.rootfs), "readonly": bool(ctr.host_config.get("ReadonlyRootfs"))},
+        "mounts": default_mounts(dirs, host_network, ctr.host_config) + extra_mounts,
+        "linux": {
+            "namespaces": namespaces,
+            "cgroupsPath": f"/dockyard/{ctr.id}",
+            "resources": resources(ctr.host_config),
+            "maskedPaths": MASKED_PATHS,
+            "readonlyPaths": READONLY_PATHS,
+        },
+    }
+    if not host_network:
+        spec["hostname"] = config.get("Hostname") or ctr.short_id
+    return spec
+
+
+def process_args(ctr: Container) -> list[str]:
+    return list(ctr.config.get("Entrypoint") or []) + list(ctr.config.get("Cmd") or [])
+
+
+def resolve_user(rootfs: Path, spec_user: str) -> dict[str, Any]:
+    """Turn Docker's `user[:group]` (names or numbers) into uid/gid via the image's files."""
+    name, _, group = (spec_user or "0").partition(":")
+    uid, gid = _lookup(rootfs / "etc/passwd", name, id_field=2, gid_field=3)
+    if group:
+        gid = _lookup(rootfs / "etc/group", group, id_field=2, gid_field=2)[0]
+    return {"uid": uid, "gid": gid}
+
+
+def _lookup(path: Path, key: str, id_field: int, gid_field: int) -> tuple[int, int]:
+    if key.isdigit():
+        number = int(key)
+        for fields in _entries(path):
+            if len(fields) > gid_field and fields[id_field] == key:
+                return number, int(fields[gid_field])
+        return number, number if id_field == gid_field else 0
+    for fields in _entries(path):
+        if len(fields) > gid_field and fields[0] == key:
+            return int(fields[id_field]), int(fields[gid_field])
+    raise LookupError(f"unable to find user {key}: no matching entries in {path.name} file")
+
+
+def _entries(path: Path) -> list[list[str]]:
+    try:
+        # The file belongs to the image; refuse to follow a symlink out of the rootfs.
+        if path.is_symlink():
+            return []
+        return [line.split(":") for line in path.read_text(errors="replace").splitlines()]
+    except OSError:
+        return []

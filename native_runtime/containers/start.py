@@ -1,0 +1,95 @@
+"""`docker start`: mount the rootfs, write the bundle, launch conmon, then `runc start`."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+from pathlib import Path
+
+from native_runtime.containers import monitor, rootfs, spec
+from native_runtime.containers.exited import cleanup_runtime, handle_exit, now_rfc3339
+from native_runtime.containers.model import EXITED, RUNNING, Container, ContainerDirs, can_start
+from native_runtime.errors import BadParameter
+from native_runtime.runtime import Runtime
+from native_runtime.volumes import mounts
+
+
+def _write_etc(ctr: Container, dirs: ContainerDirs) -> None:
+    """Per-container /etc/hostname, /etc/hosts and /etc/resolv.conf, bind-mounted in."""
+    dirs.etc.mkdir(exist_ok=True)
+    host_network = ctr.host_config.get("NetworkMode") == "host"
+    hostname = socket.gethostname() if host_network else str(ctr.config.get("Hostname"))
+    (dirs.etc / "hostname").write_text(hostname + "\n")
+    hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+    if host_network:
+        with contextlib.suppress(OSError):
+            hosts = Path("/etc/hosts").read_text()
+    else:
+        hosts += f"127.0.0.1\t{hostname}\n"
+    for entry in ctr.host_config.get("ExtraHosts") or []:
+        name, _, address = str(entry).partition(":")
+        hosts += f"{address}\t{name}\n"
+    (dirs.etc / "hosts").write_text(hosts)
+    try:
+        resolv = Path("/etc/resolv.conf").read_text()
+    except OSError:
+        resolv = ""
+    (dirs.etc / "resolv.conf").write_text(resolv)
+
+
+def prepare_bundle(rt: Runtime, ctr: Container) -> None:
+    dirs = rt.dirs(ctr)
+    record = rt.images.get(ctr.image_id)
+    lowers = [rt.layers.rootfs(d) for d in reversed(record.diff_ids)]
+    rootfs.mount_overlay(lowers, dirs.upper, dirs.work, dirs.rootfs)
+    _write_etc(ctr, dirs)
+    try:
+        user = spec.resolve_user(dirs.rootfs, str(ctr.config.get("User") or ""))
+    except LookupError as exc:
+        raise BadParameter(str(exc)) from exc
+    mounts.populate(ctr.mounts, dirs.rootfs)
+    config = spec.build(ctr, dirs, user, extra_mounts=mounts.oci_mounts(ctr.mounts))
+    (dirs.bundle / "config.json").write_text(json.dumps(config))
+
+
+async def start(rt: Runtime, ctr: Container) -> None:
+    can_start(ctr)
+    dirs = rt.dirs(ctr)
+    # A stale runc record (say, from a crash) would make `runc create` fail.
+    if (rt.paths.runc_root / ctr.id).exists():
+        await rt.runc("delete", "--force", ctr.id)
+    (rt.paths.exits / ctr.id).unlink(missing_ok=True)
+    try:
+        prepare_bundle(rt, ctr)
+        pid, conmon_pid = await monitor.launch(rt.paths, ctr, dirs)
+        code, err = await rt.runc("start", ctr.id)
+        if code != 0:
+            raise monitor.RuntimeFailure(f"OCI runtime start failed: {err}")
+    except Exception as exc:
+        await cleanup_runtime(rt, ctr)
+        ctr.state.status = (
+            EXITED if ctr.state.started_at != "0001-01-01T00:00:00Z" else ctr.state.status
+        )
+        ctr.state.error = getattr(exc, "message", str(exc))
+        # Docker's convention: 127 when the command is missing, 126 when it cannot run.
+        missing = "not found" in ctr.state.error or "no such file" in ctr.state.error
+        ctr.state.exit_code = 127 if missing else 126
+        rt.containers.save(ctr)
+        # Attached clients and `wait` must learn that this run is over.
+        rt.notify_exit(ctr)
+        if ctr.host_config.get("AutoRemove"):
+            from native_runtime.containers.remove import remove
+
+            rt.spawn(remove(rt, ctr, force=True, volumes=True))
+        raise
+    ctr.state.status = RUNNING
+    ctr.state.pid = pid
+    ctr.state.conmon_pid = conmon_pid
+    ctr.state.exit_code = 0
+    ctr.state.error = ""
+    ctr.state.started_at = now_rfc3339()
+    ctr.state.stopped_by_user = False
+    rt.containers.save(ctr)
+    rt.event(ctr, "start")
+    monitor.watch(conmon_pid, lambda: rt.spawn(handle_exit(rt, ctr.id)))

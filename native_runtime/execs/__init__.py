@@ -1,0 +1,1 @@
+"""Exec sessions: extra processes inside a running container, with or without a pty."""

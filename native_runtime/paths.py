@@ -1,0 +1,83 @@
+"""Where the native engine keeps its state: data root, socket and the folders below them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATA_ROOT = "/var/lib/dockyard"
+DEFAULT_SOCKET = "/run/dockyard/dockyard.sock"
+RUNC = "/usr/sbin/runc"
+CONMON = "/usr/bin/conmon"
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Every on-disk location the daemon uses, derived from the data root."""
+
+    data_root: Path
+    socket: Path
+
+    @classmethod
+    def resolve(cls, data_root: str | None = None, socket: str | None = None) -> Paths:
+        """Arguments win over DOCKYARD_DATA_ROOT / DOCKYARD_SOCKET, which win over defaults."""
+        root = data_root or os.environ.get("DOCKYARD_DATA_ROOT") or DEFAULT_DATA_ROOT
+        sock = socket or os.environ.get("DOCKYARD_SOCKET") or DEFAULT_SOCKET
+        return cls(Path(root).absolute(), Path(sock).absolute())
+
+    @property
+    def db(self) -> Path:
+        return self.data_root / "dockyard.db"
+
+    @property
+    def pidfile(self) -> Path:
+        return self.data_root / "daemon.pid"
+
+    @property
+    def layers(self) -> Path:
+        return self.data_root / "layers"
+
+    @property
+    def image_configs(self) -> Path:
+        return self.data_root / "imagedb"
+
+    @property
+    def containers(self) -> Path:
+        return self.data_root / "containers"
+
+    @property
+    def runc_root(self) -> Path:
+        # Our own runc state dir keeps us clear of dockerd's containers.
+        return self.data_root / "runc"
+
+    @property
+    def exits(self) -> Path:
+        return self.data_root / "exits"
+
+    @property
+    def attach_sockets(self) -> Path:
+        return self.data_root / "sock"
+
+    @property
+    def volumes(self) -> Path:
+        return self.data_root / "volumes"
+
+    @property
+    def tmp(self) -> Path:
+        return self.data_root / "tmp"
+
+    def ensure(self) -> None:
+        """Create every folder the daemon writes to."""
+        for path in (
+            self.data_root,
+            self.layers,
+            self.image_configs,
+            self.containers,
+            self.runc_root,
+            self.exits,
+            self.attach_sockets,
+            self.tmp,
+        ):
+            path.mkdir(parents=True, exist_ok=True)
+        self.socket.parent.mkdir(parents=True, exist_ok=True)

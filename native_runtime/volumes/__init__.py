@@ -1,0 +1,1 @@
+"""Volumes: named and anonymous (local driver), bind mounts and --volumes-from."""
