@@ -67,17 +67,29 @@ def runtime(request: web.Request) -> Runtime:
 
 
 def make_app(rt: Runtime) -> web.Application:
-    from native_runtime.api import archive, attach, containers, exec_api, images, system, volumes
+    from native_runtime.api import (
+        archive,
+        attach,
+        build,
+        containers,
+        exec_api,
+        images,
+        registry,
+        system,
+        volumes,
+    )
 
     app = web.Application(middlewares=[docker_errors], client_max_size=0)
     app[RUNTIME_KEY] = rt
     app.on_response_prepare.append(_server_headers)
     router = Router(app)
     system.register(router)
+    registry.add_routes(router)  # before images: its /images/create takes fromImage pulls
     images.register(router)
     containers.register(router)
     attach.register(router)
     archive.register(router)
     exec_api.register(router)
     volumes.register(router)
+    build.add_routes(router, pull=registry.pull_for_build)
     return app

@@ -29,6 +29,7 @@ from native_runtime.registry.manifest import parse_platform
 from native_runtime.registry.progress import Emit, Message, Sink, error, status
 from native_runtime.registry.reference import InvalidReference, Reference, parse
 from native_runtime.registry.service import RegistryService
+from native_runtime.runtime import Runtime
 
 # The app is frozen once it serves, so the lazily built service lives in a mutable slot.
 _HOLDER = web.AppKey("registry_service_holder", dict)
@@ -203,3 +204,19 @@ def add_routes(target: Router | web.Application) -> None:
         else:
             target.router.add_route(method, path, handler)
             target.router.add_route(method, "/v{api_version:[0-9.]+}" + path, handler)
+
+
+async def pull_for_build(rt: Runtime, ref: str, emit: Callable[[Message], Awaitable[None]]) -> None:
+    """The builder's hook for a FROM image not yet in the store: pull it, then report."""
+    service = RegistryService.for_data_root(
+        rt.layers, rt.images, rt.paths.data_root, rt.paths.db, rt.paths.tmp
+    )
+    messages: list[Message] = []  # the client may emit from worker threads; append is safe
+    try:
+        await service.pull(ref, messages.append)
+    except RegistryError as exc:
+        raise _as_native(exc) from exc
+    finally:
+        service.close()
+    for message in messages:
+        await emit(message)

@@ -5,28 +5,17 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import require
-from tests.native.conftest import REPO, NativeDaemon, load_test_image, ping, wait_for
+from tests.native.conftest import NativeDaemon, load_test_image
 
 
 class BuildDaemon(NativeDaemon):
-    """Part 1's daemon plus `add_routes`, started from tests/native_build/serve.py."""
-
-    def start(self) -> None:
-        log = open(self.root / "daemon.log", "ab")  # noqa: SIM115 - owned by the process
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.native_build.serve",
-             "--data-root", str(self.data_root), "--socket", self.socket],
-            cwd=REPO, stdout=log, stderr=log, start_new_session=True,
-        )  # fmt: skip
-        log.close()
-        wait_for(lambda: ping(self.socket), what="the build daemon to answer /_ping")
+    """The native daemon, with a helper to run the classic `docker build` against it."""
 
     def build(
         self, context: Path, *args: str, check: bool = True

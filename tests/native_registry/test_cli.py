@@ -5,38 +5,23 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.native.conftest import REPO, NativeDaemon, load_test_image, ping, wait_for
+from tests.native.conftest import NativeDaemon, load_test_image
 from tests.native_registry.rig import PASSWORD, TEST_IMAGE, USER, Registry
 
 DOCKERD = "unix:///var/run/docker.sock"
 
 
-class WiredDaemon(NativeDaemon):
-    """Part 1's throwaway daemon, started through the launcher that adds the registry routes."""
-
-    def start(self) -> None:
-        log = open(self.root / "daemon.log", "ab")  # noqa: SIM115 - owned by the process
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.native_registry.wired_daemon", "daemon",
-             "--data-root", str(self.data_root), "--socket", self.socket],
-            cwd=REPO, stdout=log, stderr=log, start_new_session=True,
-        )  # fmt: skip
-        log.close()
-        wait_for(lambda: ping(self.socket), what="the native daemon to answer /_ping")
-
-
 @pytest.fixture(scope="module")
-def daemon() -> Iterator[WiredDaemon]:
+def daemon() -> Iterator[NativeDaemon]:
     if os.geteuid() != 0:
         pytest.skip("the native engine needs root")
-    wired = WiredDaemon(Path(tempfile.mkdtemp(prefix="dyr-", dir="/tmp")))
+    wired = NativeDaemon(Path(tempfile.mkdtemp(prefix="dyr-", dir="/tmp")))
     try:
         wired.start()
         load_test_image(wired)
@@ -67,7 +52,7 @@ def cli(host: str, config: Path, *args: str, stdin: bytes | None = None,
 
 
 def test_push_rmi_pull_run(
-    daemon: WiredDaemon, plain_registry: Registry, docker_config: Path
+    daemon: NativeDaemon, plain_registry: Registry, docker_config: Path
 ) -> None:
     name = f"{plain_registry.host}/cli/busybox:v1"
     native = daemon.docker_host
@@ -90,7 +75,7 @@ def test_push_rmi_pull_run(
 
 
 def test_images_cross_between_dockerd_and_native(
-    daemon: WiredDaemon, plain_registry: Registry, docker_config: Path
+    daemon: NativeDaemon, plain_registry: Registry, docker_config: Path
 ) -> None:
     from_dockerd = f"{plain_registry.host}/cross/from-dockerd:v1"
     from_native = f"{plain_registry.host}/cross/from-native:v1"
@@ -111,7 +96,7 @@ def test_images_cross_between_dockerd_and_native(
 
 
 def test_login_then_push_and_pull_with_basic_auth(
-    daemon: WiredDaemon, auth_registry: Registry, docker_config: Path
+    daemon: NativeDaemon, auth_registry: Registry, docker_config: Path
 ) -> None:
     native = daemon.docker_host
     name = f"{auth_registry.host}/private/busybox:v1"
