@@ -1,0 +1,193 @@
+"""UI figures, app in a real pty: time to list, keystroke latency, CPU, RSS, terminal bytes/s."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import pty
+import select
+import statistics
+import struct
+import sys
+import termios
+import time
+from fcntl import ioctl
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from engine_adapters import Engine, EngineError  # noqa: E402
+from engine_adapters.models import RunSpec  # noqa: E402
+from tui.commands.connect import connect  # noqa: E402
+
+IMAGE = "dockyard-test/busybox:latest"
+LABEL = "dockyard.bench"
+BUSY = "while true; do :; done"
+IDLE = "while true; do sleep 3600; done"
+ENGINE_PROCESSES = ("dockerd", "containerd", "containerd-shim", "containerd-shim-runc-v2")
+
+
+async def make_containers(engine: Engine, count: int, busy: int) -> list[str]:
+    ids = []
+    for n in range(count):
+        script = BUSY if n < busy else IDLE
+        spec = RunSpec(
+            image=IMAGE, name=f"bench-ui-{n}", command=("sh", "-c", script), labels={LABEL: "1"}
+        )
+        ids.append((await engine.run(spec)).id)
+    return ids
+
+
+async def remove_containers(engine: Engine, ids: list[str]) -> None:
+    for cid in ids:
+        try:
+            await engine.remove(cid, force=True)
+        except EngineError as error:
+            print(f"cleanup: {error}")
+
+
+class PtyApp:
+    """The real app on a pseudo-terminal; every byte it writes to the terminal is counted."""
+
+    def __init__(self, argv: list[str], cols: int = 120, rows: int = 40) -> None:
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.environ["TERM"] = "xterm-256color"
+            os.environ["XDG_CONFIG_HOME"] = "/tmp/dockyard-bench-xdg"
+            os.execv(argv[0], argv)
+        ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.pid, self.fd = pid, fd
+        self.process = psutil.Process(pid)
+        self.buffer = b""
+        self.total = 0
+
+    def read(self, timeout: float) -> bytes:
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return b""
+        try:
+            data = os.read(self.fd, 65536)
+        except OSError:
+            return b""
+        self.total += len(data)
+        self.buffer = (self.buffer + data)[-200_000:]
+        return data
+
+    def wait_for(self, needle: bytes, timeout: float) -> float | None:
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            self.read(0.05)
+            if needle in self.buffer:
+                return time.monotonic() - start
+        return None
+
+    def drain(self, seconds: float) -> int:
+        end = time.monotonic() + seconds
+        count = 0
+        while time.monotonic() < end:
+            count += len(self.read(max(0.0, end - time.monotonic())))
+        return count
+
+    def keystroke(self, key: bytes) -> float | None:
+        """Time from writing a key to the first byte the app paints back (ms)."""
+        self.drain(0.3)
+        start = time.monotonic()
+        os.write(self.fd, key)
+        while time.monotonic() - start < 2:
+            if self.read(0.5):
+                return (time.monotonic() - start) * 1000
+        return None
+
+    def close(self) -> None:
+        try:
+            os.write(self.fd, b"q")
+            self.drain(1.0)
+        except OSError:
+            pass
+        try:
+            self.process.wait(3)
+        except psutil.Error:
+            self.process.kill()
+        os.close(self.fd)
+
+
+def cpu_over(app: PtyApp, seconds: float) -> tuple[float, float, float, float]:
+    """App CPU%, engine CPU%, app RSS MiB and terminal KiB/s over `seconds`."""
+    engines = [p for p in psutil.process_iter(["name"]) if p.info["name"] in ENGINE_PROCESSES]
+    app.process.cpu_percent(None)
+    for p in engines:
+        p.cpu_percent(None)
+    written = app.drain(seconds)
+    mine = app.process.cpu_percent(None)
+    theirs = 0.0
+    for p in engines:
+        with contextlib.suppress(psutil.Error):
+            theirs += p.cpu_percent(None)
+    rss = app.process.memory_info().rss / 2**20
+    return mine, theirs, rss, written / seconds / 1024
+
+
+def measure(app: PtyApp, args: argparse.Namespace, needle: bytes) -> None:
+    took = app.wait_for(needle, 30)
+    print(f"launch to list:       {took:.3f} s" if took else "launch to list: not seen")
+    app.drain(3.0)
+    latencies = [ms for key in [b"j", b"k"] * 15 if (ms := app.keystroke(key)) is not None]
+    if latencies:
+        print(
+            f"keystroke to screen:  {statistics.median(latencies):.1f} ms median, "
+            f"{max(latencies):.1f} ms max ({len(latencies)} keys)"
+        )
+    for where in ("list", "dashboard"):
+        if where == "dashboard":
+            os.write(app.fd, b"S")
+            app.drain(3.0)
+        mine, theirs, rss, kib = cpu_over(app, args.seconds)
+        print(
+            f"{where:9} app CPU {mine:5.1f} %  engine CPU {theirs:5.1f} %  "
+            f"total {mine + theirs:5.1f} %  RSS {rss:5.1f} MiB  terminal {kib:.2f} KiB/s"
+        )
+
+
+async def run(args: argparse.Namespace) -> None:
+    if args.fake:
+        # The UI's own cost, without the engine or other users' containers coming and going.
+        script = str(ROOT / "bench" / "ui_fake_app.py")
+        app = PtyApp([sys.executable, script, str(args.containers), str(args.busy)])
+        try:
+            measure(app, args, b"bench-ui-")
+        finally:
+            app.close()
+        return
+    engine = await connect(args.engine)
+    created = await make_containers(engine, args.containers, args.busy) if args.containers else []
+    argv = [sys.executable, "-m", "tui.cli"] + (["--engine", args.engine] if args.engine else [])
+    os.chdir(ROOT)
+    try:
+        app = PtyApp(argv)
+        try:
+            measure(app, args, b"bench-ui-" if created else b"NAME")
+        finally:
+            app.close()
+    finally:
+        await remove_containers(engine, created)
+        await engine.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--engine", "-e", help="as `dockyard --engine`")
+    parser.add_argument("--containers", type=int, default=50)
+    parser.add_argument("--busy", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--fake", action="store_true", help="an in-memory engine: the UI alone")
+    asyncio.run(run(parser.parse_args()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Save SVG screenshots of each main view of the real app, on a real engine, into screenshots/."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from engine_adapters import Engine, EngineError  # noqa: E402
+from engine_adapters.models import COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL, RunSpec  # noqa: E402
+from tui.app import DockyardApp  # noqa: E402
+from tui.commands.connect import connect  # noqa: E402
+
+DEMO_IMAGE = "dockyard-test/busybox:latest"
+DEMO_PROJECT = "dockyard-demo"
+LOOP = 'i=0; while true; do i=$((i+1)); echo "{svc} handled request $i"; sleep 1; done'
+
+
+async def start_demo(engine: Engine) -> list[str]:
+    """A small compose-labelled project plus one exited container, so the views have content."""
+    if not any(DEMO_IMAGE in image.tags for image in await engine.images()):
+        print(f"{DEMO_IMAGE} not found: screenshots show the engine as it is")
+        return []
+    created = []
+    for svc in ("web", "api", "db"):
+        spec = RunSpec(
+            image=DEMO_IMAGE,
+            name=f"{DEMO_PROJECT}-{svc}-1",
+            command=("sh", "-c", LOOP.format(svc=svc)),
+            labels={COMPOSE_PROJECT_LABEL: DEMO_PROJECT, COMPOSE_SERVICE_LABEL: svc},
+        )
+        created.append((await engine.run(spec)).id)
+    job = await engine.run(
+        RunSpec(image=DEMO_IMAGE, name=f"{DEMO_PROJECT}-job", command=("sh", "-c", "exit 3"))
+    )
+    created.append(job.id)
+    return created
+
+
+async def stop_demo(engine: Engine, ids: list[str]) -> None:
+    for cid in ids:
+        try:
+            await engine.remove(cid, force=True)
+        except EngineError as error:
+            print(f"cleanup: {error}")
+
+
+async def wait(condition: Callable[[], object], pilot: object, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+
+
+async def shoot(
+    engine: Engine, out: Path, size: tuple[int, int], views: list[str], suffix: str = ""
+) -> None:
+    app = DockyardApp(engine, config_path=out / ".screenshots-config.toml")
+    async with app.run_test(size=size) as pilot:
+        await wait(
+            lambda: app.main_screen is not None and app.main_screen.containers_table.row_count,
+            pilot,
+        )
+        screen = app.main_screen
+        assert screen is not None
+        await wait(lambda: len(next(iter(screen.stats.samples.values()), ())) >= 3, pilot, 12)
+        for number, view in enumerate(("containers", "images", "volumes", "networks"), start=1):
+            if view not in views:
+                continue
+            await pilot.press(str(number))
+            await pilot.pause(1.0)
+            app.save_screenshot(f"{view}{suffix}.svg", str(out))
+        if "dashboard" in views:
+            await pilot.press("S")
+            await pilot.pause(1.0)
+            app.save_screenshot(f"stats-dashboard{suffix}.svg", str(out))
+            await pilot.press("escape")
+        if "help" in views:
+            await pilot.press("question_mark")
+            await pilot.pause(0.3)
+            app.save_screenshot(f"help{suffix}.svg", str(out))
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--engine", "-e", help="as `dockyard --engine` (default: discovery's pick)")
+    parser.add_argument("--out", default=str(ROOT / "screenshots"))
+    parser.add_argument("--no-demo", action="store_true", help="do not create demo containers")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    engine = await connect(args.engine)
+    demo = [] if args.no_demo else await start_demo(engine)
+    try:
+        await shoot(
+            engine,
+            out,
+            (120, 34),
+            ["containers", "images", "volumes", "networks", "dashboard", "help"],
+        )
+        await shoot(engine, out, (80, 24), ["containers"], suffix="-80x24")
+    finally:
+        await stop_demo(engine, demo)
+        await engine.close()
+        (out / ".screenshots-config.toml").unlink(missing_ok=True)
+    print(f"screenshots written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

@@ -1,0 +1,1 @@
+"""UI tests: Pilot behaviour tests and SVG snapshots against the fake engine."""

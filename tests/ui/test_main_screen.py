@@ -1,0 +1,166 @@
+"""Pilot tests of the main screen: views, filter, live updates, errors and reconnects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import events
+
+from engine_adapters.errors import Conflict, EngineUnavailable
+from engine_adapters.models import Container, ContainerState
+from tests.ui.conftest import settle, wait_for
+from tests.ui.fake_engine import NOW, FakeEngine, cid
+from tui.app import DockyardApp
+from tui.screens.main import MainScreen
+from tui.widgets.containers_table import GROUP_PREFIX
+
+
+def main(app: DockyardApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+async def test_number_keys_switch_views(make_app: Callable[..., DockyardApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        for key, view in (
+            ("2", "images"),
+            ("3", "volumes"),
+            ("4", "networks"),
+            ("1", "containers"),
+        ):
+            await pilot.press(key)
+            assert screen.current_view == view
+            assert screen.query_one("#views").current == f"{view}-table"  # type: ignore[attr-defined]
+            assert app.focused is screen.table(view)
+        assert screen.images_table.row_count == 6
+
+
+async def test_containers_grouped_by_compose_project(make_app: Callable[..., DockyardApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = main(app).containers_table
+        assert table._order[0] == GROUP_PREFIX + "shop"
+        assert table._order[1:4] == [cid(2), cid(3), cid(1)]  # api, db, web by name
+        assert str(table.get_cell(cid(4), "uptime")) == "Exited (1) 2h0m ago"
+
+
+async def test_filter_narrows_rows_and_escape_clears(make_app: Callable[..., DockyardApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = main(app).containers_table
+        await pilot.press("slash", *"cache")
+        assert table.row_count == 1
+        assert table.current_key == cid(5)
+        await pilot.press("escape")
+        assert table.row_count == 7
+
+
+async def test_image_sort_cycles(make_app: Callable[..., DockyardApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        table = main(app).images_table
+        assert table.get_row_at(0)[1] == "postgres:16"  # biggest first
+        await pilot.press("o")  # by date, newest first
+        assert table.get_row_at(0)[1] in ("shop-api:latest", "shop-web:latest")
+        await pilot.press("o")  # by name
+        assert table.get_row_at(0)[1] == "<none>:<none>"
+
+
+async def test_container_started_elsewhere_shows_up(
+    make_app: Callable[..., DockyardApp], fake: FakeEngine
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = main(app).containers_table
+        fake.add_container(
+            Container(
+                cid(42),
+                "from-cli",
+                "x:1",
+                "sha256:" + "e" * 64,
+                "sh",
+                ContainerState.RUNNING,
+                "Up",
+                NOW,
+                started_at=NOW,
+            )
+        )
+        await wait_for(pilot, lambda: cid(42) in table._order, timeout=1.0)
+
+
+async def test_stats_fill_cpu_and_memory_cells(
+    make_app: Callable[..., DockyardApp], fake: FakeEngine
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = main(app).containers_table
+        await wait_for(pilot, lambda: str(table.get_cell(cid(1), "cpu")).strip() != "-")
+        assert "MiB" in str(table.get_cell(cid(1), "mem"))
+        fake.stats_streams[-1].push(fake.stats_batch(step=3))
+        await wait_for(pilot, lambda: len(main(app).stats.samples[cid(1)]) == 2)
+        assert str(table.get_cell(cid(4), "cpu")) == "-"  # exited: no sample
+
+
+async def test_engine_error_becomes_notification(
+    make_app: Callable[..., DockyardApp], fake: FakeEngine
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = main(app).containers_table
+        table.move_cursor(row=table.get_row_index(cid(1)))
+        fake.fail_next = Conflict("container is busy")
+        await pilot.press("x")
+        await wait_for(
+            pilot, lambda: any("container is busy" in n.message for n in app._notifications)
+        )
+        assert app.command_log[-1].ok is False
+
+
+async def test_lost_engine_shows_banner_then_reconnects(
+    make_app: Callable[..., DockyardApp], fake: FakeEngine
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        fake.available = False
+        fake.event_streams[-1].fail(EngineUnavailable("Cannot connect to the fake engine"))
+        await wait_for(pilot, lambda: screen.banner.display)
+        assert screen.header.connected is False
+        fake.available = True
+        await wait_for(pilot, lambda: not screen.banner.display, timeout=5)
+        assert screen.header.connected is True
+
+
+async def test_header_shows_engine_and_counts(make_app: Callable[..., DockyardApp]) -> None:
+    app = make_app(read_only=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        text = str(main(app).header.render())
+        assert "fake" in text and "20.10.99" in text and "3/6 up" in text
+        assert "READ-ONLY" in text
+
+
+async def test_keys_typed_in_a_burst_after_slash_land_in_the_filter(
+    make_app: Callable[..., DockyardApp],
+) -> None:
+    """Over SSH or from tmux, `/` and the pattern arrive together; none may reach the table."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for key, char in [("slash", "/"), *((c, c) for c in "cache")]:
+            app.post_message(events.Key(key, char))
+        table = main(app).containers_table
+        await wait_for(pilot, lambda: table.filter_text == "cache")
+        assert table.row_count == 1

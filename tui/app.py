@@ -1,0 +1,228 @@
+"""DockyardApp: owns the engine, config, themes, keymap, command mode and the one error handler."""
+
+from __future__ import annotations
+
+import contextlib
+import shlex
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.theme import Theme
+from textual.widgets import Input
+from textual.worker import Worker, WorkerState
+
+from engine_adapters.errors import EngineError, EngineUnavailable
+from engine_adapters.protocol import Engine
+from tui.config import BUILTIN_THEMES_DIR, THEME_VARIABLE_DEFAULTS, Config, config_dir, load_themes
+from tui.keymap import bindings_for, input_openers, merge_keymap
+from tui.screens.command_log import CommandLogScreen, LoggedCommand
+from tui.screens.dashboard import DashboardScreen
+from tui.screens.engines import EnginesScreen
+from tui.screens.help import HelpScreen
+from tui.screens.main import VIEWS, MainScreen
+from tui.screens.palette import ActionsProvider
+from tui.terminal import TerminalView
+
+EngineFactory = Callable[[], Engine]
+
+COMMAND_ALIASES = {
+    "c": "containers",
+    "ps": "containers",
+    "i": "images",
+    "v": "volumes",
+    "n": "networks",
+    "container": "containers",
+    "image": "images",
+    "volume": "volumes",
+    "network": "networks",
+}
+
+
+class DockyardApp(App[None]):
+    TITLE = "Dockyard"
+    CSS_PATH = "dockyard.tcss"
+    BINDINGS = bindings_for("app")
+    COMMANDS = App.COMMANDS | {ActionsProvider}
+
+    def __init__(
+        self,
+        engine: Engine,
+        read_only: bool = False,
+        config_path: Path | None = None,
+        engines: list[tuple[str, EngineFactory]] | None = None,
+    ) -> None:
+        self.config = Config.load(config_path)
+        super().__init__()
+        self.engine: Any = engine
+        self.read_only = read_only
+        self.engines = list(engines or [])
+        self.command_log: list[LoggedCommand] = []
+        # Tests and screenshots swap this for a fixed time so uptimes and ages are stable.
+        self.clock: Callable[[], datetime] = lambda: datetime.now().astimezone()
+        for theme in load_themes(BUILTIN_THEMES_DIR, config_dir() / "themes"):
+            self.register_theme(theme)
+        self.theme = (
+            self.config.theme if self.config.theme in self.available_themes else "dockyard-dark"
+        )
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(THEME_VARIABLE_DEFAULTS)
+
+    def on_mount(self) -> None:
+        self.set_keymap(merge_keymap(self.config.keys.items()))
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(MainScreen())
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if theme.name != self.config.theme:
+            self.config.theme = theme.name
+            try:
+                self.config.save()
+            except OSError as error:
+                self.notify(f"Cannot save the config: {error.strerror}", severity="warning")
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    # the one place engine errors become notifications ------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.state != WorkerState.ERROR or worker.error is None:
+            return
+        self.report_error(worker.error)
+
+    def report_error(self, error: BaseException) -> None:
+        main = self.main_screen
+        if isinstance(error, EngineUnavailable) and main is not None:
+            main.connection_lost(str(error))
+        elif isinstance(error, EngineError):
+            self.notify(str(error), title="Engine error", severity="error", timeout=6)
+        else:
+            self.notify(
+                f"{type(error).__name__}: {error}", title="Internal error", severity="error"
+            )
+
+    def log_command(self, line: str, ok: bool) -> None:
+        self.command_log.append(LoggedCommand(self.clock(), line, ok))
+
+    # app-wide actions --------------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_command_mode(self) -> None:
+        main = self.main_screen
+        if main is None:
+            return
+        while self.screen is not main:
+            self.pop_screen()
+        main.open_command_line()
+
+    def action_dashboard(self) -> None:
+        main = self.main_screen
+        if main is not None and not isinstance(self.screen, DashboardScreen):
+            self.push_screen(DashboardScreen(main.stats, main.containers_table.items))
+
+    def action_command_log(self) -> None:
+        if not isinstance(self.screen, CommandLogScreen):
+            self.push_screen(CommandLogScreen(self.command_log))
+
+    def action_engines(self) -> None:
+        labels = [label for label, _ in self.engines]
+
+        def chosen(label: str | None) -> None:
+            if label:
+                self.switch_engine(label)
+
+        self.push_screen(EnginesScreen(labels, self.engine.name), chosen)
+
+    def action_topology(self) -> None:
+        from tui.screens.topology import TopologyScreen  # another helper's screen, loaded late
+
+        if not isinstance(self.screen, TopologyScreen):
+            self.push_screen(TopologyScreen(self.engine))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "engines":
+            return True if self.engines else None
+        # A priority key: while an input or a shell has focus, the character is theirs.
+        return not (
+            action in input_openers("app") and isinstance(self.focused, Input | TerminalView)
+        )
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for label, _ in self.engines:
+            yield SystemCommand(
+                f"Engine: {label}",
+                f"Switch to the {label} engine",
+                lambda label=label: self.switch_engine(label),
+            )
+
+    # command mode --------------------------------------------------------------------
+    def run_command(self, text: str) -> None:
+        """`:containers`, `:images`, `:ctx NAME`, `:theme NAME`, `:stats`, `:log`, `:help`, `:q`."""
+        try:
+            words = shlex.split(text.strip().removeprefix(":"))
+        except ValueError:
+            words = text.split()
+        if not words:
+            return
+        verb, args = words[0].lower(), words[1:]
+        verb = COMMAND_ALIASES.get(verb, verb)
+        main = self.main_screen
+        if verb in VIEWS and main is not None:
+            main.action_view(verb)
+        elif verb in ("q", "quit", "q!", "exit"):
+            self.exit()
+        elif verb in ("ctx", "context", "engine") and args:
+            self.switch_engine(args[0])
+        elif verb in ("ctx", "context", "engine"):
+            self.action_engines()
+        elif verb == "theme" and args:
+            if args[0] in self.available_themes:
+                self.theme = args[0]
+            else:
+                self.notify(f"No theme {args[0]!r}", severity="warning")
+        elif verb in ("stats", "top", "dashboard"):
+            self.action_dashboard()
+        elif verb in ("log", "history"):
+            self.action_command_log()
+        elif verb == "help":
+            self.action_help()
+        else:
+            self.notify(f"Unknown command: {text}", severity="warning", timeout=4)
+
+    # engine switching ------------------------------------------------------------------
+    def switch_engine(self, label: str) -> None:
+        """`label` may be the switcher's full label or just its first word (`:ctx podman`)."""
+        for name, factory in self.engines:
+            if label in (name, name.split()[0] if name.split() else name):
+                self._switch(name, factory)
+                return
+        self.notify(f"No engine called {label!r}", severity="warning")
+
+    @work(exclusive=True, group="switch-engine", exit_on_error=False)
+    async def _switch(self, label: str, factory: EngineFactory) -> None:
+        try:
+            engine = factory()
+            await engine.ping()
+        except EngineError as error:
+            self.notify(f"{label}: {error}", title="Cannot switch engine", severity="error")
+            return
+        old, self.engine = self.engine, engine
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        await self.push_screen(MainScreen())
+        self.notify(f"Switched to {label}", timeout=3)
+        with contextlib.suppress(EngineError):
+            await old.close()

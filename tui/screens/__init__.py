@@ -1,0 +1,1 @@
+"""Screens: the main view, help, command log, stats dashboard, engine switcher."""

@@ -1,0 +1,156 @@
+"""The stats dashboard: running containers like `docker stats`, sortable, a sparkline per row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from engine_adapters.models import Container
+from tui.keymap import bindings_for
+from tui.widgets.format import human_size, spark
+from tui.widgets.resource_table import CellTable
+from tui.widgets.stats_history import StatsHistory
+
+COLUMNS = ("NAME", "CPU%", "CPU TREND", "MEM USAGE / LIMIT", "MEM%", "NET I/O", "BLOCK I/O", "PIDS")
+# Fixed widths for the numbers: a value growing by a digit must not re-measure the table.
+WIDTHS = {
+    "CPU%": 6,
+    "CPU TREND": 20,
+    "MEM USAGE / LIMIT": 21,
+    "MEM%": 5,
+    "NET I/O": 21,
+    "BLOCK I/O": 21,
+    "PIDS": 5,
+}
+TREND = 20
+RESORT_TICKS = 10
+
+
+class DashboardScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back", id="dashboard.back"),
+        Binding("j", "cursor_down", "Down", show=False, id="dashboard.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="dashboard.up"),
+        *bindings_for("dashboard"),
+    ]
+
+    def __init__(self, stats: StatsHistory, containers: dict[str, Container]) -> None:
+        super().__init__()
+        self.stats = stats
+        self.containers = containers
+        self.sort_by = "cpu"
+        self._cells: dict[str, tuple[Any, ...]] = {}
+        self._order: list[str] = []
+        self._generation = -1
+        self._title = ""
+        self._ticks = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="dashboard-title")
+        yield CellTable(id="dashboard-table", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in COLUMNS:
+            table.add_column(label, key=label, width=WIDTHS.get(label))
+        self.refresh_rows(resort=True)
+        self.set_interval(1.0, self._tick)
+        self.query_one(DataTable).focus()
+
+    def _tick(self) -> None:
+        """Repaint only when new samples came in; re-sort now and then, not on every sample,
+        so near-equal rows do not swap places (and repaint the table) every second."""
+        if self.stats.generation == self._generation:
+            return
+        self._ticks += 1
+        self.refresh_rows(resort=self._ticks % RESORT_TICKS == 0)
+
+    def rows(self) -> list[tuple[str, tuple[Any, ...]]]:
+        rows = []
+        for cid, ring in self.stats.samples.items():
+            if not ring:
+                continue
+            s = ring[-1]
+            c = self.containers.get(cid)
+            name = c.name if c else cid[:12]
+            cpu = self.stats.series(cid, "cpu_percent")
+            cells = (
+                name,
+                f"{s.cpu_percent:6.1f}",
+                spark(cpu, TREND),
+                f"{human_size(s.mem_used)} / {human_size(s.mem_limit)}",
+                f"{s.mem_percent:5.1f}",
+                f"{human_size(s.net_rx)} / {human_size(s.net_tx)}",
+                f"{human_size(s.block_read)} / {human_size(s.block_write)}",
+                str(s.pids),
+            )
+            key = {"cpu": -s.cpu_percent, "mem": -s.mem_used, "net": -(s.net_rx + s.net_tx)}.get(
+                self.sort_by, 0
+            )
+            rows.append(((key, name), cid, cells))
+        rows.sort(key=lambda r: r[0])
+        return [(cid, cells) for _, cid, cells in rows]
+
+    def refresh_rows(self, resort: bool = False) -> None:
+        self._generation = self.stats.generation
+        table = self.query_one(CellTable)
+        rows = self.rows()
+        if resort or not self._order:
+            self._rebuild(table, rows)
+        else:
+            self._patch(table, rows)
+        self._cells = dict(rows)
+        title = (
+            f"[b]Stats[/b]: running containers, sorted by {self.sort_by}"
+            "  (CPU% as the docker CLI computes it; see ? for the definition)"
+        )
+        if title != self._title:  # Static.update re-lays out the screen: skip no-ops
+            self._title = title
+            self.query_one("#dashboard-title", Static).update(title)
+
+    def _rebuild(self, table: CellTable, rows: list[tuple[str, tuple[Any, ...]]]) -> None:
+        order = [cid for cid, _ in rows]
+        if order == self._order:
+            self._patch(table, rows)
+            return
+        current = (
+            self._order[table.cursor_row] if 0 <= table.cursor_row < len(self._order) else None
+        )
+        table.clear()
+        for cid, cells in rows:
+            table.add_row(*cells, key=cid)
+        self._order = order
+        if current in order:
+            table.move_cursor(row=order.index(current), animate=False)
+
+    def _patch(self, table: CellTable, rows: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """Between re-sorts, containers that come and go are removed or appended in place:
+        a busy host must not repaint the whole table on every start or stop."""
+        fresh = dict(rows)
+        for cid in [c for c in self._order if c not in fresh]:
+            table.remove_row(cid)
+        self._order = [c for c in self._order if c in fresh]
+        for cid, cells in rows:
+            if cid not in self._cells or cid not in self._order:
+                table.add_row(*cells, key=cid)
+                self._order.append(cid)
+                continue
+            old = self._cells[cid]
+            for i, value in enumerate(cells):
+                if old[i] != value:
+                    table.set_cell(cid, COLUMNS[i], value)
+
+    def action_sort(self, key: str) -> None:
+        self.sort_by = key
+        self.refresh_rows(resort=True)
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()

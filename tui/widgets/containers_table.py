@@ -1,0 +1,171 @@
+"""The containers view: grouped by compose project; state, health, ports, uptime, CPU, memory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+
+from engine_adapters.models import Container, ContainerState
+from tui.keymap import bindings_for
+from tui.widgets.format import HEALTH_VARIABLE, STATE_VARIABLE, human_size, styled, uptime
+from tui.widgets.resource_table import NAV_BINDINGS, Cells, ResourceTable, Row
+from tui.widgets.stats_history import StatsHistory
+
+GROUP_PREFIX = "project:"
+
+
+class ContainersTable(ResourceTable):
+    OWNER = "containers"
+    BINDINGS = [*NAV_BINDINGS, *bindings_for("containers")]
+    # The numbers come before the long image and port texts so they stay visible at 80 columns.
+    COLUMNS = (
+        ("mark", " "),
+        ("name", "NAME"),
+        ("state", "STATE"),
+        ("health", "HEALTH"),
+        ("cpu", "CPU%"),
+        ("mem", "MEMORY"),
+        ("uptime", "UPTIME"),
+        ("image", "IMAGE"),
+        ("ports", "PORTS"),
+    )
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.stats = StatsHistory()
+        self._branches: dict[str, str] = {}
+
+    def search_text(self, item: Any) -> str:
+        c: Container = item
+        return f"{c.name} {c.image} {c.state} {c.compose_project or ''} {c.short_id}"
+
+    def build_rows(self) -> list[Row]:
+        groups: dict[str, list[Container]] = {}
+        loose: list[Container] = []
+        for c in sorted(self.items.values(), key=lambda c: c.name):
+            if not self.matches(c):
+                continue
+            if c.compose_project:
+                groups.setdefault(c.compose_project, []).append(c)
+            else:
+                loose.append(c)
+        rows: list[Row] = []
+        for project in sorted(groups):
+            members = groups[project]
+            running = sum(c.state == ContainerState.RUNNING for c in members)
+            rows.append((GROUP_PREFIX + project, self._group_cells(project, running, len(members))))
+            for index, c in enumerate(members):
+                branch = "└ " if index == len(members) - 1 else "├ "
+                self._branches[c.id] = branch
+                rows.append((c.id, self.cells(c, branch)))
+        rows.extend((c.id, self.cells(c, "")) for c in loose)
+        return rows
+
+    def row_cells(self, row_key: str) -> Cells | None:
+        c = self.items.get(row_key)
+        return self.cells(c, self._branches.get(row_key, "")) if c is not None else None
+
+    def _group_cells(self, project: str, running: int, total: int) -> Cells:
+        title = Text(f"▾ {project}", style="bold", end="")
+        count = Text(f"{running}/{total} up", style="dim", end="")
+        return (" ", title, count, "", "", "", "", "compose project", "")
+
+    def cells(self, c: Container, branch: str) -> Cells:
+        theme = self.app.theme_variables
+        state = styled(c.state.value, theme, STATE_VARIABLE[c.state], bold=True)
+        health = (
+            ""
+            if c.health.value == "none"
+            else styled(c.health.value, theme, HEALTH_VARIABLE[c.health])
+        )
+        shown = [p for p in c.ports if p.published] or list(c.ports)
+        ports = str(shown[0]) + (f" +{len(shown) - 1}" if len(shown) > 1 else "") if shown else ""
+        sample = self.stats.latest(c.id) if c.state == ContainerState.RUNNING else None
+        cpu = f"{sample.cpu_percent:5.1f}" if sample else "-"
+        mem = f"{human_size(sample.mem_used)} {sample.mem_percent:.0f}%" if sample else "-"
+        image = c.image if len(c.image) <= 28 else c.image[:27] + "…"
+        return (
+            self.mark_cell(c.id),
+            f"{branch}{c.name}",
+            state,
+            health,
+            cpu,
+            mem,
+            uptime(c, self.now),
+            image,
+            ports,
+        )
+
+    # grouped selection: a project header acts on every member -----------------
+    def targets(self) -> list[str]:
+        key = self.current_row_key
+        if not self.marked and key and key.startswith(GROUP_PREFIX):
+            project = key.removeprefix(GROUP_PREFIX)
+            return [c.id for c in self.items.values() if c.compose_project == project]
+        return super().targets()
+
+    @property
+    def current_project(self) -> str | None:
+        key = self.current_row_key
+        if key and key.startswith(GROUP_PREFIX):
+            return key.removeprefix(GROUP_PREFIX)
+        current: Container | None = self.current
+        return current.compose_project if current else None
+
+    def allowed(self, action: str, item: Any) -> bool:
+        """State guards, checked before each verb (like youki's can_start/can_kill)."""
+        c: Container = item
+        s = c.state
+        match action:
+            case "start":
+                return s in (ContainerState.CREATED, ContainerState.EXITED, ContainerState.DEAD)
+            case "stop":
+                return s.is_up
+            case "restart":
+                return s != ContainerState.REMOVING
+            case "kill":
+                return s in (
+                    ContainerState.RUNNING,
+                    ContainerState.PAUSED,
+                    ContainerState.RESTARTING,
+                )
+            case "pause":
+                return s in (ContainerState.RUNNING, ContainerState.PAUSED)
+            case "remove":
+                return s != ContainerState.REMOVING
+            case "project_logs":
+                return c.compose_project is not None
+            case "exec":
+                return s == ContainerState.RUNNING
+        return True
+
+    def action_start(self) -> None:
+        self.request("start")
+
+    def action_stop(self) -> None:
+        self.request("stop")
+
+    def action_restart(self) -> None:
+        self.request("restart")
+
+    def action_kill(self) -> None:
+        self.request("kill")
+
+    def action_pause(self) -> None:
+        self.request("pause")
+
+    def action_remove(self) -> None:
+        self.request("remove")
+
+    def action_exec(self) -> None:
+        self.request("exec")
+
+    def action_connect(self) -> None:
+        self.request("connect")
+
+    def action_disconnect(self) -> None:
+        self.request("disconnect")
+
+    def action_project_logs(self) -> None:
+        self.request("project_logs")

@@ -1,0 +1,184 @@
+"""The detail area: tabs for the selection (Logs, Stats, Inspect, Env, Ports, Processes)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tree
+
+from engine_adapters.models import Container, ContainerDetails, ContainerState, Image
+from tui.keymap import bindings_for
+from tui.widgets.log_panel import LogPanel
+from tui.widgets.stats_history import StatsHistory
+from tui.widgets.stats_panel import StatsPanel
+from tui.widgets.worker_errors import ReportsWorkerErrors
+
+SECRET = re.compile(r"pass|secret|token|key|credential|auth|private|cert", re.IGNORECASE)
+MASK = "••••••••"
+
+
+def _plain(value: Any) -> Any:
+    """Our frozen dataclasses (with read-only mappings inside) as JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+class EnvTable(DataTable[str]):
+    """Environment of the selected container; secret-looking values stay masked until revealed."""
+
+    BINDINGS = bindings_for("env")
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row")
+        self.env: tuple[tuple[str, str], ...] = ()
+        self.revealed = False
+
+    def on_mount(self) -> None:
+        self.add_columns("KEY", "VALUE")
+
+    def show(self, env: tuple[tuple[str, str], ...]) -> None:
+        self.env = env
+        self.revealed = False
+        self._fill()
+
+    def _fill(self) -> None:
+        self.clear()
+        for key, value in self.env:
+            shown = value if self.revealed or not SECRET.search(key) else MASK
+            self.add_row(key, shown, key=key)
+
+    def action_reveal(self) -> None:
+        self.revealed = not self.revealed
+        self._fill()
+
+
+class DetailPane(ReportsWorkerErrors, Vertical):
+    """Loads what the active tab needs for the selected item; engine calls run in workers."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.engine: Any = None
+        self.item: Any = None
+        self.stats = StatsHistory()
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="detail-tabs"):
+            with TabPane("Logs", id="tab-logs"):
+                yield LogPanel(id="logs")
+            with TabPane("Stats", id="tab-stats"):
+                yield StatsPanel(id="stats")
+            with TabPane("Inspect", id="tab-inspect"):
+                yield Tree[Any]("inspect", id="inspect")
+            with TabPane("Env", id="tab-env"):
+                yield EnvTable(id="env")
+            with TabPane("Ports", id="tab-ports"):
+                yield DataTable[str](id="ports", cursor_type="row")
+            with TabPane("Processes", id="tab-top"):
+                yield DataTable[str](id="top", cursor_type="row")
+                yield Static("", id="top-note")
+
+    @property
+    def active(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    @active.setter
+    def active(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def on_mount(self) -> None:
+        self.query_one("#ports", DataTable).add_columns("CONTAINER", "HOST IP", "HOST PORT")
+
+    def only_inspect(self, inspect_only: bool) -> None:
+        """Images, volumes and networks have no logs, stats, env, ports or processes."""
+        tabs = self.query_one(TabbedContent)
+        for tab in ("tab-logs", "tab-stats", "tab-env", "tab-ports", "tab-top"):
+            if inspect_only:
+                tabs.hide_tab(tab)
+            else:
+                tabs.show_tab(tab)
+        if inspect_only:
+            tabs.active = "tab-inspect"
+
+    @property
+    def logs(self) -> LogPanel:
+        return self.query_one(LogPanel)
+
+    def select(self, item: Any) -> None:
+        """Show `item` (a model object or None); container-only tabs clear for other kinds."""
+        self.item = item
+        container = item if isinstance(item, Container) else None
+        self.logs.engine = self.engine
+        self.logs.show_container(container)
+        self.refresh_stats()
+        self._load()
+
+    def on_tabbed_content_tab_activated(self) -> None:
+        if self.item is not None:
+            self._load()
+
+    def refresh_stats(self) -> None:
+        item = self.item if isinstance(self.item, Container) else None
+        self.query_one(StatsPanel).show(
+            self.stats, item.id if item else None, item.name if item else ""
+        )
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def _load(self) -> None:
+        item, tab = self.item, self.active
+        if isinstance(item, Container):
+            if tab in ("tab-inspect", "tab-env", "tab-ports"):
+                details: ContainerDetails = await self.engine.inspect_container(item.id)
+                self._show_container(details)
+            elif tab == "tab-top":
+                await self._load_top(item)
+        elif isinstance(item, Image) and tab == "tab-inspect":
+            image = await self.engine.inspect_image(item.id)
+            self._show_json(json.loads(image.raw_json))
+        elif item is not None and tab == "tab-inspect":
+            self._show_json(json.loads(json.dumps(_plain(item), default=str)))
+
+    def _show_container(self, details: ContainerDetails) -> None:
+        self._show_json(json.loads(details.raw_json))
+        self.query_one(EnvTable).show(details.env)
+        ports = self.query_one("#ports", DataTable)
+        ports.clear()
+        for p in details.container.ports:
+            ports.add_row(
+                f"{p.container_port}/{p.protocol}", p.host_ip or "", str(p.host_port or "")
+            )
+
+    def _show_json(self, data: object) -> None:
+        tree = self.query_one("#inspect", Tree)
+        tree.clear()
+        tree.add_json(data)
+        tree.root.expand()
+        for child in tree.root.children:
+            child.expand()
+
+    async def _load_top(self, item: Container) -> None:
+        table = self.query_one("#top", DataTable)
+        note = self.query_one("#top-note", Static)
+        table.clear(columns=True)
+        if item.state != ContainerState.RUNNING:
+            note.update(f"{item.name} is {item.state.value}: no processes")
+            return
+        processes = await self.engine.top(item.id)
+        note.update("")
+        if not processes:
+            return
+        columns = [name for name, _ in processes[0].fields] or ["PID", "USER", "COMMAND"]
+        table.add_columns(*columns)
+        for p in processes:
+            table.add_row(*([v for _, v in p.fields] or [p.pid, p.user, p.command]))

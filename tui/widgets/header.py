@@ -1,0 +1,34 @@
+"""The top line: engine name and endpoint, engine version, counts and connection state."""
+
+from __future__ import annotations
+
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from engine_adapters.models import EngineInfo
+
+
+class EngineHeader(Static):
+    """Renders what it is given; the screen sets `info`, `counts` and `connected`."""
+
+    DEFAULT_CSS = "EngineHeader { height: 1; background: $panel; padding: 0 1; }"
+
+    engine_label: reactive[str] = reactive("")
+    info: reactive[EngineInfo | None] = reactive(None)
+    counts: reactive[tuple[int, int, int, int, int]] = reactive((0, 0, 0, 0, 0))
+    connected: reactive[bool | None] = reactive(None)
+    read_only: reactive[bool] = reactive(False)
+
+    def render(self) -> str:
+        containers, running, images, volumes, networks = self.counts
+        version = f"v{self.info.server_version} api {self.info.api_version}" if self.info else "…"
+        if self.connected is None:
+            state = "[dim]connecting[/]"
+        elif self.connected:
+            state = "[$success]●[/]"
+        else:
+            state = "[$error]○ disconnected[/]"
+        ro = " [$warning b]READ-ONLY[/]" if self.read_only else ""
+        name, _, endpoint = self.engine_label.partition(" ")
+        counts = f"{running}/{containers} up · {images} img · {volumes} vol · {networks} net"
+        return f"[b]Dockyard[/b] {state}{ro} [$accent b]{name}[/] {version} │ {counts} │ {endpoint}"

@@ -1,0 +1,245 @@
+"""The Logs tab: streams a container's (or a compose project's merged) logs into a LogView."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from engine_adapters.models import Container, LogLine
+from tui.keymap import bindings_for, input_openers
+from tui.widgets.log_view import Entry, LogView
+from tui.widgets.worker_errors import ReportsWorkerErrors
+
+FLUSH_SECONDS = 0.1
+
+
+def to_entry(line: LogLine, source: str = "", colour: int = 0) -> Entry:
+    stamp = line.timestamp.strftime("%Y-%m-%dT%H:%M:%S") if line.timestamp else ""
+    return Entry(line.text.rstrip("\n"), line.stream == "stderr", stamp, source, colour)
+
+
+def compile_pattern(text: str) -> re.Pattern[str]:
+    """A valid regex is used as typed; anything else is searched literally (case-insensitive)."""
+    try:
+        return re.compile(text, re.IGNORECASE)
+    except re.error:
+        return re.compile(re.escape(text), re.IGNORECASE)
+
+
+class PromptInput(Input):
+    """The search/filter line; escape closes it without applying."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="logs.prompt_cancel")]
+
+    class Cancelled(Message):
+        pass
+
+    def action_cancel(self) -> None:
+        self.post_message(self.Cancelled())
+
+
+class LogPanel(ReportsWorkerErrors, Vertical):
+    BINDINGS = bindings_for("logs")
+    DEFAULT_CSS = """
+    LogPanel { height: 1fr; }
+    LogPanel #log-status { height: 1; color: $text-muted; }
+    LogPanel #log-prompt { display: none; height: 3; }
+    LogPanel #log-prompt.visible { display: block; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.engine: Any = None
+        self.tail = 10_000
+        self.copy_lines = 100
+        self.title = ""
+        self._pending: list[Entry] = []
+        self._prompt_mode = "search"
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="log-status")
+        yield LogView(id="log-view")
+        yield PromptInput(placeholder="regex", id="log-prompt")
+
+    def on_mount(self) -> None:
+        self.set_interval(FLUSH_SECONDS, self._flush)
+        self._show_status()
+
+    @property
+    def view(self) -> LogView:
+        return self.query_one(LogView)
+
+    # streaming --------------------------------------------------------------
+    def show_container(self, container: Container | None) -> None:
+        self.view.clear()
+        self._pending.clear()
+        if container is None or self.engine is None:
+            self.title = ""
+            self.workers.cancel_group(self, "logs")
+            self._show_status()
+            return
+        self.title = container.name
+        self._stream([container])
+
+    def show_project(self, project: str, containers: list[Container]) -> None:
+        self.view.clear()
+        self._pending.clear()
+        self.title = f"{project} (merged)"
+        self._stream(sorted(containers, key=lambda c: c.compose_service or c.name))
+
+    @work(exclusive=True, group="logs", exit_on_error=False)
+    async def _stream(self, containers: list[Container]) -> None:
+        merged = len(containers) > 1
+
+        async def pump(index: int, container: Container) -> None:
+            source = (container.compose_service or container.name) if merged else ""
+            stream = self.engine.logs(container.id, tail=self.tail, follow=True, timestamps=True)
+            try:
+                async for line in stream:
+                    self._pending.append(to_entry(line, source, index))
+            finally:
+                await stream.aclose()
+
+        await asyncio.gather(*(pump(i, c) for i, c in enumerate(containers)))
+
+    def _flush(self) -> None:
+        if self._pending:
+            batch, self._pending = self._pending, []
+            if any(entry.source for entry in batch):
+                # Merged logs arrive per service; interleave each batch by time.
+                batch.sort(key=lambda entry: entry.stamp)
+            self.view.append(batch)
+            self._show_status()
+
+    def _show_status(self) -> None:
+        v = self.view
+        flags = [
+            f"follow:{'on' if v.follow else 'off'}",
+            f"time:{'on' if v.show_timestamps else 'off'}",
+            f"wrap:{'on' if v.wrap else 'off'}",
+        ]
+        if v.filter is not None:
+            flags.append(f"filter:/{v.filter.pattern}/")
+        if v.search is not None:
+            flags.append(f"search:/{v.search.pattern}/")
+        text = f"[b]{self.title or 'no container'}[/b]  {v.row_count} lines  " + "  ".join(flags)
+        status = self.query_one("#log-status", Static)
+        if status.content != text:
+            status.update(text)
+
+    # actions ----------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A priority key: while an input has focus, the character is the input's.
+        return not (action in input_openers("logs") and isinstance(self.screen.focused, Input))
+
+    def action_follow(self) -> None:
+        self.view.follow = not self.view.follow
+        if self.view.follow:
+            self.view.current_match = None
+            self.view.scroll_end(animate=False)
+        self._show_status()
+
+    def action_timestamps(self) -> None:
+        self.view.show_timestamps = not self.view.show_timestamps
+        self.view._rebuild()
+        self._show_status()
+
+    def action_wrap(self) -> None:
+        self.view.wrap = not self.view.wrap
+        self.view._rebuild()
+        self._show_status()
+
+    def action_top(self) -> None:
+        self.view.follow = False
+        self.view.scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self.view.scroll_end(animate=False)
+
+    def _prompt(self, mode: str) -> None:
+        self._prompt_mode = mode
+        prompt = self.query_one("#log-prompt", Input)
+        prompt.placeholder = f"{mode} (regex; empty clears)"
+        current = self.view.search if mode == "search" else self.view.filter
+        prompt.value = current.pattern if current is not None else ""
+        prompt.add_class("visible")
+        self.screen.set_focus(prompt)  # at once: the next keys are the pattern
+
+    def action_search(self) -> None:
+        self._prompt("search")
+
+    def action_filter_lines(self) -> None:
+        self._prompt("filter")
+
+    @on(Input.Submitted, "#log-prompt")
+    def _prompt_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.apply(self._prompt_mode, event.value)
+        event.input.remove_class("visible")
+        self.view.focus()
+
+    def apply(self, mode: str, text: str) -> None:
+        """Set the search or the line filter; an empty text clears it."""
+        pattern = compile_pattern(text) if text else None
+        if mode == "search":
+            self.view.search = pattern
+            self.view.current_match = None
+            if pattern is not None and not self.view.find(forward=True):
+                self.notify(f"No match for {text!r}", severity="warning", timeout=3)
+            self.view.refresh()
+        else:
+            self.view.filter = pattern
+            self.view.current_match = None
+            self.view._rebuild()
+        self._show_status()
+
+    @on(PromptInput.Cancelled)
+    def _prompt_cancelled(self, event: PromptInput.Cancelled) -> None:
+        event.stop()
+        self.query_one("#log-prompt", Input).remove_class("visible")
+        self.view.focus()
+
+    def action_next_match(self) -> None:
+        self.view.find(forward=True)
+
+    def action_prev_match(self) -> None:
+        self.view.find(forward=False)
+
+    def visible_text(self, last: int | None = None) -> str:
+        entries = self.view.visible_entries()
+        if last is not None:
+            entries = entries[-last:]
+        return "\n".join(self.view.plain(e) for e in entries)
+
+    def action_copy(self) -> None:
+        """OSC 52 through the terminal, so it reaches the local clipboard over SSH too."""
+        text = self.visible_text(self.copy_lines)
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied {text.count(chr(10)) + 1 if text else 0} lines", timeout=2)
+
+    def action_save(self) -> None:
+        from tui.dialogs.prompt import PromptDialog
+
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.title or "logs").strip("_")
+        default = str(Path.cwd() / f"{safe}.log")
+
+        def save(path: str | None) -> None:
+            if not path:
+                return
+            try:
+                Path(path).expanduser().write_text(self.visible_text() + "\n")
+            except OSError as error:
+                self.notify(f"Cannot save: {error.strerror}", severity="error")
+                return
+            self.notify(f"Saved {self.view.row_count} lines to {path}", timeout=3)
+
+        self.app.push_screen(PromptDialog("Save visible log lines to", default), save)
