@@ -145,6 +145,11 @@ class DockyardApp(App[None]):
 
         self.push_screen(EnginesScreen(labels, self.engine.name), chosen)
 
+    def action_shells(self) -> None:
+        from tui.screens.shells import show_shells_for
+
+        show_shells_for(self)
+
     def action_topology(self) -> None:
         from tui.screens.topology import TopologyScreen  # another helper's screen, loaded late
 
@@ -199,6 +204,8 @@ class DockyardApp(App[None]):
             self.action_command_log()
         elif verb == "help":
             self.action_help()
+        elif verb in ("shells", "sh", "terminals"):
+            self.action_shells()
         else:
             self.notify(f"Unknown command: {text}", severity="warning", timeout=4)
 

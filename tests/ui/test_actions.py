@@ -208,4 +208,4 @@ async def test_shell_needs_a_running_container_and_reports_errors(
             pilot, lambda: any("exec is not available" in n.message for n in app._notifications)
         )
         assert isinstance(app.screen, MainScreen)
-        assert app.command_log[-1].line == "docker exec -it shop-web-1 /bin/sh"
+        assert app.command_log[-1].line == "docker exec -it shop-web-1 sh"

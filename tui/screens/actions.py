@@ -15,7 +15,6 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.dialogs.pull import PullDialog
 from tui.dialogs.run_form import RunDialog, run_cli
-from tui.screens.exec import SHELL, ExecScreen
 from tui.screens.main_base import MainScreenBase
 from tui.widgets.containers_table import ContainersTable
 from tui.widgets.format import human_size
@@ -150,10 +149,27 @@ class ActionsMixin(MainScreenBase):
         self.app.push_screen(PromptDialog("Disconnect from network", choices=names), chosen)
 
     def _containers_exec(self, table: ContainersTable, items: list[Container]) -> None:
+        from tui.screens.shells import open_shell_for
+
         running = [c for c in items if table.allowed("exec", c)]
         if running:
-            self.app.log_command(cli("exec", "-it", running[0].name, *SHELL), ok=True)
-            self.app.push_screen(ExecScreen(self.engine, running[0]))
+            self.app.log_command(cli("exec", "-it", running[0].name, "sh"), ok=True)
+            open_shell_for(self.app, running[0], engine=self.engine)
+
+    def _containers_exec_command(self, table: ContainersTable, items: list[Container]) -> None:
+        from tui.screens.shells import prompt_command_for
+
+        running = [c for c in items if table.allowed("exec", c)]
+        if running:
+            prompt_command_for(self.app, running[0], engine=self.engine)
+
+    def _containers_attach(self, table: ContainersTable, items: list[Container]) -> None:
+        from tui.screens.shells import open_attach_for
+
+        running = [c for c in items if table.allowed("exec", c)]
+        if running:
+            self.app.log_command(cli("attach", running[0].name), ok=True)
+            open_attach_for(self.app, running[0], engine=self.engine)
 
     def _containers_project_logs(self, table: ContainersTable, items: list[Container]) -> None:
         project = table.current_project

@@ -136,7 +136,7 @@ class ContainersTable(ResourceTable):
                 return s != ContainerState.REMOVING
             case "project_logs":
                 return c.compose_project is not None
-            case "exec":
+            case "exec" | "exec_command" | "attach":
                 return s == ContainerState.RUNNING
         return True
 
