@@ -38,7 +38,11 @@ def two_containers(docker_client: docker.DockerClient) -> Iterator[tuple[str, st
 @pytest.fixture
 def app_in_tmux(tmp_path: Path) -> Iterator[TmuxSession]:
     env_command = [
-        "env", f"XDG_CONFIG_HOME={tmp_path}", DOCKYARD, "--engine", "docker",
+        "env",
+        f"XDG_CONFIG_HOME={tmp_path}",
+        DOCKYARD,
+        "--engine",
+        "docker",
     ]
     session = TmuxSession(env_command, width=120, height=34)
     yield session
@@ -77,3 +81,46 @@ def test_a_container_started_elsewhere_shows_up(
         app_in_tmux.wait_for(name, timeout=5)  # driven by the events stream, not a slow poll
     finally:
         container.remove(force=True)
+
+
+def _focus_only(app: TmuxSession, name: str, hidden: str | None = None) -> None:
+    app.send("/")
+    app.type(name)
+    app.send("Enter")
+    app.wait_for(lambda s: name in s and (hidden is None or hidden not in s))
+
+
+def test_logs_filter_and_search(two_containers: tuple[str, str], app_in_tmux: TmuxSession) -> None:
+    web, ticker = two_containers
+    app_in_tmux.wait_for(ticker)
+    _focus_only(app_in_tmux, ticker, hidden=web)
+    app_in_tmux.wait_for("line-12")  # the Logs tab follows the selected container
+    app_in_tmux.send("Tab")  # table -> detail tabs
+    app_in_tmux.send("Tab")  # tabs -> the log view
+    app_in_tmux.wait_for("F Filter lines")
+    app_in_tmux.send("F")
+    app_in_tmux.type("line-1")
+    app_in_tmux.send("Enter")
+    screen = app_in_tmux.wait_for("filter:/line-1/")
+    shown = [line.split()[0] for line in screen.splitlines() if line.startswith("line-")]
+    assert shown and all(s.startswith("line-1") for s in shown), shown
+    app_in_tmux.send("/")
+    app_in_tmux.type("line-11")
+    app_in_tmux.send("Enter")
+    app_in_tmux.wait_for("search:/line-11/")
+
+
+def test_a_shell_in_a_container_from_the_main_screen(
+    two_containers: tuple[str, str], app_in_tmux: TmuxSession
+) -> None:
+    web, ticker = two_containers
+    app_in_tmux.wait_for(web)
+    _focus_only(app_in_tmux, web, hidden=ticker)
+    app_in_tmux.send("e")
+    app_in_tmux.wait_for("Leave terminal")  # the terminal has focus
+    app_in_tmux.type("echo hi-$((40+2))")
+    app_in_tmux.send("Enter")
+    app_in_tmux.wait_for("hi-42")
+    app_in_tmux.type("exit 3")
+    app_in_tmux.send("Enter")
+    app_in_tmux.wait_for("sh: exit 3")  # the tab keeps the exit code

@@ -19,8 +19,19 @@ class TmuxSession:
         env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": ""}
         subprocess.run(
             [
-                "tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d",
-                "-s", self.name, "-x", str(width), "-y", str(height),
+                "tmux",
+                "-L",
+                self.socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                str(width),
+                "-y",
+                str(height),
                 shlex.join(command),
             ],
             check=True,
@@ -44,9 +55,7 @@ class TmuxSession:
     def type(self, text: str) -> None:
         self._tmux("send-keys", "-t", self.name, "-l", text)
 
-    def wait_for(
-        self, predicate: Callable[[str], bool] | str, timeout: float = 20.0
-    ) -> str:
+    def wait_for(self, predicate: Callable[[str], bool] | str, timeout: float = 20.0) -> str:
         """The screen once `predicate` holds (a string: it appears on screen)."""
         check = (lambda s: predicate in s) if isinstance(predicate, str) else predicate
         deadline = time.monotonic() + timeout
