@@ -32,7 +32,7 @@ bench:
 screenshots:
 	@scripts/install-system.sh test
 	@$(MAKE) --no-print-directory venv
-	@scripts/test-rig.sh $(PY) scripts/screenshots.py
+	@scripts/test-rig.sh $(PY) scripts/screenshots.py --out screenshots
 
 lint: venv
 	$(VENV)/bin/ruff check .
