@@ -156,7 +156,7 @@ def measure(app: PtyApp, args: argparse.Namespace, needle: bytes) -> None:
 async def run(args: argparse.Namespace) -> None:
     if args.fake:
         # The UI's own cost, without the engine or other users' containers coming and going.
-        script = str(ROOT / "bench" / "ui_fake_app.py")
+        script = str(ROOT / "bench" / "_ui_fake_app.py")
         app = PtyApp([sys.executable, script, str(args.containers), str(args.busy)])
         try:
             measure(app, args, b"bench-ui-")

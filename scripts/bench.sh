@@ -3,7 +3,8 @@
 set -uo pipefail
 py=${1:-.venv/bin/python}
 status=0
-for script in bench/*.py; do
+# bench/_*.py are helpers the benchmarks run, not benchmarks
+for script in bench/[!_]*.py; do
   [[ -e $script ]] || continue
   echo "== $script"
   "$py" "$script" || { echo "(benchmark $script failed)"; status=1; }
