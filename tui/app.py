@@ -19,8 +19,9 @@ from textual.worker import Worker, WorkerState
 from engine_adapters.errors import EngineError, EngineUnavailable
 from engine_adapters.protocol import Engine
 from tui.config import BUILTIN_THEMES_DIR, THEME_VARIABLE_DEFAULTS, Config, config_dir, load_themes
-from tui.keymap import bindings_for, input_openers, merge_keymap
+from tui.keymap import bindings_for, input_openers, merge_keymap, mutating_actions
 from tui.screens.command_log import CommandLogScreen, LoggedCommand
+from tui.screens.compose import ComposeActions
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.engines import EnginesScreen
 from tui.screens.help import HelpScreen
@@ -156,9 +157,14 @@ class DockyardApp(App[None]):
         if not isinstance(self.screen, TopologyScreen):
             self.push_screen(TopologyScreen(self.engine))
 
+    def action_open_compose(self) -> None:
+        ComposeActions(self).prompt_file()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "engines":
             return True if self.engines else None
+        if action in mutating_actions("app") and self.read_only:
+            return None
         # A priority key: while an input or a shell has focus, the character is theirs.
         return not (
             action in input_openers("app") and isinstance(self.focused, Input | TerminalView)
@@ -206,6 +212,11 @@ class DockyardApp(App[None]):
             self.action_help()
         elif verb in ("shells", "sh", "terminals"):
             self.action_shells()
+        elif verb in ("up", "compose"):
+            if args:
+                ComposeActions(self).open_file(args[0])
+            else:
+                ComposeActions(self).prompt_file()
         else:
             self.notify(f"Unknown command: {text}", severity="warning", timeout=4)
 

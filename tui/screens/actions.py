@@ -15,6 +15,7 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.dialogs.pull import PullDialog
 from tui.dialogs.run_form import RunDialog, run_cli
+from tui.screens.compose import ComposeActions
 from tui.screens.main_base import MainScreenBase
 from tui.widgets.containers_table import ContainersTable
 from tui.widgets.format import human_size
@@ -179,6 +180,29 @@ class ActionsMixin(MainScreenBase):
         self.detail.logs.engine = self.engine
         self.detail.logs.show_project(project, members)
         self.detail.active = "tab-logs"
+
+    # compose projects: the project under the cursor, whatever row of it is selected ------
+    def _compose_project(self, table: ContainersTable) -> tuple[str, list[Container]] | None:
+        name = table.current_project
+        if name is None:
+            return None
+        return name, [c for c in table.items.values() if c.compose_project == name]
+
+    def _containers_compose_up(self, table: ContainersTable, items: list[Container]) -> None:
+        if found := self._compose_project(table):
+            ComposeActions(self.app).up(*found)
+
+    def _containers_compose_down(self, table: ContainersTable, items: list[Container]) -> None:
+        if found := self._compose_project(table):
+            ComposeActions(self.app).down(*found)
+
+    def _containers_compose_restart(self, table: ContainersTable, items: list[Container]) -> None:
+        if found := self._compose_project(table):
+            ComposeActions(self.app).restart(*found)
+
+    def _containers_compose_pull(self, table: ContainersTable, items: list[Container]) -> None:
+        if found := self._compose_project(table):
+            ComposeActions(self.app).pull(*found)
 
     # images ---------------------------------------------------------------------
     def _images_run(self, table: ResourceTable, items: list[Image]) -> None:

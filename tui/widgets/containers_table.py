@@ -134,7 +134,9 @@ class ContainersTable(ResourceTable):
                 return s in (ContainerState.RUNNING, ContainerState.PAUSED)
             case "remove":
                 return s != ContainerState.REMOVING
-            case "project_logs":
+            case (
+                "project_logs" | "compose_up" | "compose_down" | "compose_restart" | "compose_pull"
+            ):
                 return c.compose_project is not None
             case "exec" | "exec_command" | "attach":
                 return s == ContainerState.RUNNING
@@ -169,3 +171,15 @@ class ContainersTable(ResourceTable):
 
     def action_project_logs(self) -> None:
         self.request("project_logs")
+
+    def action_compose_up(self) -> None:
+        self.request("compose_up")
+
+    def action_compose_down(self) -> None:
+        self.request("compose_down")
+
+    def action_compose_restart(self) -> None:
+        self.request("compose_restart")
+
+    def action_compose_pull(self) -> None:
+        self.request("compose_pull")

@@ -1,0 +1,1 @@
+"""Compose project actions in the UI, against the real dockerd."""

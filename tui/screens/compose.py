@@ -1,0 +1,171 @@
+"""Compose project verbs in the UI (up, down, restart, pull, open a file) over the Orchestrator."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from engine_adapters.compose import (
+    ComposeFileError,
+    Orchestrator,
+    Project,
+    find_compose_file,
+    load_project,
+    project_from_labels,
+)
+from engine_adapters.compose.conventions import CONFIG_FILES, WORKING_DIR
+from engine_adapters.errors import EngineError, EngineUnavailable
+from engine_adapters.models import Container
+from tui.dialogs.compose import DOWN_VOLUMES, ComposeDownDialog, ComposeProblemsDialog
+from tui.dialogs.prompt import PromptDialog
+
+if TYPE_CHECKING:
+    from tui.app import DockyardApp
+
+Verb = Callable[[Orchestrator], Awaitable[None]]
+SHOWN_STEPS = 8
+
+
+def compose_cli(project: str, *args: str, file: str | None = None) -> str:
+    """The `docker compose` line that does the same, for the command log."""
+    where = ["-f", file] if file else []
+    return shlex.join(["docker", "compose", *where, "-p", project, *args])
+
+
+def config_file(members: list[Container]) -> str | None:
+    """The project's first compose file as its labels name it (relative to its working dir)."""
+    for c in members:
+        files = [f for f in c.labels.get(CONFIG_FILES, "").split(",") if f]
+        if files:
+            return os.path.join(c.labels.get(WORKING_DIR, ""), files[0])
+    return None
+
+
+def default_compose_path() -> str:
+    return find_compose_file(".") or "./compose.yaml"
+
+
+class ComposeActions:
+    """What `U`, `D`, `R`, `ctrl+u` and `:up FILE` do; workers run on the app, not on a view."""
+
+    def __init__(self, app: DockyardApp) -> None:
+        self.app = app
+
+    # from a project in the containers view ---------------------------------------
+    def up(self, name: str, members: list[Container]) -> None:
+        path = config_file(members)
+        if path is None or not os.access(path, os.R_OK):
+            self.app.notify(
+                f"The compose file of {name} is gone ({path or 'no label'}): "
+                "only down, stop, restart and logs work",
+                title="Cannot bring up",
+                severity="warning",
+                timeout=6,
+            )
+            return
+        self.open_file(path, name)
+
+    def down(self, name: str, members: list[Container]) -> None:
+        """Asks first; the dialog lists the networks the engine has now, not a stale view."""
+        self.app.run_worker(self._ask_down(name, members), group="compose-ask", exit_on_error=False)
+
+    async def _ask_down(self, name: str, members: list[Container]) -> None:
+        engine: Any = self.app.engine
+        networks = sorted(n.name for n in await engine.networks() if n.compose_project == name)
+
+        def answered(choice: str | None) -> None:
+            if choice is None:
+                return
+            volumes = choice == DOWN_VOLUMES
+            line = compose_cli(name, "down", *(["-v"] if volumes else []))
+            self._run(
+                project_from_labels(name, members),
+                line,
+                lambda runner: runner.down(volumes=volumes),
+                f"Project {name} is down",
+            )
+
+        names = sorted(c.name for c in members)
+        self.app.push_screen(ComposeDownDialog(name, names, networks), answered)
+
+    def restart(self, name: str, members: list[Container]) -> None:
+        self._run(
+            project_from_labels(name, members),
+            compose_cli(name, "restart"),
+            lambda runner: runner.restart(),
+            f"Project {name} restarted",
+        )
+
+    def pull(self, name: str, members: list[Container]) -> None:
+        project = project_from_labels(name, members)
+        if not project.services:
+            self.app.notify(
+                f"The compose file of {name} is gone: its images are unknown",
+                title="Cannot pull",
+                severity="warning",
+            )
+            return
+        self._run(project, compose_cli(name, "pull"), lambda r: r.pull(), f"Pulled {name}'s images")
+
+    # from a compose file -------------------------------------------------------------
+    def prompt_file(self) -> None:
+        def chosen(path: str | None) -> None:
+            if path:
+                self.open_file(path)
+
+        self.app.push_screen(
+            PromptDialog("Open compose file", default_compose_path(), "path to compose.yaml"),
+            chosen,
+        )
+
+    def open_file(self, path: str, name: str | None = None) -> None:
+        """Loads and checks the file first: a bad file shows every problem and creates nothing."""
+        if self.app.read_only:
+            self.app.notify("Read-only mode: compose up is not allowed", severity="warning")
+            return
+        try:
+            project = load_project(os.path.expanduser(path), name)
+        except ComposeFileError as error:
+            problems = [str(p) for p in error.problems] or [str(error)]
+            self.app.push_screen(ComposeProblemsDialog(path, problems))
+            return
+        for warning in project.warnings:
+            self.app.notify(warning, title=f"{project.name}: warning", severity="warning")
+        self._run(
+            project,
+            compose_cli(project.name, "up", "-d", file=path),
+            lambda runner: runner.up(),
+            f"Project {project.name} is up",
+        )
+
+    # the worker ------------------------------------------------------------------------
+    def _run(self, project: Project, line: str, verb: Verb, done: str) -> None:
+        self.app.notify(line, title=f"Compose {project.name}", timeout=3)
+        self.app.run_worker(
+            self._perform(project, line, verb, done),
+            group=f"compose-{project.name}",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def _perform(self, project: Project, line: str, verb: Verb, done: str) -> None:
+        steps: list[str] = []
+        engine: Any = self.app.engine
+        runner = Orchestrator(engine, project, report=steps.append)
+        try:
+            await verb(runner)
+        except EngineUnavailable as error:
+            self.app.log_command(line, ok=False)
+            self.app.report_error(error)
+            return
+        except EngineError as error:
+            self.app.log_command(line, ok=False)
+            self.app.notify(str(error), title=f"Compose {project.name} failed", severity="error")
+            return
+        self.app.log_command(line, ok=True)
+        shown = steps[-SHOWN_STEPS:]
+        if len(steps) > SHOWN_STEPS:
+            shown.insert(0, f"… {len(steps) - SHOWN_STEPS} more")
+        self.app.notify("\n".join(shown) or "nothing to do", title=done, timeout=5)
