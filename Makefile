@@ -17,7 +17,7 @@ venv: $(STAMP)
 run:
 	@scripts/install-system.sh run
 	@$(MAKE) --no-print-directory venv
-	@scripts/run.sh $(VENV)/bin/dockyard
+	@scripts/run.sh
 
 test:
 	@scripts/install-system.sh test

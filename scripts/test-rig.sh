@@ -29,6 +29,6 @@ if ! scripts/registry-ctl.sh answers; then
   scripts/registry-ctl.sh start || { echo "test rig: registry failed to start" >&2; exit 1; }
   started_registry=1
 fi
-scripts/build-test-image.sh || exit 1
+.venv/bin/python scripts/test_image.py || exit 1
 
 "$@"
