@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 
 from native_runtime import control
@@ -18,7 +20,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--data-root", help="state folder (DOCKYARD_DATA_ROOT)")
     parser.add_argument("--socket", help="API socket path (DOCKYARD_SOCKET)")
+    parser.add_argument(
+        "--net-tag",
+        help="4 hex characters naming this daemon's bridges and chains (DOCKYARD_NET_TAG), "
+        "for a throwaway daemon beside a real one",
+    )
     args = parser.parse_args(argv)
+    if args.net_tag:
+        if not re.fullmatch(r"[0-9a-f]{4}", args.net_tag):
+            parser.error("--net-tag takes 4 lowercase hex characters")
+        # The detached `start` passes its environment on to the daemon it spawns.
+        os.environ["DOCKYARD_NET_TAG"] = args.net_tag
     paths = Paths.resolve(args.data_root, args.socket)
     if args.command == "daemon":
         from native_runtime.daemon import run

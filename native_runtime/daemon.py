@@ -22,6 +22,8 @@ async def serve(paths: Paths) -> None:
     rt = Runtime(paths)
     paths.pidfile.write_text(f"{os.getpid()}\n")
     adopt_all(rt)
+    # Live restore: sandboxes of containers still running stay, the rest are torn down.
+    await rt.networks.start(running=[c.id for c in rt.containers.all() if c.running])
     app = make_app(rt)
     # Open streams (logs -f, events) would hold a graceful stop for a minute;
     # containers keep running anyway, so a short grace is enough.
@@ -42,6 +44,9 @@ async def serve(paths: Paths) -> None:
     finally:
         # Containers keep running under conmon; the next daemon re-adopts them.
         await runner.cleanup()
+        # Bridges, rules and namespaces go with the daemon unless a container still uses them.
+        await rt.networks.close(containers_running=any(c.running for c in rt.containers.all()))
+        rt.networks.store.close()
         with contextlib.suppress(FileNotFoundError):
             paths.socket.unlink()
         with contextlib.suppress(FileNotFoundError):

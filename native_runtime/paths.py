@@ -27,6 +27,12 @@ class Paths:
         return cls(Path(root).absolute(), Path(sock).absolute())
 
     @property
+    def run_dir(self) -> Path:
+        # Network namespaces live beside the socket: /run/dockyard/netns for the real
+        # daemon, the throwaway folder for a test daemon, so their sweeps never meet.
+        return self.socket.parent
+
+    @property
     def db(self) -> Path:
         return self.data_root / "dockyard.db"
 

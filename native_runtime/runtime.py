@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections import defaultdict
 
 from native_runtime.containers.model import Container, ContainerDirs
@@ -12,6 +13,7 @@ from native_runtime.events import EventBus
 from native_runtime.execs.session import ExecRegistry
 from native_runtime.images.layers import LayerStore
 from native_runtime.images.store import ImageStore
+from native_runtime.network import Naming, NetworkManager
 from native_runtime.paths import RUNC, Paths
 from native_runtime.volumes.store import VolumeStore
 
@@ -29,6 +31,15 @@ class Runtime:
         self.volumes = VolumeStore(paths.volumes, self.db)
         self.execs = ExecRegistry()
         self.events = EventBus()
+        # A throwaway daemon beside a real one gets tagged names (DOCKYARD_NET_TAG), so
+        # the two never share a bridge, a veth prefix or an iptables chain.
+        tag = os.environ.get("DOCKYARD_NET_TAG", "")
+        self.networks = NetworkManager(
+            paths.data_root / "network",
+            paths.db,
+            run_dir=paths.run_dir,
+            naming=Naming.tagged(tag) if tag else None,
+        )
         self._exit_waiters: dict[str, list[asyncio.Future[None]]] = defaultdict(list)
         self._remove_waiters: dict[str, list[asyncio.Future[None]]] = defaultdict(list)
         self.background: set[asyncio.Task[None]] = set()
@@ -78,6 +89,18 @@ class Runtime:
         for key, value in (ctr.config.get("Labels") or {}).items():
             attributes.setdefault(key, str(value))
         self.events.publish("container", action, ctr.id, attributes)
+
+    def attached_networks(self, ctr: Container) -> list[tuple[str, str, str]]:
+        """(id, name, driver) of each network the container has a live endpoint on."""
+        nets = {n.id: n for n in self.networks.networks()}
+        eps = self.networks.store.endpoints_of(ctr.id)
+        return [(n.id, n.name, n.driver) for e in eps if (n := nets.get(e.network_id))]
+
+    def network_events(self, ctr: Container, action: str, nets: list[tuple[str, str, str]]) -> None:
+        """dockerd's `network connect`/`disconnect` events as a container starts and stops."""
+        for net_id, name, driver in nets:
+            attributes = {"container": ctr.id, "name": name, "type": driver}
+            self.events.publish("network", action, net_id, attributes)
 
     async def runc(self, *args: str) -> tuple[int, str]:
         """Run runc against our own state root; return its exit code and stderr."""

@@ -74,6 +74,7 @@ def make_app(rt: Runtime) -> web.Application:
         containers,
         exec_api,
         images,
+        networks,
         registry,
         system,
         volumes,
@@ -91,5 +92,6 @@ def make_app(rt: Runtime) -> web.Application:
     archive.register(router)
     exec_api.register(router)
     volumes.register(router)
+    networks.add_routes(router, rt.networks, publish=rt.events.publish)
     build.add_routes(router, pull=registry.pull_for_build)
     return app

@@ -39,7 +39,7 @@ async def list_containers(request: web.Request) -> web.Response:
     wanted = filters(request)
     show_all = flag(request, "all") or "status" in wanted
     out = [
-        views.summary(c)
+        views.summary(rt, c)
         for c in rt.containers.all()
         if (show_all or c.running) and views.matches(c, wanted)
     ]

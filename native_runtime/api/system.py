@@ -85,7 +85,11 @@ async def info(request: web.Request) -> web.Response:
             "Runtimes": {"runc": {"path": "/usr/sbin/runc"}},
             "LoggingDriver": "k8s-file",
             "SecurityOptions": ["name=no-new-privileges"],
-            "Plugins": {"Volume": ["local"], "Network": ["host", "null"], "Log": ["k8s-file"]},
+            "Plugins": {
+                "Volume": ["local"],
+                "Network": ["bridge", "host", "null"],
+                "Log": ["k8s-file"],
+            },
             "Swarm": {"LocalNodeState": "inactive"},
             "LiveRestoreEnabled": True,
             "Labels": [],
@@ -171,7 +175,7 @@ async def system_df(request: web.Request) -> web.Response:
             "LayersSize": sum(int(row["size"]) for row in rt.db.query("SELECT size FROM layers")),
             "Images": images,
             "Containers": [
-                summary(c) | {"SizeRw": 0, "SizeRootFs": 0} for c in rt.containers.all()
+                summary(rt, c) | {"SizeRw": 0, "SizeRootFs": 0} for c in rt.containers.all()
             ],
             "Volumes": [
                 v.to_docker()

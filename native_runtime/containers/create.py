@@ -9,12 +9,12 @@ from typing import Any
 from native_runtime.containers import spec
 from native_runtime.containers.exited import now_rfc3339
 from native_runtime.containers.model import Container
-from native_runtime.errors import BadParameter, Conflict
+from native_runtime.errors import BadParameter, Conflict, NotFound
+from native_runtime.registry import reference
 from native_runtime.runtime import Runtime
 from native_runtime.volumes import mounts
 
 NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
-NETWORK_MODES = {"none", "host"}
 _ADJECTIVES = ["brave", "calm", "eager", "fond", "keen", "quiet", "swift", "tidy", "witty", "bold"]
 _NOUNS = ["hopper", "turing", "lovelace", "curie", "darwin", "euler", "gauss", "noether", "tesla"]
 
@@ -42,17 +42,12 @@ def check_name(rt: Runtime, name: str) -> str:
     return name
 
 
-def network_mode(host_config: dict[str, Any]) -> str:
-    """Until bridge networking lands, the CLI's implicit "default" means `none`."""
-    mode = host_config.get("NetworkMode") or "default"
-    if mode == "default":
-        return "none"
-    if mode not in NETWORK_MODES:
-        raise BadParameter(
-            f"network mode {mode!r} is not implemented yet by the native engine "
-            "(supported: none, host)"
-        )
-    return str(mode)
+def _check_reference(name: str) -> None:
+    """A malformed name is a 400, as in dockerd; a 404 would make the CLI try to pull it."""
+    try:
+        reference.parse(name)
+    except reference.InvalidReference as exc:
+        raise BadParameter(str(exc)) from exc
 
 
 def check_unsupported(host_config: dict[str, Any]) -> None:
@@ -61,8 +56,6 @@ def check_unsupported(host_config: dict[str, Any]) -> None:
         raise BadParameter("--privileged is not supported by the native engine yet")
     if host_config.get("Init"):
         raise BadParameter("--init is not supported by the native engine yet")
-    if host_config.get("PortBindings") and any(host_config["PortBindings"].values()):
-        raise BadParameter("published ports need bridge networking, not implemented yet")
 
 
 def merge_config(image_config: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
@@ -93,9 +86,12 @@ async def create(rt: Runtime, body: dict[str, Any], name: str | None) -> Contain
     image_name = str(body.get("Image") or "")
     if not image_name:
         raise BadParameter("config: image name is required")
-    record = rt.images.lookup(image_name)
+    try:
+        record = rt.images.lookup(image_name)
+    except NotFound:
+        _check_reference(image_name)
+        raise
     host_config = dict(body.get("HostConfig") or {})
-    network_mode(host_config)
     check_unsupported(host_config)
     spec.capabilities(host_config)  # unknown capability names fail here, not at start
     config = merge_config(record.config.get("config") or {}, body)
@@ -124,7 +120,24 @@ async def create(rt: Runtime, body: dict[str, Any], name: str | None) -> Contain
         rt.volumes,
         lambda ref: rt.containers.find(ref).mounts,
     )
-    rt.dirs(ctr).root.mkdir(parents=True)
-    rt.containers.save(ctr)
+    # Validates networks, links, aliases and ports; a bad request stores nothing.
+    try:
+        rt.networks.prepare(
+            ctr.id,
+            ctr.name,
+            host_config,
+            body.get("NetworkingConfig"),
+            config.get("ExposedPorts"),
+            hostname=str(config.get("Hostname") or ""),
+        )
+    except NotFound as exc:
+        # A 404 from create makes the docker CLI think the image is missing and pull it.
+        raise BadParameter(exc.message) from exc
+    try:
+        rt.dirs(ctr).root.mkdir(parents=True)
+        rt.containers.save(ctr)
+    except BaseException:
+        await rt.networks.release(ctr.id)
+        raise
     rt.event(ctr, "create")
     return ctr

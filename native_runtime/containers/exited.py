@@ -31,11 +31,18 @@ def read_exit_code(rt: Runtime, ctr: Container) -> int | None:
 
 
 async def cleanup_runtime(rt: Runtime, ctr: Container) -> None:
-    """Delete runc's record and unmount the rootfs; both are safe to repeat."""
+    """Delete runc's record, unmount the rootfs, tear the network sandbox down.
+
+    All three are safe to repeat. Addresses go back to the pool here, as Docker
+    releases them when a container stops.
+    """
     if (rt.paths.runc_root / ctr.id).exists():
         await rt.runc("delete", "--force", ctr.id)
     with contextlib.suppress(OSError):
         rootfs.unmount(rt.dirs(ctr).rootfs)
+    nets = rt.attached_networks(ctr)
+    await rt.networks.detach(ctr.id)
+    rt.network_events(ctr, "disconnect", nets)
 
 
 def should_restart(ctr: Container) -> bool:

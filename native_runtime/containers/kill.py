@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -9,6 +10,8 @@ import signal
 from native_runtime.containers.model import Container, can_kill
 from native_runtime.errors import BadParameter
 from native_runtime.runtime import Runtime
+
+KILL_WAIT = 10.0
 
 
 def parse_signal(value: str | int | None, default: int = signal.SIGKILL) -> int:
@@ -37,5 +40,11 @@ async def kill(rt: Runtime, ctr: Container, signal_name: str | None) -> None:
         # An explicit kill counts as a user stop for the restart policy (as in Docker).
         ctr.state.stopped_by_user = True
         rt.containers.save(ctr)
+    # Like dockerd, a SIGKILL answers once the container is recorded as stopped, so a
+    # client that inspects right after sees "exited"; other signals return at once.
+    exited = rt.next_exit(ctr) if signum == signal.SIGKILL else None
     send(ctr, signum)
     rt.event(ctr, "kill", signal=str(signum))
+    if exited is not None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(exited, KILL_WAIT)

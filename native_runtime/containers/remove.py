@@ -22,6 +22,7 @@ async def remove(rt: Runtime, ctr: Container, force: bool, volumes: bool) -> Non
         return  # auto-remove got there first
     ctr.state.status = REMOVING
     await cleanup_runtime(rt, ctr)
+    await rt.networks.release(ctr.id)
     rt.containers.delete(ctr)
     rt.execs.forget_container(ctr.id)
     shutil.rmtree(rt.dirs(ctr).root, ignore_errors=True)

@@ -11,4 +11,5 @@ async def rename(rt: Runtime, ctr: Container, new_name: str) -> None:
     old = ctr.name
     ctr.name = check_name(rt, new_name)
     rt.containers.save(ctr)
+    rt.networks.rename(ctr.id, ctr.name)
     rt.event(ctr, "rename", oldName="/" + old)

@@ -177,8 +177,13 @@ def build(
     dirs: ContainerDirs,
     user: dict[str, Any],
     extra_mounts: list[dict[str, Any]],
+    netns_path: str | None = None,
 ) -> dict[str, Any]:
-    """The whole config.json for `ctr`; `user` is already resolved against the rootfs."""
+    """The whole config.json for `ctr`; `user` is already resolved against the rootfs.
+
+    `netns_path` is the network namespace to join (made by the network engine); without
+    it a non-host container gets a fresh, empty one.
+    """
     config = ctr.config
     host_network = ctr.host_config.get("NetworkMode") == "host"
     env = list(config.get("Env") or [])
@@ -186,7 +191,10 @@ def build(
         env.insert(0, DEFAULT_PATH)
     namespaces = [{"type": t} for t in ("pid", "ipc", "mount")]
     if not host_network:
-        namespaces += [{"type": "uts"}, {"type": "network"}]
+        network: dict[str, str] = {"type": "network"}
+        if netns_path:
+            network["path"] = netns_path
+        namespaces += [{"type": "uts"}, network]
     caps = capabilities(ctr.host_config)
     spec: dict[str, Any] = {
         "ociVersion": "1.0.2",

@@ -2,54 +2,67 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import socket
-from pathlib import Path
 
 from native_runtime.containers import monitor, rootfs, spec
 from native_runtime.containers.exited import cleanup_runtime, handle_exit, now_rfc3339
 from native_runtime.containers.model import EXITED, RUNNING, Container, ContainerDirs, can_start
 from native_runtime.errors import BadParameter
+from native_runtime.network import SandboxFiles
 from native_runtime.runtime import Runtime
 from native_runtime.volumes import mounts
 
 
-def _write_etc(ctr: Container, dirs: ContainerDirs) -> None:
+def _write_etc(ctr: Container, dirs: ContainerDirs, files: SandboxFiles) -> None:
     """Per-container /etc/hostname, /etc/hosts and /etc/resolv.conf, bind-mounted in."""
     dirs.etc.mkdir(exist_ok=True)
     host_network = ctr.host_config.get("NetworkMode") == "host"
     hostname = socket.gethostname() if host_network else str(ctr.config.get("Hostname"))
     (dirs.etc / "hostname").write_text(hostname + "\n")
-    hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-    if host_network:
-        with contextlib.suppress(OSError):
-            hosts = Path("/etc/hosts").read_text()
-    else:
-        hosts += f"127.0.0.1\t{hostname}\n"
+    hosts = files.hosts
     for entry in ctr.host_config.get("ExtraHosts") or []:
         name, _, address = str(entry).partition(":")
         hosts += f"{address}\t{name}\n"
     (dirs.etc / "hosts").write_text(hosts)
-    try:
-        resolv = Path("/etc/resolv.conf").read_text()
-    except OSError:
-        resolv = ""
-    (dirs.etc / "resolv.conf").write_text(resolv)
+    (dirs.etc / "resolv.conf").write_text(files.resolv_conf)
 
 
-def prepare_bundle(rt: Runtime, ctr: Container) -> None:
+def _ensure_plan(rt: Runtime, ctr: Container) -> None:
+    """Containers created before networking was wired have no plan; make one from their config."""
+    if rt.networks.store.plan(ctr.id) is None:
+        rt.networks.prepare(
+            ctr.id,
+            ctr.name,
+            ctr.host_config,
+            None,
+            ctr.config.get("ExposedPorts"),
+            hostname=str(ctr.config.get("Hostname") or ""),
+        )
+
+
+def _share_peer_hostname(rt: Runtime, ctr: Container) -> None:
+    """`--net container:X` takes X's hostname too, as dockerd does at each start."""
+    mode = str(ctr.host_config.get("NetworkMode") or "")
+    if mode.startswith("container:"):
+        peer = rt.containers.find(mode.removeprefix("container:"))
+        ctr.config["Hostname"] = peer.config.get("Hostname") or peer.short_id
+
+
+def prepare_bundle(rt: Runtime, ctr: Container, files: SandboxFiles) -> None:
     dirs = rt.dirs(ctr)
     record = rt.images.get(ctr.image_id)
     lowers = [rt.layers.rootfs(d) for d in reversed(record.diff_ids)]
     rootfs.mount_overlay(lowers, dirs.upper, dirs.work, dirs.rootfs)
-    _write_etc(ctr, dirs)
+    _write_etc(ctr, dirs, files)
     try:
         user = spec.resolve_user(dirs.rootfs, str(ctr.config.get("User") or ""))
     except LookupError as exc:
         raise BadParameter(str(exc)) from exc
     mounts.populate(ctr.mounts, dirs.rootfs)
-    config = spec.build(ctr, dirs, user, extra_mounts=mounts.oci_mounts(ctr.mounts))
+    config = spec.build(
+        ctr, dirs, user, extra_mounts=mounts.oci_mounts(ctr.mounts), netns_path=files.netns_path
+    )
     (dirs.bundle / "config.json").write_text(json.dumps(config))
 
 
@@ -61,7 +74,11 @@ async def start(rt: Runtime, ctr: Container) -> None:
         await rt.runc("delete", "--force", ctr.id)
     (rt.paths.exits / ctr.id).unlink(missing_ok=True)
     try:
-        prepare_bundle(rt, ctr)
+        _ensure_plan(rt, ctr)
+        # The sandbox exists before `runc create`, which joins its namespace.
+        files = await rt.networks.attach(ctr.id)
+        _share_peer_hostname(rt, ctr)
+        prepare_bundle(rt, ctr, files)
         pid, conmon_pid = await monitor.launch(rt.paths, ctr, dirs)
         code, err = await rt.runc("start", ctr.id)
         if code != 0:
@@ -91,5 +108,6 @@ async def start(rt: Runtime, ctr: Container) -> None:
     ctr.state.started_at = now_rfc3339()
     ctr.state.stopped_by_user = False
     rt.containers.save(ctr)
+    rt.network_events(ctr, "connect", rt.attached_networks(ctr))
     rt.event(ctr, "start")
     monitor.watch(conmon_pid, lambda: rt.spawn(handle_exit(rt, ctr.id)))

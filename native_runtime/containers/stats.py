@@ -118,6 +118,34 @@ def _v2(ctr: Container) -> dict[str, Any]:
     }
 
 
+# /proc/<pid>/net/dev columns after the interface name, in order.
+_DEV_FIELDS = ("rx_bytes", "rx_packets", "rx_errors", "rx_dropped")
+_TX_FIELDS = ("tx_bytes", "tx_packets", "tx_errors", "tx_dropped")
+
+
+def networks(pid: int) -> dict[str, dict[str, int]]:
+    """Per-interface counters seen from inside the container's network namespace.
+
+    /proc/<pid>/net/dev is the namespace of that process, so this works the same for
+    a bridge, a user network or `container:X`; loopback is left out, as Docker does.
+    """
+    try:
+        lines = Path(f"/proc/{pid}/net/dev").read_text().splitlines()[2:]
+    except OSError:
+        return {}
+    out: dict[str, dict[str, int]] = {}
+    for line in lines:
+        name, _, rest = line.partition(":")
+        name = name.strip()
+        values = rest.split()
+        if name == "lo" or len(values) < 12:
+            continue
+        rx = dict(zip(_DEV_FIELDS, (int(v) for v in values[0:4]), strict=True))
+        tx = dict(zip(_TX_FIELDS, (int(v) for v in values[8:12]), strict=True))
+        out[name] = rx | tx
+    return out
+
+
 def _host_memory() -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
@@ -147,7 +175,7 @@ def sample(ctr: Container) -> dict[str, Any]:
         "online_cpus": os.cpu_count() or 1,
         "throttling_data": raw["throttling_data"],
     }
-    return {
+    doc: dict[str, Any] = {
         "read": now,
         "preread": "0001-01-01T00:00:00Z",
         "id": ctr.id,
@@ -163,6 +191,10 @@ def sample(ctr: Container) -> dict[str, Any]:
         "precpu_stats": {"cpu_usage": {"total_usage": 0}, "throttling_data": {}},
         "memory_stats": raw["memory"],
     }
+    # Docker omits the key for --net host, whose counters are the host's own.
+    if ctr.host_config.get("NetworkMode") != "host":
+        doc["networks"] = networks(ctr.state.pid)
+    return doc
 
 
 def with_previous(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:

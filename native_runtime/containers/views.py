@@ -20,32 +20,29 @@ def _epoch(stamp: str) -> int:
         return 0
 
 
-def _network_settings(ctr: Container) -> dict[str, Any]:
-    mode = ctr.host_config.get("NetworkMode") or "default"
-    name = "host" if mode == "host" else "none"
-    return {
-        "Bridge": "",
-        "SandboxID": "",
-        "HairpinMode": False,
-        "Ports": {},
-        "SandboxKey": "",
-        "IPAddress": "",
-        "Gateway": "",
-        "MacAddress": "",
-        "Networks": {
-            name: {
-                "IPAMConfig": None,
-                "Links": None,
-                "Aliases": None,
-                "NetworkID": name,
-                "EndpointID": "",
-                "Gateway": "",
-                "IPAddress": "",
-                "IPPrefixLen": 0,
-                "MacAddress": "",
-            }
-        },
-    }
+def _exposed_only(rt: Runtime, ctr: Container) -> list[str]:
+    """EXPOSEd ports nothing publishes, listed while the container has an address."""
+    if not ctr.running or not rt.networks.store.endpoints_of(ctr.id):
+        return []
+    published = {f"{p['PrivatePort']}/{p['Type']}" for p in rt.networks.port_list(ctr.id)}
+    exposed = ctr.config.get("ExposedPorts") or {}
+    return [key for key in exposed if key not in published]
+
+
+def _network_settings(rt: Runtime, ctr: Container) -> dict[str, Any]:
+    settings = rt.networks.network_settings(ctr.id)
+    # dockerd lists an exposed, unpublished port with a null binding: "9090/tcp": null.
+    for key in _exposed_only(rt, ctr):
+        settings["Ports"].setdefault(key, None)
+    return settings
+
+
+def _port_list(rt: Runtime, ctr: Container) -> list[dict[str, Any]]:
+    ports = rt.networks.port_list(ctr.id)
+    for key in _exposed_only(rt, ctr):
+        number, _, proto = key.partition("/")
+        ports.append({"PrivatePort": int(number), "Type": proto or "tcp"})
+    return ports
 
 
 def _host_config(ctr: Container) -> dict[str, Any]:
@@ -119,7 +116,7 @@ def inspect(rt: Runtime, ctr: Container) -> dict[str, Any]:
         },
         "Mounts": mounts.public(ctr.mounts),
         "Config": ctr.config,
-        "NetworkSettings": _network_settings(ctr),
+        "NetworkSettings": _network_settings(rt, ctr),
     }
 
 
@@ -160,7 +157,7 @@ def _status_text(ctr: Container) -> str:
     return f"Exited ({st.exit_code}) {_ago(st.finished_at)} ago"
 
 
-def summary(ctr: Container) -> dict[str, Any]:
+def summary(rt: Runtime, ctr: Container) -> dict[str, Any]:
     args = spec.process_args(ctr)
     mode = ctr.host_config.get("NetworkMode") or "default"
     return {
@@ -171,12 +168,12 @@ def summary(ctr: Container) -> dict[str, Any]:
         # dockerd quotes arguments that hold spaces, shell style.
         "Command": shlex.join(args),
         "Created": _epoch(ctr.created),
-        "Ports": [],
+        "Ports": _port_list(rt, ctr),
         "Labels": ctr.config.get("Labels") or {},
         "State": ctr.state.status,
         "Status": _status_text(ctr),
         "HostConfig": {"NetworkMode": mode},
-        "NetworkSettings": {"Networks": _network_settings(ctr)["Networks"]},
+        "NetworkSettings": {"Networks": rt.networks.network_settings(ctr.id)["Networks"]},
         "Mounts": mounts.public(ctr.mounts),
     }
 

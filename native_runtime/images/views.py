@@ -55,7 +55,11 @@ def inspect(record: ImageRecord) -> dict[str, Any]:
         "Size": record.size,
         "VirtualSize": record.size,
         "GraphDriver": {"Name": "overlay2", "Data": {}},
-        "RootFS": config.get("rootfs", {}),
+        # The image config says {"type", "diff_ids"}; inspect says {"Type", "Layers"}.
+        "RootFS": {
+            "Type": (config.get("rootfs") or {}).get("type", "layers"),
+            "Layers": list((config.get("rootfs") or {}).get("diff_ids") or []),
+        },
         "Metadata": {"LastTagTime": "0001-01-01T00:00:00Z"},
     }
 

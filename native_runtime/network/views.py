@@ -106,7 +106,8 @@ def network_settings(
         if net is None:
             continue
         ep = eps.get(net.id)
-        aliases = None if net.default else [container_id[:12], *req.aliases]
+        # dockerd lists the requested aliases first, then the short id.
+        aliases = None if net.default else [*req.aliases, container_id[:12]]
         links = [f"{t}:{a}" for t, a in plan.links] if plan and plan.links else None
         live: dict[str, Any] = {}
         if ep is not None:

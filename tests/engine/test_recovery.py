@@ -64,6 +64,7 @@ async def test_a_missing_engine_is_unavailable(tmp_path: Path) -> None:
 
 
 @pytest.mark.docker
+@pytest.mark.parametrize("docker_url", ["docker"], indirect=True)  # restarts dockerd itself
 async def test_dockerd_restart_mid_stream_then_recovery(docker_url: str) -> None:
     require(
         os.environ.get("DOCKYARD_RIG_OWNS_DOCKERD") == "1",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -11,9 +13,10 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -67,6 +70,8 @@ class NativeDaemon:
 
     root: Path
     proc: subprocess.Popen[bytes] | None = None
+    # Tagged names keep this daemon's bridges and chains apart from a real daemon's.
+    net_tag: str = field(default_factory=lambda: secrets.token_hex(2))
 
     @property
     def data_root(self) -> Path:
@@ -86,6 +91,7 @@ class NativeDaemon:
             [sys.executable, "-m", "native_runtime", "daemon",
              "--data-root", str(self.data_root), "--socket", self.socket],
             cwd=REPO, stdout=log, stderr=log, start_new_session=True,
+            env=dict(os.environ, DOCKYARD_NET_TAG=self.net_tag),
         )  # fmt: skip
         log.close()
         wait_for(lambda: ping(self.socket), what="the native daemon to answer /_ping")
@@ -118,12 +124,44 @@ class NativeDaemon:
                     [RUNC, "--root", str(runc_root), "delete", "--force", entry["id"]],
                     capture_output=True, check=False,
                 )  # fmt: skip
-        prefix = str(self.data_root) + "/"
-        with open("/proc/self/mountinfo") as info:
-            mounts = [line.split()[4] for line in info if line.split()[4].startswith(prefix)]
-        for mount in sorted(mounts, key=len, reverse=True):
-            subprocess.run(["umount", "-l", mount], capture_output=True, check=False)
+        self._teardown_network()
+        # Overlays under the data root; network namespaces (and their folder) under root.
+        prefix = str(self.root) + "/"
+        # Stacked mounts (the shared netns folder is bound onto itself) need more than
+        # one pass; a mount left behind would keep the folder alive after rmtree.
+        for _ in range(5):
+            with open("/proc/self/mountinfo") as info:
+                mounts = [line.split()[4] for line in info if line.split()[4].startswith(prefix)]
+            if not mounts:
+                break
+            for mount in sorted(mounts, key=len, reverse=True):
+                subprocess.run(["umount", "-l", mount], capture_output=True, check=False)
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def _teardown_network(self) -> None:
+        """What the daemon's own stop does when nothing runs; needed after a kill -9."""
+        from native_runtime.network import Naming, NetworkManager
+
+        if not (self.data_root / "dockyard.db").exists():
+            return
+
+        async def teardown() -> None:
+            manager = NetworkManager(
+                self.data_root / "network",
+                self.data_root / "dockyard.db",
+                run_dir=self.root,
+                naming=Naming.tagged(self.net_tag),
+                upstreams=[],
+            )
+            try:
+                await manager.teardown_all()
+            finally:
+                manager.store.close()
+
+        # A thread of its own: the caller may be inside a running event loop.
+        worker = threading.Thread(target=lambda: asyncio.run(teardown()))
+        worker.start()
+        worker.join(60)
 
     def docker(
         self, *args: str, input: bytes | None = None, check: bool = True, timeout: float = 60

@@ -170,9 +170,10 @@ def test_rename_and_name_conflict(native: NativeDaemon, cleanup_containers: list
     assert native.out("inspect", "--format", "{{.Name}}", "native-c") == "/native-c"
 
 
-def test_bridge_network_is_refused_clearly(native: NativeDaemon) -> None:
-    result = native.docker("run", "--rm", "--network", "bridge", TEST_IMAGE, "true", check=False)
-    assert result.returncode != 0 and b"not implemented" in result.stderr
+def test_unknown_network_is_refused_clearly(native: NativeDaemon) -> None:
+    result = native.docker("run", "--rm", "--network", "nosuchnet", TEST_IMAGE, "true", check=False)
+    assert result.returncode != 0 and b"nosuchnet" in result.stderr
+    assert b"not found" in result.stderr
 
 
 def test_host_network_shares_the_host_namespace(native: NativeDaemon) -> None:
@@ -183,7 +184,9 @@ def test_host_network_shares_the_host_namespace(native: NativeDaemon) -> None:
     assert out == host_ns
     isolated = native.out("run", "--rm", TEST_IMAGE, "readlink", "/proc/self/ns/net")
     assert isolated != host_ns
-    assert native.out("run", "--rm", TEST_IMAGE, "ls", "/sys/class/net").split() == ["lo"]
+    assert native.out("run", "--rm", TEST_IMAGE, "ls", "/sys/class/net").split() == ["eth0", "lo"]
+    none = native.out("run", "--rm", "--net", "none", TEST_IMAGE, "ls", "/sys/class/net")
+    assert none.split() == ["lo"]
 
 
 def test_run_interactive_pipes_stdin(native: NativeDaemon) -> None:

@@ -16,7 +16,12 @@ pytestmark = pytest.mark.native
 
 def _cli(daemon: NativeDaemon, command: str) -> subprocess.CompletedProcess[str]:
     # The paths come from the environment here, the way the lead's CLI passes them.
-    env = dict(os.environ, DOCKYARD_DATA_ROOT=str(daemon.data_root), DOCKYARD_SOCKET=daemon.socket)
+    env = dict(
+        os.environ,
+        DOCKYARD_DATA_ROOT=str(daemon.data_root),
+        DOCKYARD_SOCKET=daemon.socket,
+        DOCKYARD_NET_TAG=daemon.net_tag,  # never the real daemon's bridge and chains
+    )
     return subprocess.run(
         [sys.executable, "-m", "native_runtime", command],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=30, check=False,
@@ -55,3 +60,20 @@ def test_start_detached_then_stop() -> None:
     finally:
         _cli(daemon, "stop")
         daemon.destroy()
+
+
+def test_net_tag_must_be_four_hex_characters() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "native_runtime", "status", "--net-tag", "Nope!"],
+        cwd=REPO, capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2 and "4 lowercase hex" in result.stderr
+
+
+def test_a_tagged_daemon_names_its_default_bridge_after_the_tag(
+    daemon_factory: Callable[[], NativeDaemon],
+) -> None:
+    daemon = daemon_factory()
+    options = daemon.out("network", "inspect", "-f", "{{json .Options}}", "bridge")
+    assert f'"com.docker.network.bridge.name":"dt{daemon.net_tag}0"' in options
+    assert os.path.exists(f"/sys/class/net/dt{daemon.net_tag}0")

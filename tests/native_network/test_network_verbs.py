@@ -104,7 +104,7 @@ async def test_inspect_lists_attached_containers(manager: NetworkManager) -> Non
     assert doc["Labels"] == {"k": "v"} and doc["Scope"] == "local"
     nets = manager.network_settings(ctr.id)["Networks"]
     assert nets[net.name]["IPAddress"] == entry["IPv4Address"].split("/")[0]
-    assert nets[net.name]["Aliases"][0] == ctr.id[:12]
+    assert nets[net.name]["Aliases"][-1] == ctr.id[:12]
 
 
 async def test_restart_restores_proxies_and_drops_dead_sandboxes(manager: NetworkManager) -> None:
