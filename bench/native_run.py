@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -64,7 +65,8 @@ class ThrowawayDaemon:
         log = open(self.root / "daemon.log", "wb")  # noqa: SIM115 - owned by the process
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "native_runtime", "daemon",
-             "--data-root", str(self.root / "data"), "--socket", self.socket],
+             "--data-root", str(self.root / "data"), "--socket", self.socket,
+             "--net-tag", secrets.token_hex(2)],  # its own bridge and chain names
             cwd=REPO, stdout=log, stderr=log, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + 20

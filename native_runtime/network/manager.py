@@ -118,6 +118,7 @@ class NetworkManager(SandboxVerbs, ConnectVerbs):
                 if self.naming.owns_link(name):
                     await asyncio.to_thread(netlink.delete_link, name)
             await asyncio.to_thread(iptables.teardown, self.naming)
+            await asyncio.to_thread(netlink.release_shared_dir, self.netns_dir)
             self._jumps_in_place = False
 
     async def _sweep_orphans(self) -> None:

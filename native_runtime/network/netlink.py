@@ -74,6 +74,12 @@ def _make_shared_dir(folder: Path) -> None:
     _check(_libc.mount(b"", raw, b"none", MS_SHARED | MS_REC, None), f"share {folder}")
 
 
+def release_shared_dir(folder: Path) -> None:
+    """Undo `_make_shared_dir` once no namespace is left in the folder (daemon stop)."""
+    if folder.is_dir() and not any(folder.iterdir()):
+        _libc.umount2(str(folder).encode(), MNT_DETACH)  # fails harmlessly if not mounted
+
+
 def enable_ip_forward() -> None:
     """Bridged containers reach the outside only if the host routes between interfaces."""
     if IP_FORWARD.read_text().strip() != "1":

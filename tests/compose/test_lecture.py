@@ -1,4 +1,4 @@
-"""The lecture's three compose files brought up on the real dockerd and checked, then taken down."""
+"""The lecture's three compose files brought up on dockerd and on the native engine, then taken down."""
 
 from __future__ import annotations
 
@@ -13,10 +13,14 @@ import pytest
 from engine_adapters.compose import Orchestrator
 from engine_adapters.docker_engine import DockerEngine
 from tests.compose.conftest import Projects, free_port
+from tests.fixtures.both_engines import docker_client, docker_url, engine
 from tests.compose.helpers import labels, project_containers, project_networks, sh, up
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.docker
+
+# one body, two engines: these fixtures override the dockerd-only ones for this module
+__all__ = ["docker_client", "docker_url", "engine"]
 
 
 async def test_networks_example(
@@ -49,14 +53,16 @@ async def test_networks_example(
     for target in ("c1", "c3", f"{name}-c1-1", f"{name}-c3-1"):
         code, output = sh(docker_client, f"{name}-c2-1", f"ping -c1 -W2 {target}")
         assert code == 0, output
-    code, output = sh(docker_client, f"{name}-c2-1", "nslookup c1 127.0.0.11")
+    code, output = sh(
+        docker_client, f"{name}-c2-1", "nslookup c1"
+    )  # the engine's DNS, from resolv.conf
     c1_ip = docker_client.api.inspect_container(f"{name}-c1-1")["NetworkSettings"]["Networks"][
         f"{name}_mynet"
     ]["IPAddress"]
     assert code == 0 and c1_ip in output, output
 
     # c1 and c3 share no network: neither the name nor the address reaches across.
-    code, output = sh(docker_client, f"{name}-c1-1", "nslookup c3 127.0.0.11")
+    code, output = sh(docker_client, f"{name}-c1-1", "nslookup c3")
     assert code != 0, output
     c3_ip = docker_client.api.inspect_container(f"{name}-c3-1")["NetworkSettings"]["Networks"][
         f"{name}_mynet2"
