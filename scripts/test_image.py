@@ -33,7 +33,9 @@ def rootfs() -> bytes:
                 link.type, link.linkname = tarfile.SYMTYPE, "busybox"
                 tar.addfile(link)
         files = {
-            "etc/passwd": b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n",
+            "etc/passwd": (
+                b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n"
+            ),
             "etc/group": b"root:x:0:\nnogroup:x:65534:\n",
         }
         for name, data in files.items():
@@ -45,7 +47,7 @@ def rootfs() -> bytes:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default=None, help="engine URL (default: DOCKER_HOST or the socket)")
+    parser.add_argument("--host", help="engine URL (default: the Docker socket)")
     args = parser.parse_args()
     client = docker.APIClient(base_url=args.host or "unix:///var/run/docker.sock", version="1.41")
     if client.images(name=IMAGE):

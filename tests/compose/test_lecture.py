@@ -1,4 +1,4 @@
-"""The lecture's three compose files brought up on dockerd and on the native engine, then taken down."""
+"""The lecture's three compose files up on dockerd and on the native engine, then down."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from engine_adapters.compose import Orchestrator
 from engine_adapters.docker_engine import DockerEngine
 from tests.compose.conftest import Projects, free_port
-from tests.fixtures.both_engines import docker_client, docker_url, engine
 from tests.compose.helpers import labels, project_containers, project_networks, sh, up
+from tests.fixtures.both_engines import docker_client, docker_url, engine
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.docker
