@@ -4,17 +4,25 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-export DOCKYARD_RIG_DIR=${DOCKYARD_RIG_DIR:-$(mktemp -d /tmp/dockyard-rig.XXXXXX)}
+own_rig_dir=0
+if [[ -z ${DOCKYARD_RIG_DIR:-} ]]; then
+  DOCKYARD_RIG_DIR=$(mktemp -d /tmp/dockyard-rig.XXXXXX)
+  own_rig_dir=1
+fi
+export DOCKYARD_RIG_DIR
 export DOCKYARD_TEST_REGISTRY=${DOCKYARD_TEST_REGISTRY:-127.0.0.1:5000}
 started_dockerd=0
 started_registry=0
 
 cleanup() {
+  local status=$?
   if ((started_registry)); then scripts/registry-ctl.sh stop || true; fi
   if ((started_dockerd)); then
     echo "test rig: stopping the dockerd it started"
     scripts/dockerd-ctl.sh stop || true
   fi
+  # keep the services' logs when something failed; otherwise leave nothing behind
+  if ((own_rig_dir)) && ((status == 0)); then rm -rf "$DOCKYARD_RIG_DIR"; fi
 }
 trap cleanup EXIT
 
