@@ -55,6 +55,13 @@ class Config:
     reconcile_interval: float = 10.0
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def ssh_hosts(self) -> list[str]:
+        """Remote engines for the switcher: `[engines] ssh = ["ssh://me@host", ...]`."""
+        engines = self.extra.get("engines", {})
+        hosts = engines.get("ssh", []) if isinstance(engines, dict) else []
+        return [str(h) if str(h).startswith("ssh://") else f"ssh://{h}" for h in hosts]
+
     @classmethod
     def load(cls, path: Path | None = None) -> Config:
         path = path or default_config_path()

@@ -59,3 +59,14 @@ def test_version_and_one_line_errors(tmp_path: Path) -> None:
     unreachable = run_cli("--engine", f"unix://{tmp_path}/none.sock")
     assert unreachable.returncode == 2
     assert unreachable.stderr.count("\n") == 1 and "Traceback" not in unreachable.stderr
+
+
+def test_ssh_hosts_from_the_config_join_the_switcher(tmp_path: Path) -> None:
+    from tui.config import Config
+
+    config = tmp_path / "config.toml"
+    config.write_text('[engines]\nssh = ["admin@prod.example", "ssh://me@box"]\n')
+    hosts = Config.load(config).ssh_hosts
+    assert hosts == ["ssh://admin@prod.example", "ssh://me@box"]
+    names = [t.name for t in discover({"HOME": str(tmp_path)}, ssh_hosts=hosts)]
+    assert "admin@prod.example" in names and "me@box" in names

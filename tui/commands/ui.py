@@ -10,10 +10,12 @@ from tui.commands.connect import connect
 
 
 def engine_choices() -> list[tuple[str, Callable[[], Engine]]]:
-    """The engines found on this machine, for the in-app switcher."""
+    """The engines found on this machine and the ssh hosts of the config, for the switcher."""
+    from tui.config import Config
+
     return [
         (f"{t.name}  {t.url}", lambda t=t: open_engine(t))  # type: ignore[misc]
-        for t in discover()
+        for t in discover(ssh_hosts=Config.load().ssh_hosts)
     ]
 
 
