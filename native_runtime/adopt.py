@@ -7,7 +7,7 @@ import logging
 import shutil
 from collections.abc import Callable
 
-from native_runtime.containers import monitor, rootfs
+from native_runtime.containers import health, monitor, rootfs
 from native_runtime.containers.exited import handle_exit
 from native_runtime.runtime import Runtime
 
@@ -40,5 +40,6 @@ def adopt_all(rt: Runtime) -> None:
         if pid and monitor.is_our_conmon(pid, ctr):
             log.info("re-adopted %s (conmon %d)", ctr.short_id, pid)
             monitor.watch(pid, _exit_handler(rt, ctr.id))
+            health.resume(rt, ctr)
         else:
             rt.spawn(handle_exit(rt, ctr.id))

@@ -6,7 +6,7 @@ import re
 import secrets
 from typing import Any
 
-from native_runtime.containers import spec
+from native_runtime.containers import health, spec
 from native_runtime.containers.exited import now_rfc3339
 from native_runtime.containers.model import Container
 from native_runtime.errors import BadParameter, Conflict, NotFound
@@ -96,6 +96,13 @@ async def create(rt: Runtime, body: dict[str, Any], name: str | None) -> Contain
     spec.capabilities(host_config)  # unknown capability names fail here, not at start
     config = merge_config(record.config.get("config") or {}, body)
     config["Image"] = image_name
+    check = health.merge(
+        (record.config.get("config") or {}).get("Healthcheck"), body.get("Healthcheck")
+    )
+    if check:
+        config["Healthcheck"] = check
+    else:
+        config.pop("Healthcheck", None)
     if not config["Entrypoint"] and not config["Cmd"]:
         raise BadParameter("No command specified")
     if host_config.get("AutoRemove") and (host_config.get("RestartPolicy") or {}).get(

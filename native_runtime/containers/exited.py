@@ -61,6 +61,9 @@ async def handle_exit(rt: Runtime, ctr_id: str) -> None:
     ctr = rt.containers.by_id.get(ctr_id)
     if ctr is None or not ctr.running:
         return
+    from native_runtime.containers import health
+
+    health.end(ctr)
     code = read_exit_code(rt, ctr)
     await cleanup_runtime(rt, ctr)
     ctr.state.status = EXITED if code is not None else DEAD

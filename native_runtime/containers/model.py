@@ -33,6 +33,8 @@ class State:
     finished_at: str = ZERO_TIME
     restart_count: int = 0
     stopped_by_user: bool = False
+    # Docker's State.Health ({Status, FailingStreak, Log}); None without a healthcheck.
+    health: dict[str, Any] | None = None
 
 
 @dataclass

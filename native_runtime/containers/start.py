@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import socket
 
-from native_runtime.containers import monitor, rootfs, spec
+from native_runtime.containers import health, monitor, rootfs, spec
 from native_runtime.containers.exited import cleanup_runtime, handle_exit, now_rfc3339
 from native_runtime.containers.model import EXITED, RUNNING, Container, ContainerDirs, can_start
 from native_runtime.errors import BadParameter
@@ -107,6 +107,7 @@ async def start(rt: Runtime, ctr: Container) -> None:
     ctr.state.error = ""
     ctr.state.started_at = now_rfc3339()
     ctr.state.stopped_by_user = False
+    health.begin(rt, ctr)
     rt.containers.save(ctr)
     rt.network_events(ctr, "connect", rt.attached_networks(ctr))
     rt.event(ctr, "start")

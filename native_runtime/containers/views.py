@@ -7,7 +7,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from native_runtime.containers import spec
+from native_runtime.containers import health, spec
 from native_runtime.containers.model import Container
 from native_runtime.runtime import Runtime
 from native_runtime.volumes import mounts
@@ -91,6 +91,7 @@ def inspect(rt: Runtime, ctr: Container) -> dict[str, Any]:
             "Error": st.error,
             "StartedAt": st.started_at,
             "FinishedAt": st.finished_at,
+            **({"Health": st.health} if st.health is not None else {}),
         },
         "Image": ctr.image_id,
         "ResolvConfPath": str(dirs.etc / "resolv.conf"),
@@ -145,7 +146,7 @@ def _ago(stamp: str) -> str:
 def _status_text(ctr: Container) -> str:
     st = ctr.state
     if st.status == "running":
-        return f"Up {_ago(st.started_at)}"
+        return f"Up {_ago(st.started_at)}{health.status_suffix(ctr)}"
     if st.status == "paused":
         return f"Up {_ago(st.started_at)} (Paused)"
     if st.status == "created":
@@ -186,6 +187,8 @@ def matches(ctr: Container, filters: dict[str, list[str]]) -> bool:
         if key == "status" and ctr.state.status not in values:
             return False
         if key == "name" and not any(v.removeprefix("/") in ctr.name for v in values):
+            return False
+        if key == "health" and (ctr.state.health or {}).get("Status", "none") not in values:
             return False
         if key == "id" and not any(ctr.id.startswith(v) for v in values):
             return False
