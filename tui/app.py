@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import shlex
+import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -20,14 +21,14 @@ from engine_adapters.errors import EngineError, EngineUnavailable
 from engine_adapters.protocol import Engine
 from tui.config import BUILTIN_THEMES_DIR, THEME_VARIABLE_DEFAULTS, Config, config_dir, load_themes
 from tui.keymap import bindings_for, input_openers, merge_keymap, mutating_actions
-from tui.screens.command_log import CommandLogScreen, LoggedCommand
 from tui.screens.compose import ComposeActions
-from tui.screens.dashboard import DashboardScreen
-from tui.screens.engines import EnginesScreen
-from tui.screens.help import HelpScreen
 from tui.screens.main import VIEWS, MainScreen
 from tui.screens.palette import ActionsProvider
-from tui.terminal import TerminalView
+
+# Screens not shown at start, and the shell widget (pyte), are imported when first opened:
+# their imports would otherwise delay the first paint of the list.
+if TYPE_CHECKING:
+    from tui.screens.command_log import LoggedCommand
 
 EngineFactory = Callable[[], Engine]
 
@@ -113,10 +114,14 @@ class DockyardApp(App[None]):
             )
 
     def log_command(self, line: str, ok: bool) -> None:
+        from tui.screens.command_log import LoggedCommand
+
         self.command_log.append(LoggedCommand(self.clock(), line, ok))
 
     # app-wide actions --------------------------------------------------------------
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -129,15 +134,21 @@ class DockyardApp(App[None]):
         main.open_command_line()
 
     def action_dashboard(self) -> None:
+        from tui.screens.dashboard import DashboardScreen
+
         main = self.main_screen
         if main is not None and not isinstance(self.screen, DashboardScreen):
             self.push_screen(DashboardScreen(main.stats, main.containers_table.items))
 
     def action_command_log(self) -> None:
+        from tui.screens.command_log import CommandLogScreen
+
         if not isinstance(self.screen, CommandLogScreen):
             self.push_screen(CommandLogScreen(self.command_log))
 
     def action_engines(self) -> None:
+        from tui.screens.engines import EnginesScreen
+
         labels = [label for label, _ in self.engines]
 
         def chosen(label: str | None) -> None:
@@ -166,9 +177,7 @@ class DockyardApp(App[None]):
         if action in mutating_actions("app") and self.read_only:
             return None
         # A priority key: while an input or a shell has focus, the character is theirs.
-        return not (
-            action in input_openers("app") and isinstance(self.focused, Input | TerminalView)
-        )
+        return not (action in input_openers("app") and _takes_typing(self.focused))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -244,3 +253,11 @@ class DockyardApp(App[None]):
         self.notify(f"Switched to {label}", timeout=3)
         with contextlib.suppress(EngineError):
             await old.close()
+
+
+def _takes_typing(widget: object) -> bool:
+    """An input or a shell; no shell can exist before its module was imported by opening one."""
+    if isinstance(widget, Input):
+        return True
+    terminal = sys.modules.get("tui.terminal")
+    return terminal is not None and isinstance(widget, terminal.TerminalView)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -48,6 +49,24 @@ class DashboardScreen(Screen[None]):
         self._generation = -1
         self._title = ""
         self._ticks = 0
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        """Drop the dirty regions Textual forwards from the covered main screen.
+
+        Textual (8.2, `Screen._compositor_refresh`) counts the screen below as visible and,
+        each time that screen wakes (every stats sample, every reconcile), passes its dirty
+        regions up here as `refresh(*regions)`, which repaints this whole screen: ~6 KiB per
+        stats tick. Those regions only matter when this screen lets the one below show through.
+        """
+        if regions and not layout and not recompose and self.styles.background.a == 1:
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="dashboard-title")
