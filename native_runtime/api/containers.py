@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
@@ -55,60 +56,43 @@ async def inspect(request: web.Request) -> web.Response:
     return web.json_response(views.inspect(rt, ctr))
 
 
-async def start(request: web.Request) -> web.Response:
+async def _locked(
+    request: web.Request, verb: Callable[..., Awaitable[object]], *args: object
+) -> web.Response:
+    """The shape of most container verbs: find it, hold its lock, act, answer 204."""
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
     async with rt.lock(ctr):
-        await start_verb(rt, ctr)
+        await verb(rt, ctr, *args)
     return web.Response(status=204)
+
+
+async def start(request: web.Request) -> web.Response:
+    return await _locked(request, start_verb)
 
 
 async def stop(request: web.Request) -> web.Response:
-    rt = runtime(request)
-    ctr = rt.containers.find(request.match_info["id"])
-    async with rt.lock(ctr):
-        await stop_verb(rt, ctr, integer(request, "t"))
-    return web.Response(status=204)
+    return await _locked(request, stop_verb, integer(request, "t"))
 
 
 async def restart(request: web.Request) -> web.Response:
-    rt = runtime(request)
-    ctr = rt.containers.find(request.match_info["id"])
-    async with rt.lock(ctr):
-        await restart_verb(rt, ctr, integer(request, "t"))
-    return web.Response(status=204)
+    return await _locked(request, restart_verb, integer(request, "t"))
 
 
 async def kill(request: web.Request) -> web.Response:
-    rt = runtime(request)
-    ctr = rt.containers.find(request.match_info["id"])
-    async with rt.lock(ctr):
-        await kill_verb(rt, ctr, request.query.get("signal"))
-    return web.Response(status=204)
+    return await _locked(request, kill_verb, request.query.get("signal"))
 
 
 async def pause(request: web.Request) -> web.Response:
-    rt = runtime(request)
-    ctr = rt.containers.find(request.match_info["id"])
-    async with rt.lock(ctr):
-        await pause_verb(rt, ctr)
-    return web.Response(status=204)
+    return await _locked(request, pause_verb)
 
 
 async def unpause(request: web.Request) -> web.Response:
-    rt = runtime(request)
-    ctr = rt.containers.find(request.match_info["id"])
-    async with rt.lock(ctr):
-        await unpause_verb(rt, ctr)
-    return web.Response(status=204)
+    return await _locked(request, unpause_verb)
 
 
 async def delete(request: web.Request) -> web.Response:
-    rt = runtime(request)
-    ctr = rt.containers.find(request.match_info["id"])
-    async with rt.lock(ctr):
-        await remove_verb(rt, ctr, flag(request, "force"), flag(request, "v"))
-    return web.Response(status=204)
+    return await _locked(request, remove_verb, flag(request, "force"), flag(request, "v"))
 
 
 async def rename(request: web.Request) -> web.Response:
