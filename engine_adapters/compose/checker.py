@@ -19,14 +19,17 @@ class Checker:
         self.warnings: list[str] = []
 
     def fail(self, path: Path, message: str) -> None:
-        self.problems.append(
-            Problem(self.source.file, self.source.line(path), path_text(path), message)
-        )
+        file, line = self.source.where(path)
+        self.problems.append(Problem(file, line, path_text(path), message))
 
     def warn(self, path: Path, message: str) -> None:
-        line = self.source.line(path)
-        where = f"{self.source.file}:{line}" if line else self.source.file
+        file, line = self.source.where(path)
+        where = f"{file}:{line}" if line else file
         self.warnings.append(f"{where}: {path_text(path)}: {message}")
+
+    def folder(self, path: Path, default: str) -> str:
+        """The folder a relative path at `path` resolves against: that of its own file."""
+        return self.source.folder(path) or default
 
     def mapping(self, path: Path, value: Any) -> dict[str, Any] | None:
         if isinstance(value, dict):

@@ -67,6 +67,9 @@ def config_hash(service: Service, extra: dict[str, Any]) -> str:
 
 def _service_dict(service: Service) -> dict[str, Any]:
     raw = asdict(service)
+    # Neither shapes a container: scaling must not recreate the running ones, and hashes
+    # stay those of containers made before these fields existed.
+    del raw["profiles"], raw["scale"]
     # asdict keeps Labels objects as they are; make them plain dicts
     for key in ("environment", "labels"):
         raw[key] = dict(getattr(service, key))

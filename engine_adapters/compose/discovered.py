@@ -30,12 +30,10 @@ def project_from_labels(name: str, containers: Iterable[Container]) -> Project:
     working_dir = next((c.labels.get(conventions.WORKING_DIR, "") for c in members), "")
     files = next((c.labels.get(conventions.CONFIG_FILES, "") for c in members), "")
     config_files = tuple(f for f in files.split(",") if f)
-    if config_files:
-        first = config_files[0]
-        path = first if os.path.isabs(first) else os.path.join(working_dir, first)
-        if os.path.isfile(path):
-            try:
-                return load_project(path, name)
-            except ComposeFileError:
-                pass
+    paths = [f if os.path.isabs(f) else os.path.join(working_dir, f) for f in config_files]
+    if paths and all(os.path.isfile(p) for p in paths):
+        try:
+            return load_project(paths, name)
+        except ComposeFileError:
+            pass
     return Project(name=name, working_dir=working_dir, config_files=config_files, services=())

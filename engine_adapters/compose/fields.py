@@ -60,7 +60,7 @@ def ports(check: Checker, path: Path, value: Any) -> list[PortMapping]:
         if isinstance(item, dict):
             result.extend(_long_port(check, (*path, i), item))
         elif isinstance(item, (str, int)) and not isinstance(item, bool):
-            parsed = _short_port(str(item))
+            parsed = short_port(str(item))
             if parsed is None:
                 check.fail((*path, i), f'invalid port "{item}"')
             result.extend(parsed or ())
@@ -69,7 +69,7 @@ def ports(check: Checker, path: Path, value: Any) -> list[PortMapping]:
     return result
 
 
-def _short_port(text: str) -> list[PortMapping] | None:
+def short_port(text: str) -> list[PortMapping] | None:
     """`[ip:][host:]container[/proto]`, where host and container may be ranges of equal length."""
     spec, _, protocol = text.partition("/")
     protocol = protocol.lower() or "tcp"
@@ -124,12 +124,13 @@ def _is_path(source: str) -> bool:
     return source.startswith((".", "/", "~"))
 
 
-def volumes(check: Checker, path: Path, value: Any) -> list[Mount]:
-    """Sources of bind mounts are left as written; the loader makes them absolute."""
+def volumes(check: Checker, path: Path, value: Any) -> list[tuple[int, Mount]]:
+    """Each mount with its index; bind sources are left as written (the loader resolves them
+    against the folder of the file the entry came from)."""
     if not isinstance(value, list):
         check.fail(path, f"must be a list, not {describe(value)}")
         return []
-    result: list[Mount] = []
+    result: list[tuple[int, Mount]] = []
     for i, item in enumerate(value):
         at = (*path, i)
         if isinstance(item, dict):
@@ -142,7 +143,7 @@ def volumes(check: Checker, path: Path, value: Any) -> list[Mount]:
             check.fail(at, f"invalid volume {describe(item)}")
             mount = None
         if mount is not None:
-            result.append(mount)
+            result.append((i, mount))
     return result
 
 

@@ -1,21 +1,30 @@
-"""Find, read, interpolate and check a compose file; the result is a `Project` or every problem."""
+"""Find, read, merge, interpolate and check compose files: a `Project`, or every problem."""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from engine_adapters.compose.checker import Checker
 from engine_adapters.compose.errors import ComposeFileError, Problem
 from engine_adapters.compose.interpolate import interpolate, parse_env_file
+from engine_adapters.compose.merge import merge_sources
 from engine_adapters.compose.model import NetworkConfig, Project, Service, VolumeConfig
+from engine_adapters.compose.profiles import active_profiles, select
 from engine_adapters.compose.services import parse_service
-from engine_adapters.compose.source import Source, YamlProblem, read_source
+from engine_adapters.compose.source import YamlProblem, read_source
 from engine_adapters.models import Labels
 
 DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+OVERRIDE_FILES = (
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+)
 TOP_LEVEL = ("version", "services", "networks", "volumes", "name")
 
 
@@ -27,40 +36,105 @@ def find_compose_file(folder: str = ".") -> str | None:
     return None
 
 
+def find_compose_files(folder: str = ".") -> list[str]:
+    """The default file and, beside it, the override file when there is one."""
+    main = find_compose_file(folder)
+    if main is None:
+        return []
+    beside = os.path.dirname(main)
+    override = next(
+        (
+            os.path.join(beside, n)
+            for n in OVERRIDE_FILES
+            if os.path.isfile(os.path.join(beside, n))
+        ),
+        None,
+    )
+    return [main] if override is None else [main, override]
+
+
+def compose_files(file: str | Sequence[str] | None, env: Mapping[str, str]) -> list[str]:
+    """The files to read, in order: those given, else COMPOSE_FILE, else the default ones."""
+    if isinstance(file, str):
+        return [file]
+    if file:
+        return list(file)
+    listed = env.get("COMPOSE_FILE", "")
+    if listed:
+        separator = env.get("COMPOSE_PATH_SEPARATOR") or os.pathsep
+        return [f for f in listed.split(separator) if f]
+    return find_compose_files()
+
+
 def normalize_project_name(name: str) -> str:
     """As Docker Compose does: lowercase, only [a-z0-9_-], starting with a letter or digit."""
     return re.sub(r"[^a-z0-9_-]", "", name.lower()).lstrip("_-")
 
 
 def load_project(
-    file: str | None = None,
+    file: str | Sequence[str] | None = None,
     project_name: str | None = None,
     env: Mapping[str, str] | None = None,
     env_file: str | None = None,
+    profiles: Sequence[str] | None = None,
+    services: Sequence[str] = (),
 ) -> Project:
-    """Raises ComposeFileError listing every problem; reading never touches an engine."""
-    file = file or find_compose_file()
-    if file is None:
+    """Raises ComposeFileError listing every problem; reading never touches an engine.
+
+    Several files merge in order (`merge.py`). The project folder is the first file's;
+    a relative path resolves against the folder of the file it is written in, as Docker
+    Compose v2 does (docker-compose 1.x resolved every path against the first file's).
+    `profiles` (else COMPOSE_PROFILES) and the `services` named on the command line
+    decide which services are enabled.
+    """
+    files = compose_files(file, os.environ if env is None else env)
+    if not files:
         names = ", ".join(DEFAULT_FILES)
         raise ComposeFileError([Problem(os.getcwd(), None, "", f"no compose file ({names})")])
-    shown = file
-    path = os.path.abspath(file)
-    project_dir = os.path.dirname(path)
+    paths = [os.path.abspath(f) for f in files]
+    project_dir = os.path.dirname(paths[0])
+    environment = _environment(project_dir, env, env_file)
+    checks = [_read(shown, path, environment) for shown, path in zip(files, paths, strict=True)]
+    merged = merge_sources([c.source for c in checks])
+    active = active_profiles(profiles, environment)
+    check = Checker(merged)
+    project = _project(check, paths, project_dir, project_name, environment, active, services)
+    checks.append(check)
+    problems = [p for c in checks for p in c.problems]
+    if problems:
+        order = {shown: i for i, shown in enumerate(files)}
+        problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line or 0))
+        raise ComposeFileError(problems)
+    return replace(project, warnings=tuple(w for c in checks for w in c.warnings))
+
+
+def _read(shown: str, path: str, env: Mapping[str, str]) -> Checker:
+    """One file read, its top level checked and its variables substituted; a file that
+    cannot be merged at all (unreadable, not YAML, not a mapping) stops the load."""
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except OSError as exc:
         raise ComposeFileError([Problem(shown, None, "", f"cannot read: {exc.strerror}")]) from exc
-    environment = _environment(project_dir, env, env_file, shown)
     try:
         source = read_source(text, shown)
     except YamlProblem as exc:
         raise ComposeFileError([Problem(shown, exc.line, exc.key, exc.message)]) from exc
-    return _project(source, path, project_dir, project_name, environment)
+    source.folders[shown] = os.path.dirname(path)
+    check = Checker(source)
+    if not isinstance(source.data, dict):
+        check.fail((), "the file must be a mapping with a services key")
+        raise ComposeFileError(check.problems)
+    check.keys((), source.data, TOP_LEVEL, ignored=("configs", "secrets"))
+    _check_version(check, source.data.get("version"))
+    source.data, interpolation_errors = interpolate(source.data, env)
+    for error in interpolation_errors:
+        check.fail(error.path, error.message)
+    return check
 
 
 def _environment(
-    project_dir: str, env: Mapping[str, str] | None, env_file: str | None, shown: str
+    project_dir: str, env: Mapping[str, str] | None, env_file: str | None
 ) -> dict[str, str]:
     """The shell's variables win over the `.env` file beside the compose file."""
     dotenv = env_file or os.path.join(project_dir, ".env")
@@ -75,19 +149,16 @@ def _environment(
 
 
 def _project(
-    source: Source, path: str, project_dir: str, explicit_name: str | None, env: Mapping[str, str]
+    check: Checker,
+    paths: list[str],
+    project_dir: str,
+    explicit_name: str | None,
+    env: Mapping[str, str],
+    active: frozenset[str],
+    targets: Sequence[str],
 ) -> Project:
-    check = Checker(source)
-    data = source.data
-    if not isinstance(data, dict):
-        check.fail((), "the file must be a mapping with a services key")
-        raise ComposeFileError(check.problems)
-    check.keys((), data, TOP_LEVEL, ignored=("configs", "secrets"))
-    _check_version(check, data.get("version"))
-    data, interpolation_errors = interpolate(data, env)
-    for error in interpolation_errors:
-        check.fail(error.path, error.message)
-
+    """The merged data checked and resolved; what is wrong lands in `check.problems`."""
+    data = check.source.data
     raw_name = explicit_name or env.get("COMPOSE_PROJECT_NAME") or data.get("name")
     name = normalize_project_name(str(raw_name or os.path.basename(project_dir)))
     if not name:
@@ -107,16 +178,14 @@ def _project(
     networks = _networks(check, data.get("networks"), name)
     volumes = _volumes(check, data.get("volumes"), name)
     _check_references(check, services, networks, volumes)
-    if check.problems:
-        raise ComposeFileError(sorted(check.problems, key=lambda p: p.line or 0))
+    services = select(check, services, active, targets)
     return Project(
         name=name,
         working_dir=project_dir,
-        config_files=(path,),
+        config_files=tuple(paths),
         services=tuple(services),
         networks=tuple(networks),
         volumes=tuple(volumes),
-        warnings=tuple(check.warnings),
     )
 
 

@@ -82,6 +82,8 @@ class Service:
     tty: bool = False
     stdin_open: bool = False
     stop_grace_period: float | None = None
+    profiles: tuple[str, ...] = ()  # empty: always enabled
+    scale: int | None = None  # deploy.replicas (or scale); None means one container
 
     @property
     def service_dependency(self) -> str | None:

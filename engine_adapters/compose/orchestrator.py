@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
-from engine_adapters.compose import conventions
+from engine_adapters.compose import conventions, replicas
 from engine_adapters.compose.errors import ComposeError
 from engine_adapters.compose.model import Dependency, NetworkConfig, Project, Service
 from engine_adapters.compose.planner import (
@@ -50,23 +50,45 @@ class Orchestrator:
             and c.labels.get(conventions.ONEOFF, "False") == "False"
             and (not services or c.compose_service in services)
         ]
-        return sorted(found, key=lambda c: (rank.get(c.compose_service or "", len(rank)), c.name))
+        return sorted(
+            found,
+            key=lambda c: (
+                rank.get(c.compose_service or "", len(rank)),
+                c.compose_service or "",
+                replicas.number_of(c),
+                c.name,
+            ),
+        )
 
-    async def _by_service(self) -> dict[str, Container]:
-        return {c.compose_service or "": c for c in await self.containers()}
+    async def _by_service(self) -> dict[str, list[Container]]:
+        found: dict[str, list[Container]] = {}
+        for container in await self.containers():
+            found.setdefault(container.compose_service or "", []).append(container)
+        return found
 
     # up
     async def up(
-        self, services: list[str] | None = None, health_timeout: float = HEALTH_TIMEOUT
+        self,
+        services: list[str] | None = None,
+        health_timeout: float = HEALTH_TIMEOUT,
+        scale: Mapping[str, int] | None = None,
     ) -> None:
-        """Creates what is missing, recreates what changed, starts what is stopped.
+        """Creates what is missing, recreates what changed, starts what is stopped, and runs
+        as many containers of each service as `scale` (else its `deploy.replicas`) says.
 
         Services of one dependency level start together; a level waits for the one before.
+        Nothing is created when a service or a scale is refused.
         """
-        unknown = sorted(set(services or ()) - {s.name for s in self.project.services})
+        known = {s.name for s in self.project.services}
+        unknown = sorted((set(services or ()) | set(scale or ())) - known)
         if unknown:
             raise ComposeError(f"no such service: {', '.join(unknown)}")
         order = start_order(self.project, services)
+        counts = {s.name: replicas.wanted(s, scale) for s in order}
+        for service in order:
+            problem = replicas.scale_problem(service, counts[service.name])
+            if problem is not None:
+                raise ComposeError(problem)
         await self._ensure_networks(used_networks(self.project, order))
         await self._ensure_volumes(order)
         existing = await self._by_service()
@@ -77,17 +99,24 @@ class Orchestrator:
                 async with asyncio.TaskGroup() as group:
                     for service in order:
                         if level[service.name] == depth:
-                            group.create_task(self._up_one(service, existing, ids, health_timeout))
+                            group.create_task(
+                                self._up_one(
+                                    service, counts[service.name], existing, ids, health_timeout
+                                )
+                            )
             except ExceptionGroup as failed:  # the first failure is the one to tell
                 raise failed.exceptions[0] from None
 
     async def _up_one(
         self,
         service: Service,
-        existing: dict[str, Container],
+        count: int,
+        existing: dict[str, list[Container]],
         ids: dict[str, str],
         health_timeout: float,
     ) -> None:
+        """The service's containers numbered 1..count (or the lowest free numbers), each
+        created, recreated or started as needed; the highest numbers beyond count removed."""
         await self._wait_for(service.depends_on, existing, ids, health_timeout)
         image_id = await self._ensure_image(service)
         mode = network_mode(service, ids)
@@ -99,28 +128,53 @@ class Orchestrator:
                 "networks": [self.project.network(n.name).name for n in service.networks],
             },
         )
-        current = existing.get(service.name)
+        keep, extra = replicas.split(existing.get(service.name, []), count)
+        await asyncio.gather(*(self._remove_extra(c) for c in extra))
+        started = [
+            await self._converge(service, number, current, digest, mode)
+            for number, current in keep.items()
+        ]
+        if started:
+            ids[service.name] = started[0].id
+        existing[service.name] = started
+
+    async def _remove_extra(self, container: Container) -> None:
+        """A replica beyond the wanted count: stopped within its grace period, then removed."""
+        if container.state.is_up:
+            await self.engine.stop(container.id, self._timeout(container, None))
+        await self.engine.remove(container.id, force=True)
+        self.report(f"Container {container.name}  Removed")
+
+    async def _converge(
+        self,
+        service: Service,
+        number: int,
+        current: Container | None,
+        digest: str,
+        mode: str | None,
+    ) -> Container:
+        """One numbered container brought to the wanted config and running."""
         action = decide(
             current, digest, current.labels.get(conventions.CONFIG_HASH) if current else None
         )
-        name = conventions.container_name(self.project, service)
+        name = conventions.container_name(self.project, service, number)
         if action is Action.RECREATE and current is not None:
             self.report(f"Container {name}  Recreate")
             if current.state.is_up:
                 await self.engine.stop(current.id, self._timeout(current, None))
             await self.engine.remove(current.id, force=True)
         if action in (Action.CREATE, Action.RECREATE):
-            ids[service.name] = await self._create(service, digest, mode)
+            container_id = await self._create(service, digest, mode, number)
             self.report(f"Container {name}  {'Recreated' if current else 'Created'}")
         else:
             assert current is not None
-            ids[service.name] = current.id
+            container_id = current.id
         if action is not Action.KEEP:
-            await self.engine.start(ids[service.name])
+            await self.engine.start(container_id)
             self.report(f"Container {name}  Started")
         else:
             self.report(f"Container {name}  Running")
-        existing[service.name] = (await self.engine.inspect_container(ids[service.name])).container
+        return (await self.engine.inspect_container(container_id)).container
 
     async def _ensure_networks(self, networks: list[NetworkConfig]) -> None:
         for network in networks:
@@ -169,8 +223,8 @@ class Orchestrator:
             await self.pull_service(service)
         return (await self.engine.inspect_image(ref)).image.id
 
-    async def _create(self, service: Service, digest: str, mode: str | None) -> str:
-        spec, extra = run_spec(self.project, service, digest, mode)
+    async def _create(self, service: Service, digest: str, mode: str | None, number: int) -> str:
+        spec, extra = run_spec(self.project, service, digest, mode, number)
         container = await self.engine.run(spec)
         try:
             for network in extra:
@@ -183,14 +237,14 @@ class Orchestrator:
     async def _wait_for(
         self,
         dependencies: tuple[Dependency, ...],
-        existing: dict[str, Container],
+        existing: dict[str, list[Container]],
         ids: dict[str, str],
         timeout: float,
     ) -> None:
+        """Waits on the first container of each dependency (its lowest number)."""
         for dep in dependencies:
-            ref = ids.get(dep.service) or (
-                existing[dep.service].id if dep.service in existing else None
-            )
+            running = existing.get(dep.service)
+            ref = ids.get(dep.service) or (running[0].id if running else None)
             if ref is None or dep.condition == "service_started":
                 continue
             name = conventions.container_name(self.project, self.project.service(dep.service))

@@ -125,6 +125,8 @@ def _service(service: Service) -> dict[str, Any]:
             "tty": service.tty or None,
             "stdin_open": service.stdin_open or None,
             "stop_grace_period": service.stop_grace_period,
+            "profiles": list(service.profiles) or None,
+            "deploy": {"replicas": service.scale} if service.scale is not None else None,
         }
     )
 

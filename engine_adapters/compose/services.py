@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +11,7 @@ from engine_adapters.compose import fields
 from engine_adapters.compose.checker import Checker, describe
 from engine_adapters.compose.interpolate import parse_env_file
 from engine_adapters.compose.model import Build, Mount, Service, ServiceNetwork
+from engine_adapters.compose.replicas import scale_problem
 from engine_adapters.compose.source import Path
 from engine_adapters.models import Labels
 
@@ -36,6 +38,9 @@ SUPPORTED = (
     "tty",
     "stdin_open",
     "stop_grace_period",
+    "profiles",
+    "scale",
+    "deploy",
 )
 # Valid Compose keys that Dockyard does not apply yet: a warning, not an error.
 UNSUPPORTED = (
@@ -46,7 +51,6 @@ UNSUPPORTED = (
     "cpu_shares",
     "cpus",
     "cpuset",
-    "deploy",
     "devices",
     "dns",
     "dns_search",
@@ -67,10 +71,8 @@ UNSUPPORTED = (
     "pid",
     "platform",
     "privileged",
-    "profiles",
     "pull_policy",
     "read_only",
-    "scale",
     "secrets",
     "security_opt",
     "shm_size",
@@ -115,7 +117,7 @@ def parse_service(
     if network_mode is not None and "networks" in entry:
         check.fail(at("networks"), "cannot be used together with network_mode")
 
-    return Service(
+    service = Service(
         name=name,
         image=image,
         build=build,
@@ -159,7 +161,59 @@ def parse_service(
         )
         if "stop_grace_period" in entry
         else None,
+        profiles=_profiles(check, at("profiles"), entry["profiles"]) if "profiles" in entry else (),
+        scale=_scale(check, path, entry),
     )
+    if service.scale is not None:
+        problem = scale_problem(service, service.scale)
+        if problem is not None:
+            check.fail(at("scale") if "scale" in entry else (*at("deploy"), "replicas"), problem)
+    return service
+
+
+def _profiles(check: Checker, path: Path, value: Any) -> tuple[str, ...]:
+    names = check.string_list(path, value)
+    for i, profile in enumerate(names):
+        if not re.fullmatch(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*", profile):
+            check.fail((*path, i), f'invalid profile name "{profile}"')
+    return tuple(dict.fromkeys(names))
+
+
+def _scale(check: Checker, path: Path, entry: dict[str, Any]) -> int | None:
+    """`deploy.replicas`, or the older `scale`; the two may not disagree."""
+    counts: dict[str, int] = {}
+    deploy = check.mapping((*path, "deploy"), entry["deploy"]) if "deploy" in entry else None
+    if deploy is not None:
+        check.keys(
+            (*path, "deploy"),
+            deploy,
+            ("replicas",),
+            ignored=(
+                "mode",
+                "labels",
+                "resources",
+                "restart_policy",
+                "placement",
+                "update_config",
+                "rollback_config",
+                "endpoint_mode",
+            ),
+        )
+        if deploy.get("replicas") is not None:
+            counts["deploy.replicas"] = _count(check, (*path, "deploy", "replicas"), deploy)
+    if entry.get("scale") is not None:
+        counts["scale"] = _count(check, (*path, "scale"), entry)
+    if len(set(counts.values())) > 1:
+        check.fail((*path, "scale"), "differs from deploy.replicas")
+    return next(iter(counts.values()), None)
+
+
+def _count(check: Checker, path: Path, entry: dict[str, Any]) -> int:
+    value = entry[str(path[-1])]
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    check.fail(path, f"must be a whole number of containers, not {describe(value)}")
+    return 1
 
 
 def _link(text: str) -> str:
@@ -169,7 +223,7 @@ def _link(text: str) -> str:
 
 def _build(check: Checker, path: Path, value: Any, project_dir: str) -> Build | None:
     if isinstance(value, str):
-        return Build(os.path.normpath(os.path.join(project_dir, value)))
+        return Build(os.path.normpath(os.path.join(check.folder(path, project_dir), value)))
     entry = check.mapping(path, value)
     if entry is None:
         return None
@@ -193,7 +247,8 @@ def _build(check: Checker, path: Path, value: Any, project_dir: str) -> Build | 
     if context is None or dockerfile is None:
         return None
     resolved = {k: v for k, v in args.items() if v is not None}
-    return Build(os.path.normpath(os.path.join(project_dir, context)), dockerfile, Labels(resolved))
+    folder = check.folder((*path, "context"), project_dir)
+    return Build(os.path.normpath(os.path.join(folder, context)), dockerfile, Labels(resolved))
 
 
 def _environment(
@@ -207,16 +262,16 @@ def _environment(
     env: dict[str, str] = {}
     if "env_file" in entry:
         for i, name in enumerate(check.string_list((*path, "env_file"), entry["env_file"])):
-            file = os.path.join(project_dir, name)
+            at = (
+                (*path, "env_file", i)
+                if isinstance(entry["env_file"], list)
+                else (*path, "env_file")
+            )
+            file = os.path.join(check.folder(at, project_dir), name)
             try:
                 with open(file, encoding="utf-8") as handle:
                     env.update(parse_env_file(handle.read()))
             except OSError as exc:
-                at = (
-                    (*path, "env_file", i)
-                    if isinstance(entry["env_file"], list)
-                    else (*path, "env_file")
-                )
                 check.fail(at, f'cannot read "{name}": {exc.strerror}')
     if "environment" in entry:
         for key, value in check.string_map((*path, "environment"), entry["environment"]).items():
@@ -231,10 +286,11 @@ def _volumes(check: Checker, path: Path, value: Any, project_dir: str) -> tuple[
     if value is None:
         return ()
     mounts = []
-    for mount in fields.volumes(check, path, value):
+    for i, mount in fields.volumes(check, path, value):
         if mount.type == "bind":
             source = os.path.expanduser(mount.source)
-            source = os.path.normpath(os.path.join(project_dir, source))
+            folder = check.folder((*path, i), project_dir)
+            source = os.path.normpath(os.path.join(folder, source))
             mount = Mount("bind", mount.target, source, mount.read_only)
         mounts.append(mount)
     return tuple(mounts)

@@ -23,19 +23,36 @@ def path_text(path: Path) -> str:
 
 @dataclass
 class Source:
-    """The data of one compose file, and where each value sits in it."""
+    """The data of one compose file (or of several merged), and where each value came from.
+
+    `files` names the file of a value that came from another file than `file`; `folders`
+    gives each file's absolute folder, against which its relative paths resolve.
+    `resets` and `overrides` hold the paths tagged `!reset` and `!override`.
+    """
 
     file: str
     data: Any
     lines: dict[Path, int] = field(default_factory=dict)
+    files: dict[Path, str] = field(default_factory=dict)
+    folders: dict[str, str] = field(default_factory=dict)
+    resets: set[Path] = field(default_factory=set)
+    overrides: set[Path] = field(default_factory=set)
 
     def line(self, path: Path) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""
+        return self.where(path)[1]
+
+    def where(self, path: Path) -> tuple[str, int | None]:
+        """The file and line of `path`, or of its nearest ancestor that has a line."""
         while path:
             if path in self.lines:
-                return self.lines[path]
+                return self.files.get(path, self.file), self.lines[path]
             path = path[:-1]
-        return self.lines.get((), None)
+        return self.files.get((), self.file), self.lines.get((), None)
+
+    def folder(self, path: Path) -> str | None:
+        """The folder of the file `path` came from, for resolving a relative path there."""
+        return self.folders.get(self.where(path)[0])
 
 
 class YamlProblem(Exception):
@@ -64,8 +81,19 @@ def read_source(text: str, file: str) -> Source:
     return source
 
 
+# Compose's merge tags: `!reset` drops what earlier files said, `!override` replaces it whole.
+MERGE_TAGS = ("!reset", "!override")
+
+
 def _build(node: yaml.Node, path: Path, source: Source, constructor: yaml.SafeLoader) -> Any:
     source.lines.setdefault(path, node.start_mark.line + 1)
+    if node.tag in MERGE_TAGS:
+        (source.resets if node.tag == "!reset" else source.overrides).add(path)
+        if isinstance(node, yaml.ScalarNode):
+            implicit = constructor.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, node.value, (True, False)
+            )
+            node = yaml.ScalarNode(implicit, node.value, node.start_mark, node.end_mark, node.style)
     if isinstance(node, yaml.MappingNode):
         _refuse_duplicates(node, path, constructor)
         constructor.flatten_mapping(node)  # merge keys (`<<: *base`) first, own keys after

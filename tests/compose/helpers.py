@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from typing import Any
 
@@ -9,6 +10,15 @@ import docker
 
 from engine_adapters.compose import Orchestrator, Project, load_project
 from engine_adapters.protocol import Engine
+from tui.commands.compose import add_compose_parser, run_compose_command
+
+
+def dockyard(*argv: str) -> int:
+    """`dockyard compose ARGV...` as the command line runs it; its exit code."""
+    parser = argparse.ArgumentParser(prog="dockyard")
+    parser.add_argument("--engine", "-e")
+    add_compose_parser(parser.add_subparsers(dest="command"))
+    return run_compose_command(parser.parse_args(["compose", *argv]))
 
 
 def sh(client: docker.DockerClient, container: str, command: str) -> tuple[int, str]:
@@ -16,6 +26,13 @@ def sh(client: docker.DockerClient, container: str, command: str) -> tuple[int, 
     code, output = client.containers.get(container).exec_run(["sh", "-c", command])
     assert isinstance(output, bytes) and code is not None
     return int(code), output.decode(errors="replace")
+
+
+def instant(text: str) -> str:
+    """An RFC 3339 time from dockerd, made to sort as text: Go trims the trailing zeros of the
+    nanoseconds, so ".12Z" would sort after ".123Z"."""
+    head, _, fraction = text.removesuffix("Z").partition(".")
+    return f"{head}.{fraction.ljust(9, '0')}"
 
 
 def labels(client: docker.DockerClient, container: str) -> dict[str, str]:

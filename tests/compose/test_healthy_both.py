@@ -12,7 +12,7 @@ import pytest
 from engine_adapters.compose import ComposeError, Orchestrator, load_project
 from engine_adapters.docker_engine import DockerEngine
 from tests.compose.conftest import Projects
-from tests.compose.helpers import project_containers
+from tests.compose.helpers import instant, project_containers
 from tests.fixtures.both_engines import docker_client, docker_url, engine
 
 pytestmark = pytest.mark.docker
@@ -59,7 +59,7 @@ async def test_up_waits_for_a_healthy_dependency(
     web = docker_client.api.inspect_container(f"{name}-web-1")
     assert db["State"]["Health"]["Status"] == "healthy"
     first_pass = min(e["End"] for e in db["State"]["Health"]["Log"] if e["ExitCode"] == 0)
-    assert web["State"]["StartedAt"] > first_pass  # both RFC 3339 in UTC: they sort as text
+    assert instant(web["State"]["StartedAt"]) > instant(first_pass)  # both in UTC
     assert project_containers(docker_client, name)[f"{name}-web-1"]["State"] == "running"
 
 

@@ -12,7 +12,7 @@ import pytest
 from engine_adapters.compose import ComposeError, Orchestrator, load_project
 from engine_adapters.docker_engine import DockerEngine
 from tests.compose.conftest import Projects
-from tests.compose.helpers import project_containers, project_networks, sh
+from tests.compose.helpers import instant, project_containers, project_networks, sh
 
 pytestmark = pytest.mark.docker
 Write = Callable[..., Path]
@@ -113,7 +113,7 @@ async def test_service_healthy_waits_for_the_healthcheck(
     web = docker_client.api.inspect_container(f"{name}-web-1")
     assert db["State"]["Health"]["Status"] == "healthy"
     first_pass = min(e["End"] for e in db["State"]["Health"]["Log"] if e["ExitCode"] == 0)
-    assert web["State"]["StartedAt"] > first_pass  # both RFC 3339 in UTC: they sort as text
+    assert instant(web["State"]["StartedAt"]) > instant(first_pass)  # both in UTC
     assert lines.index(f"Container {name}-db-1  Healthy") < lines.index(
         f"Container {name}-web-1  Started"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from engine_adapters.compose import (
     merged_logs,
     render_project,
 )
+from engine_adapters.compose.conventions import NUMBER as CONTAINER_NUMBER
 from engine_adapters.models import Container
 from tui.commands.connect import connect
 
@@ -27,7 +29,20 @@ _COLOURS = ("36", "33", "32", "35", "34", "96", "93", "92", "95", "94")
 def add_compose_parser(subparsers: Any) -> None:
     """Adds `compose` and its verbs to the `dockyard` subcommands."""
     compose = subparsers.add_parser("compose", help="run a Compose project on any engine")
-    compose.add_argument("-f", "--file", help="compose file (default: compose.yaml, ...)")
+    compose.add_argument(
+        "-f",
+        "--file",
+        action="append",
+        metavar="FILE",
+        help="compose file, repeatable: later files merge over earlier ones "
+        "(default: COMPOSE_FILE, else compose.yaml and compose.override.yaml, ...)",
+    )
+    compose.add_argument(
+        "--profile",
+        action="append",
+        metavar="NAME",
+        help="enable the services of this profile, repeatable (default: COMPOSE_PROFILES)",
+    )
     compose.add_argument("-p", "--project-name", help="project name (default: the folder's)")
     compose.add_argument("--env-file", help="variables file (default: .env beside the file)")
     compose.add_argument(
@@ -37,6 +52,14 @@ def add_compose_parser(subparsers: Any) -> None:
 
     up = verbs.add_parser("up", help="create and start the services")
     up.add_argument("-d", "--detach", action="store_true", help="do not follow the logs")
+    up.add_argument(
+        "--scale",
+        action="append",
+        type=_scale,
+        default=[],
+        metavar="SERVICE=NUM",
+        help="run NUM containers of SERVICE (over its deploy.replicas), repeatable",
+    )
     up.add_argument("services", nargs="*")
     down = verbs.add_parser("down", help="remove the containers and networks")
     down.add_argument("-v", "--volumes", action="store_true", help="remove the named volumes too")
@@ -57,10 +80,23 @@ def add_compose_parser(subparsers: Any) -> None:
     verbs.add_parser("config", help="print the resolved compose file")
 
 
+def _scale(text: str) -> tuple[str, int]:
+    service, sep, count = text.partition("=")
+    if not sep or not service or not count.isdigit():
+        raise argparse.ArgumentTypeError(f'"{text}" is not SERVICE=NUM')
+    return service, int(count)
+
+
 def run_compose_command(args: argparse.Namespace) -> int:
     """Runs one verb; a bad compose file prints every problem and changes nothing."""
     try:
-        project = load_project(args.file, args.project_name, env_file=args.env_file)
+        project = load_project(
+            args.file,
+            args.project_name,
+            env_file=args.env_file,
+            profiles=getattr(args, "profile", None),
+            services=getattr(args, "services", None) or (),
+        )
     except ComposeFileError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -81,7 +117,7 @@ async def _run(spec: str | None, project: Project, args: argparse.Namespace) -> 
         services = list(getattr(args, "services", None) or ()) or None
         verb = args.compose_command
         if verb == "up":
-            await runner.up(services)
+            await runner.up(services, scale=dict(args.scale))
             if args.detach:
                 return 0
             return await _follow_until_interrupted(engine, runner, services)
@@ -124,16 +160,27 @@ async def _print_logs(
     engine: Engine, containers: list[Container], follow: bool, tail: int | None
 ) -> None:
     colour = sys.stdout.isatty()
-    services = [c.compose_service or c.name for c in containers]
-    width = max((len(s) for s in services), default=0)
-    palette = {s: _COLOURS[i % len(_COLOURS)] for i, s in enumerate(dict.fromkeys(services))}
+    labels = _log_labels(containers)
+    width = max((len(s) for s in labels.values()), default=0)
+    palette = {s: _COLOURS[i % len(_COLOURS)] for i, s in enumerate(dict.fromkeys(labels.values()))}
     async for container, line in merged_logs(engine, containers, follow=follow, tail=tail):
-        service = container.compose_service or container.name
-        prefix = f"{service:<{width}} | "
+        label = labels[container.id]
+        prefix = f"{label:<{width}} | "
         if colour:
-            prefix = f"\x1b[{palette[service]}m{prefix}\x1b[0m"
+            prefix = f"\x1b[{palette[label]}m{prefix}\x1b[0m"
         sys.stdout.write(prefix + line.text.rstrip("\n") + "\n")
         sys.stdout.flush()
+
+
+def _log_labels(containers: list[Container]) -> dict[str, str]:
+    """The service's name, or `service-N` when the service runs several containers."""
+    counts = Counter(c.compose_service or c.name for c in containers)
+    labels = {}
+    for c in containers:
+        service = c.compose_service or c.name
+        number = c.labels.get(CONTAINER_NUMBER, "1")
+        labels[c.id] = service if counts[service] == 1 else f"{service}-{number}"
+    return labels
 
 
 def _print_ps(containers: list[Container]) -> None:
