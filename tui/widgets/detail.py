@@ -67,6 +67,9 @@ class EnvTable(DataTable[str]):
 class DetailPane(ReportsWorkerErrors, Vertical):
     """Loads what the active tab needs for the selected item; engine calls run in workers."""
 
+    # Not focusable itself, so Textual would refuse `z` (zoom) from the logs without this.
+    ALLOW_MAXIMIZE = True
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.engine: Any = None

@@ -22,9 +22,29 @@ from tui.widgets.worker_errors import ReportsWorkerErrors
 FLUSH_SECONDS = 0.1
 
 
+# What a terminal would act on instead of showing: escape sequences (colours, cursor moves,
+# the cursor-position query busybox's shell sends on a tty) and other control characters.
+# Drawn as they are, they would reach the user's terminal, move its cursor or make it answer.
+TERMINAL_CONTROLS = re.compile(
+    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
+    r"|\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b[@-Z\\-_]"  # two-character escapes
+    r"|[\x00-\x08\x0b-\x1f\x7f]"  # C0 controls but tab and newline, and DEL
+)
+
+
+def printable(text: str) -> str:
+    """A log line as a terminal would leave it: after a carriage return only the last
+    state of the line (progress bars), without control sequences, tabs expanded."""
+    text = text.rstrip("\r\n")
+    if "\r" in text:
+        text = text.rsplit("\r", 1)[-1]
+    return TERMINAL_CONTROLS.sub("", text).expandtabs()
+
+
 def to_entry(line: LogLine, source: str = "", colour: int = 0) -> Entry:
     stamp = line.timestamp.strftime("%Y-%m-%dT%H:%M:%S") if line.timestamp else ""
-    return Entry(line.text.rstrip("\n"), line.stream == "stderr", stamp, source, colour)
+    return Entry(printable(line.text), line.stream == "stderr", stamp, source, colour)
 
 
 def compile_pattern(text: str) -> re.Pattern[str]:
@@ -131,6 +151,9 @@ class LogPanel(ReportsWorkerErrors, Vertical):
             flags.append(f"filter:/{v.filter.pattern}/")
         if v.search is not None:
             flags.append(f"search:/{v.search.pattern}/")
+        if v.selection is not None:
+            count = v.selected_lines()
+            flags.append(f"selected:{count} line{'' if count == 1 else 's'} (y copies)")
         text = f"[b]{self.title or 'no container'}[/b]  {v.row_count} lines  " + "  ".join(flags)
         status = self.query_one("#log-status", Static)
         if status.content != text:
@@ -149,6 +172,9 @@ class LogPanel(ReportsWorkerErrors, Vertical):
         self._show_status()
 
     def action_timestamps(self) -> None:
+        selection = self.view.selection
+        if selection is not None and not selection.lines:
+            self.view.clear_selection()  # its columns would now point at other characters
         self.view.show_timestamps = not self.view.show_timestamps
         self.view._rebuild()
         self._show_status()
@@ -220,11 +246,39 @@ class LogPanel(ReportsWorkerErrors, Vertical):
             entries = entries[-last:]
         return "\n".join(self.view.plain(e) for e in entries)
 
+    def action_select_lines(self) -> None:
+        """V starts a line selection (j/k extend it, y copies it); V again drops it."""
+        if self.view.extending:
+            self.view.clear_selection()
+        else:
+            self.view.start_line_selection()
+            self.view.focus()  # run from the palette, j/k must reach the view
+        self._show_status()
+
+    def action_line_down(self) -> None:
+        self.view.line(1)
+
+    def action_line_up(self) -> None:
+        self.view.line(-1)
+
+    @on(LogView.SelectionChanged)
+    def _selection_changed(self) -> None:
+        self._show_status()
+
     def action_copy(self) -> None:
-        """OSC 52 through the terminal, so it reaches the local clipboard over SSH too."""
-        text = self.visible_text(self.copy_lines)
+        """The selection, else the last lines; OSC 52 reaches the local clipboard over SSH too."""
+        selection = self.view.selection
+        text = self.view.selected_text()
+        if text is None:
+            text = self.visible_text(self.copy_lines)
+        self.view.clear_selection()  # as vim's y: the copy is done, the highlight goes
         self.app.copy_to_clipboard(text)
-        self.notify(f"Copied {text.count(chr(10)) + 1 if text else 0} lines", timeout=2)
+        lines = text.count("\n") + 1 if text else 0
+        note = " (its oldest lines had left the buffer)" if selection and selection.clipped else ""
+        self.notify(
+            f"Copied {lines} line{'' if lines == 1 else 's'}, {len(text)} characters{note}",
+            timeout=2,
+        )
 
     def action_save(self) -> None:
         from tui.dialogs.prompt import PromptDialog
