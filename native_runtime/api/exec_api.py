@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 
 from aiohttp import web
@@ -52,8 +51,7 @@ async def inspect(request: web.Request) -> web.Response:
 async def resize(request: web.Request) -> web.Response:
     session = registry(request).get(request.match_info["id"])
     height, width = integer(request, "h") or 0, integer(request, "w") or 0
-    session.extra["size"] = (height, width)
-    await asyncio.to_thread(resize_pty, session, height, width)
+    await resize_pty(session, height, width)
     return web.Response(status=201)
 
 

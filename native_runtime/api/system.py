@@ -84,7 +84,7 @@ async def info(request: web.Request) -> web.Response:
             "DefaultRuntime": "runc",
             "Runtimes": {"runc": {"path": "/usr/sbin/runc"}},
             "LoggingDriver": "k8s-file",
-            "SecurityOptions": ["name=no-new-privileges"],
+            "SecurityOptions": ["name=seccomp,profile=default", "name=no-new-privileges"],
             "Plugins": {
                 "Volume": ["local"],
                 "Network": ["bridge", "host", "null"],

@@ -6,7 +6,7 @@ import re
 import secrets
 from typing import Any
 
-from native_runtime.containers import health, spec
+from native_runtime.containers import health, security, spec
 from native_runtime.containers.exited import now_rfc3339
 from native_runtime.containers.model import Container
 from native_runtime.errors import BadParameter, Conflict, NotFound
@@ -94,6 +94,7 @@ async def create(rt: Runtime, body: dict[str, Any], name: str | None) -> Contain
     host_config = dict(body.get("HostConfig") or {})
     check_unsupported(host_config)
     spec.capabilities(host_config)  # unknown capability names fail here, not at start
+    security.check(host_config)  # so does a malformed seccomp profile
     config = merge_config(record.config.get("config") or {}, body)
     config["Image"] = image_name
     check = health.merge(

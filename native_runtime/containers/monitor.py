@@ -98,7 +98,12 @@ LOGFMT_MSG = re.compile(r'msg="((?:[^"\\]|\\.)*)"')
 
 
 def _clean_runc_error(text: str) -> str:
-    """runc logs JSON or logfmt lines; keep only the human message."""
+    message = runc_message(text)
+    return f"OCI runtime create failed: {message}" if message else "OCI runtime create failed"
+
+
+def runc_message(text: str) -> str:
+    """runc logs JSON or logfmt lines; keep only the human message ("" when none)."""
     for line in reversed(text.splitlines()):
         line = line.strip()
         if line.startswith("{"):
@@ -108,8 +113,8 @@ def _clean_runc_error(text: str) -> str:
             # conmon wraps runc's logfmt line in its own, so unwrap repeatedly.
             line = found.group(1).replace('\\"', '"').replace("\\\\", "\\")
         if line:
-            return f"OCI runtime create failed: {line}"
-    return "OCI runtime create failed"
+            return line
+    return ""
 
 
 def watch(conmon_pid: int, on_exit: Callable[[], None]) -> None:

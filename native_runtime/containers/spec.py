@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from native_runtime.containers import security
 from native_runtime.containers.model import Container, ContainerDirs
 from native_runtime.errors import BadParameter
 
@@ -217,6 +218,9 @@ def build(
             "readonlyPaths": READONLY_PATHS,
         },
     }
+    seccomp_filter = security.seccomp_filter(ctr.host_config, caps)
+    if seccomp_filter is not None:
+        spec["linux"]["seccomp"] = seccomp_filter
     if not host_network:
         spec["hostname"] = config.get("Hostname") or ctr.short_id
     return spec

@@ -61,6 +61,7 @@ def _host_config(ctr: Container) -> dict[str, Any]:
         "ReadonlyRootfs": False,
         "CapAdd": None,
         "CapDrop": None,
+        "SecurityOpt": None,
         # conmon writes k8s-file, but /logs serves it exactly like json-file, and
         # clients (docker-py's run) only read logs back for json-file/journald.
         "LogConfig": {"Type": "json-file", "Config": {}},

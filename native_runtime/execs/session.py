@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from native_runtime.containers.model import Container, can_exec
@@ -23,8 +25,12 @@ class ExecSession:
     running: bool = False
     exit_code: int | None = None
     pid: int = 0
-    pty_master: int = -1
-    extra: dict[str, Any] = field(default_factory=dict)
+    # -t only: the window size last asked for and last sent, conmon's session folder
+    # while the command runs, and a lock that keeps resize messages one at a time.
+    size: tuple[int, int] | None = None
+    sent_size: tuple[int, int] | None = None
+    console: Path | None = None
+    resizing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def tty(self) -> bool:

@@ -1,20 +1,16 @@
-"""Run an exec session with `runc exec`: a pty we own for -t, pipes otherwise."""
+"""Run an exec session: `runc exec` on pipes, or under conmon with a pty for -t."""
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import json
-import os
-import struct
-import termios
-import tty
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from native_runtime.containers import spec
 from native_runtime.containers.model import Container, can_exec
 from native_runtime.errors import Conflict
+from native_runtime.execs import console
 from native_runtime.execs.session import ExecSession
 from native_runtime.paths import RUNC
 from native_runtime.runtime import Runtime
@@ -46,11 +42,11 @@ def process_spec(rt: Runtime, ctr: Container, session: ExecSession) -> dict[str,
     }
 
 
-def resize(session: ExecSession, height: int, width: int) -> None:
-    if session.pty_master >= 0 and height > 0 and width > 0:
-        fcntl.ioctl(
-            session.pty_master, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0)
-        )
+async def resize(session: ExecSession, height: int, width: int) -> None:
+    """Before the command runs the size is only kept; `console.run` sends it then."""
+    if height > 0 and width > 0:
+        session.size = (height, width)
+        await console.send_size(session)
 
 
 async def run(
@@ -60,24 +56,38 @@ async def run(
     can_exec(ctr)
     if session.running or session.exit_code is not None:
         raise Conflict(f"Exec {session.id} has already been started")
-    spec_path = rt.dirs(ctr).root / f"exec-{session.id[:12]}.json"
-    spec_path.write_text(json.dumps(process_spec(rt, ctr, session)))
-    argv = [RUNC, "--root", str(rt.paths.runc_root), "exec", "--process", str(spec_path), ctr.id]
+    process = process_spec(rt, ctr, session)
     session.running = True
     try:
         if session.tty:
-            code = await _run_pty(session, argv, write, read)
+            code = await console.run(rt, ctr, session, process, write, read)
         else:
-            code = await _run_pipes(session, argv, write, read)
+            code = await _run_pipes(rt, ctr, session, process, write, read)
     finally:
         session.running = False
-        spec_path.unlink(missing_ok=True)
     session.exit_code = code
     rt.event(ctr, "exec_die", execID=session.id, exitCode=str(code))
     return code
 
 
 async def _run_pipes(
+    rt: Runtime,
+    ctr: Container,
+    session: ExecSession,
+    process: dict[str, Any],
+    write: Write | None,
+    read: Read | None,
+) -> int:
+    spec_path = rt.dirs(ctr).root / f"exec-{session.id[:12]}.json"
+    spec_path.write_text(json.dumps(process))
+    argv = [RUNC, "--root", str(rt.paths.runc_root), "exec", "--process", str(spec_path), ctr.id]
+    try:
+        return await _pipes(session, argv, write, read)
+    finally:
+        spec_path.unlink(missing_ok=True)
+
+
+async def _pipes(
     session: ExecSession, argv: list[str], write: Write | None, read: Read | None
 ) -> int:
     want_stdin = bool(session.config.get("AttachStdin")) and read is not None
@@ -114,73 +124,3 @@ async def _feed(read: Read, stdin: asyncio.StreamWriter) -> None:
         pass
     finally:
         stdin.close()
-
-
-def _take_controlling_tty() -> None:
-    # Runs in the child between fork and exec; stdin is our pty's slave end.
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-
-async def _run_pty(
-    session: ExecSession, argv: list[str], write: Write | None, read: Read | None
-) -> int:
-    """runc in foreground -t mode relays between its stdio and the container's pty.
-
-    We give runc a pty of our own as its controlling terminal: resizing ours
-    sends runc SIGWINCH, and runc resizes the pty inside the container.
-    """
-    master, slave = os.openpty()
-    # Raw from the start: runc makes it raw too, but only after a fast command
-    # may already have written, and a cooked pty would turn "\r\n" into "\r\r\n".
-    tty.setraw(slave)
-    session.pty_master = master
-    height, width = session.extra.get("size", (24, 80))
-    resize(session, height, width)
-    try:
-        proc = await asyncio.create_subprocess_exec(
-            *argv[:-1], "--tty", argv[-1], stdin=slave, stdout=slave, stderr=slave,
-            start_new_session=True, preexec_fn=_take_controlling_tty,
-        )  # fmt: skip
-    finally:
-        os.close(slave)
-    os.set_blocking(master, False)
-    session.pid = proc.pid
-    loop = asyncio.get_running_loop()
-    output: asyncio.Queue[bytes] = asyncio.Queue()
-
-    def readable() -> None:
-        try:
-            data = os.read(master, 65536)
-        except BlockingIOError:
-            return
-        except OSError:
-            data = b""  # EIO: every slave end is closed, the session is over
-        if not data:
-            loop.remove_reader(master)
-        output.put_nowait(data)
-
-    loop.add_reader(master, readable)
-    feeder = asyncio.create_task(_feed_pty(read, master)) if read is not None else None
-    try:
-        while data := await output.get():
-            if write is not None:
-                await write("stdout", data)
-        return await proc.wait()
-    finally:
-        loop.remove_reader(master)
-        if feeder is not None:
-            feeder.cancel()
-        session.pty_master = -1
-        os.close(master)
-
-
-async def _feed_pty(read: Read, master: int) -> None:
-    while chunk := await read():
-        view = memoryview(chunk)
-        while view:
-            try:
-                written = os.write(master, view)
-            except BlockingIOError:
-                await asyncio.sleep(0.01)
-                continue
-            view = view[written:]
