@@ -12,6 +12,7 @@ import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,15 @@ from aiohttp import web
 
 from native_runtime.api.app import Router, runtime
 from native_runtime.api.params import flag, json_body
-from native_runtime.build import workspace
+from native_runtime.build import runnet, workspace
 from native_runtime.build.builder import Builder, BuildError, BuildOptions, PullHook
 from native_runtime.build.commit import CommitOptions, commit
 from native_runtime.build.context import BuildContext, ContextError
 from native_runtime.errors import BadParameter
 from native_runtime.images.store import normalize_ref
 from native_runtime.runtime import Runtime
+
+HANGUP_CHECK = 0.5  # seconds between looks at the client's connection during a build
 
 
 def _json_query(request: web.Request, name: str) -> dict[str, Any]:
@@ -65,6 +68,7 @@ def build_options(request: web.Request) -> BuildOptions:
         nocache=flag(request, "nocache"),
         quiet=flag(request, "q"),
         target=request.query.get("target", ""),
+        network=request.query.get("networkmode", ""),
     )
 
 
@@ -81,10 +85,33 @@ def _unpack(body: Path, target: Path) -> BuildContext:
         return BuildContext.unpack(src, target)
 
 
+async def _unless_gone(request: web.Request, build: Coroutine[Any, Any, str]) -> str | None:
+    """Run the build; cancel it as soon as the client hangs up (None: it did).
+
+    aiohttp does not cancel a handler whose client left; a silent RUN would otherwise go
+    on, holding its container and its network, until it next writes.
+    """
+    task = asyncio.ensure_future(build)
+    try:
+        while not task.done():
+            transport = request.transport
+            if transport is None or transport.is_closing():
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+                return None
+            await asyncio.wait({task}, timeout=HANGUP_CHECK)
+    finally:
+        if not task.done():  # the handler itself was cancelled (daemon shutdown)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+    return task.result()
+
+
 def make_build_handler(pull: PullHook | None) -> Any:
     async def build(request: web.Request) -> web.StreamResponse:
         rt = runtime(request)
         options = build_options(request)
+        runnet.check_mode(rt, options.network)
         resp = web.StreamResponse(headers={"Content-Type": "application/json"})
         await resp.prepare(request)
 
@@ -97,7 +124,9 @@ def make_build_handler(pull: PullHook | None) -> Any:
         try:
             ctx = await asyncio.to_thread(_unpack, body, ctx_dir)
             body.unlink(missing_ok=True)
-            image_id = await Builder(rt, ctx, options, emit, pull).run()
+            image_id = await _unless_gone(request, Builder(rt, ctx, options, emit, pull).run())
+            if image_id is None:
+                return resp  # nobody is left to read an answer
             rt.events.publish("image", "build", image_id, {"name": ",".join(options.tags)})
         except (BuildError, ContextError) as exc:
             error = str(exc)

@@ -15,11 +15,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 from aiohttp import web
 
+from native_runtime.api.app import RUNTIME_KEY
 from native_runtime.api.params import filters, json_body
+from native_runtime.containers.model import ContainerDirs
 from native_runtime.errors import BadParameter
 from native_runtime.network.manager import NetworkManager
 from native_runtime.network.model import BRIDGE, HOST, NULL, Network
@@ -135,6 +138,7 @@ class NetworkApi:
             aliases=tuple(str(a) for a in cfg.get("Aliases") or ()),
             ipv4=str((cfg.get("IPAMConfig") or {}).get("IPv4Address") or ""),
             links=tuple(str(x) for x in cfg.get("Links") or ()),
+            etc_dir=_etc_dir(request, container),
         )
         self._event("connect", net, container)
         return web.Response(status=200)
@@ -143,9 +147,17 @@ class NetworkApi:
         body = await json_body(request)
         net = self.manager.find(request.match_info["id"])
         container = self.manager.container_ref(str(body.get("Container") or ""))
-        await self.manager.disconnect(net.id, container, bool(body.get("Force")))
+        await self.manager.disconnect(
+            net.id, container, bool(body.get("Force")), etc_dir=_etc_dir(request, container)
+        )
         self._event("disconnect", net, container)
         return web.Response(status=200)
+
+
+def _etc_dir(request: web.Request, container_id: str) -> Path | None:
+    """Where the daemon keeps the container's bind-mounted /etc files (None: a bare app)."""
+    rt = request.app.get(RUNTIME_KEY)
+    return None if rt is None else ContainerDirs(rt.paths.containers / container_id).etc
 
 
 def add_routes(router: RouterLike, manager: NetworkManager, publish: Publish | None = None) -> None:

@@ -45,6 +45,7 @@ class BuildOptions:
     nocache: bool = False
     quiet: bool = False
     target: str = ""
+    network: str = ""  # `--network`: "" is the default bridge, or host, none, a network
 
 
 class Builder:
@@ -99,8 +100,6 @@ class Builder:
                 stage = await self._step(stage, ins, dockerfile.escape)
             except (StepError, SubstitutionError, NativeError, RunFailed) as exc:
                 message = getattr(exc, "message", None) or str(exc)
-                if isinstance(exc, RunFailed):
-                    raise BuildError(message) from exc
                 raise self._fail(ins, message) from exc
             if stage is not None:
                 await self.say(f" ---> {_short(stage.image_id)}\n")
@@ -152,7 +151,7 @@ class Builder:
                 stage,
                 plan.created_by,
                 "",
-                lambda: steps.execute_run(self.rt, stage, plan, self.say),
+                lambda: steps.execute_run(self.rt, stage, plan, self.say, self.options.network),
             )
         elif ins.keyword in ("COPY", "ADD"):
             with steps.source_root(self.rt, self.ctx, self.stages, ins) as (root, from_ctx):

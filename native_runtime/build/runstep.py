@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
+from native_runtime.build import runnet
+from native_runtime.build.runnet import StepNetwork
 from native_runtime.build.workspace import Workspace
 from native_runtime.containers import spec
 from native_runtime.containers.exited import now_rfc3339
@@ -22,21 +23,19 @@ class RunFailed(Exception):
     """The command exited non-zero; the message is Docker's."""
 
 
-def _write_etc(ws: Workspace, hostname: str) -> None:
+def _write_etc(ws: Workspace, hostname: str, net: StepNetwork) -> None:
     etc = ws.dirs.etc
     etc.mkdir(exist_ok=True)
     (etc / "hostname").write_text(hostname + "\n")
-    (etc / "hosts").write_text(f"127.0.0.1\tlocalhost\n::1\tlocalhost\n127.0.0.1\t{hostname}\n")
-    try:
-        resolv = Path("/etc/resolv.conf").read_text()
-    except OSError:
-        resolv = ""
-    (etc / "resolv.conf").write_text(resolv)
+    (etc / "hosts").write_text(net.hosts)
+    (etc / "resolv.conf").write_text(net.resolv_conf)
 
 
-def _bundle(ws: Workspace, argv: list[str], env: list[str], workdir: str, user: str) -> None:
+def _bundle(
+    ws: Workspace, argv: list[str], env: list[str], workdir: str, user: str, net: StepNetwork
+) -> None:
     hostname = ws.id[:12]
-    _write_etc(ws, hostname)
+    _write_etc(ws, hostname, net)
     try:
         resolved = spec.resolve_user(ws.rootfs, user)
     except LookupError as exc:
@@ -48,11 +47,10 @@ def _bundle(ws: Workspace, argv: list[str], env: list[str], workdir: str, user: 
         image="",
         created=now_rfc3339(),
         config={"Env": env, "Cmd": argv, "WorkingDir": workdir, "Hostname": hostname},
-        # Builds get no network: there is no internet, and isolation is the safe default.
-        host_config={"NetworkMode": "none"},
+        host_config={"NetworkMode": net.mode},
     )
     ws.dirs.bundle.mkdir(parents=True, exist_ok=True)
-    config = spec.build(ctr, ws.dirs, resolved, extra_mounts=[])
+    config = spec.build(ctr, ws.dirs, resolved, extra_mounts=[], netns_path=net.netns_path)
     (ws.dirs.bundle / "config.json").write_text(json.dumps(config))
 
 
@@ -64,9 +62,27 @@ async def run(
     workdir: str,
     user: str,
     output: Output,
+    network: str = "",
 ) -> int:
-    """Run `argv` in the workspace rootfs, streaming its output; return the exit code."""
-    _bundle(ws, argv, env, workdir, user)
+    """Run `argv` in the workspace rootfs, streaming its output; return the exit code.
+
+    `network` is `docker build --network`; the default is the default bridge, as Docker's.
+    """
+    async with runnet.step_network(rt, ws.id, ws.id[:12], network) as net:
+        return await _run(rt, ws, argv, env, workdir, user, output, net)
+
+
+async def _run(
+    rt: Runtime,
+    ws: Workspace,
+    argv: list[str],
+    env: list[str],
+    workdir: str,
+    user: str,
+    output: Output,
+    net: StepNetwork,
+) -> int:
+    _bundle(ws, argv, env, workdir, user, net)
     proc = await asyncio.create_subprocess_exec(
         RUNC, "--root", str(rt.paths.runc_root), "run", "--bundle", str(ws.dirs.bundle), ws.id,
         stdin=asyncio.subprocess.DEVNULL,

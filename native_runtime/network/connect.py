@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
-from native_runtime.network import ipam, netlink
+from native_runtime.network import files, ipam, netlink
 from native_runtime.network.core import NetworkCore, parse_link
 from native_runtime.network.errors import Forbidden
 from native_runtime.network.model import (
@@ -21,6 +24,8 @@ from native_runtime.network.model import (
 from native_runtime.network.proxy import PortProxy
 from native_runtime.network.undo import Undo
 
+log = logging.getLogger("native_runtime.network")
+
 
 class ConnectVerbs(NetworkCore):
     """Mixed into NetworkManager; both verbs hold `self.lock`."""
@@ -32,8 +37,13 @@ class ConnectVerbs(NetworkCore):
         aliases: tuple[str, ...] = (),
         ipv4: str = "",
         links: tuple[str, ...] = (),
+        etc_dir: Path | None = None,
     ) -> None:
-        """`docker network connect`: stored for a stopped container, made live for a running one."""
+        """`docker network connect`: stored for a stopped container, made live for a running one.
+
+        `etc_dir` holds the running container's bind-mounted resolv.conf and hosts, which
+        follow the change (None: nothing to rewrite).
+        """
         async with self.lock:
             net = self.find(network_ref)
             plan = self._plan(self.container_ref(container_ref))
@@ -57,9 +67,15 @@ class ConnectVerbs(NetworkCore):
                 with self.store.transaction() as tx:
                     self.store.put_plan(tx, new_plan)
                 return
-            await self._connect_live(new_plan, sandbox, net, ipv4)
+            ep = await self._connect_live(new_plan, sandbox, net, ipv4)
+            if etc_dir is not None:
+                cid = new_plan.container_id
+                names = new_plan.hostname or cid[:12]
+                self._refresh_etc(cid, etc_dir, lambda t: files.hosts_with(t, ep.ip, names))
 
-    async def _connect_live(self, plan: Plan, sandbox: Sandbox, net: Network, ipv4: str) -> None:
+    async def _connect_live(
+        self, plan: Plan, sandbox: Sandbox, net: Network, ipv4: str
+    ) -> Endpoint:
         cid = plan.container_id
         current = self.store.endpoints_of(cid)
         taken = set(await asyncio.to_thread(netlink.sandbox_ifnames, sandbox.netns))
@@ -101,8 +117,15 @@ class ConnectVerbs(NetworkCore):
         except BaseException:
             await undo.run()
             raise
+        return ep
 
-    async def disconnect(self, network_ref: str, container_ref: str, force: bool = False) -> None:
+    async def disconnect(
+        self,
+        network_ref: str,
+        container_ref: str,
+        force: bool = False,
+        etc_dir: Path | None = None,
+    ) -> None:
         """`docker network disconnect`: the interface leaves a running container at once."""
         del force  # nothing of ours can be half-attached, so force changes nothing
         async with self.lock:
@@ -142,3 +165,19 @@ class ConnectVerbs(NetworkCore):
                 gateway = next((n.gateway for n in rest if not n.internal), None)
                 await asyncio.to_thread(netlink.set_default_route, sandbox.netns, gateway)
             await self.sync_rules()
+            if sandbox is not None and ep is not None and etc_dir is not None:
+                gone = ep.ip
+                self._refresh_etc(cid, etc_dir, lambda t: files.hosts_without(t, gone))
+
+    def _refresh_etc(self, container_id: str, etc_dir: Path, edit: Callable[[str], str]) -> None:
+        """resolv.conf is written anew; hosts is edited, so ExtraHosts and links stay.
+
+        The change itself is done by then: a container whose files cannot be written
+        keeps its new network and the daemon's log says why.
+        """
+        try:
+            files.rewrite_in_place(etc_dir / "resolv.conf", self.resolv_conf_for(container_id))
+            hosts = etc_dir / "hosts"
+            files.rewrite_in_place(hosts, edit(files.read_host(hosts)))
+        except OSError as exc:
+            log.warning("cannot update /etc files of %s: %s", container_id[:12], exc)

@@ -78,6 +78,10 @@ class NetworkCore:
             raise NotFound(f"No such container: {container_id}")
         return plan
 
+    def resolv_conf_for(self, container_id: str) -> str:
+        """The container's /etc/resolv.conf text; `SandboxVerbs` writes it."""
+        raise NotImplementedError
+
     def _check_request(self, net: Network, aliases: tuple[str, ...], ipv4: str) -> None:
         if net.driver != BRIDGE:
             raise BadParameter(f"container cannot be connected to the {net.name} network this way")

@@ -21,6 +21,8 @@ log = logging.getLogger("native_runtime.network.dns")
 
 # (source IP of the query, lowercased name) -> addresses, or None when the name is not ours.
 Lookup = Callable[[str, str], list[str] | None]
+# source IP of the query -> the resolvers its other names go to (a container's `--dns`).
+Upstreams = Callable[[str], list[tuple[str, int]]]
 
 
 def host_resolvers(resolv_conf: Path = Path("/etc/resolv.conf")) -> list[tuple[str, int]]:
@@ -95,7 +97,7 @@ class NetworkDns:
         self,
         address: str,
         lookup: Lookup,
-        upstreams: list[tuple[str, int]],
+        upstreams: list[tuple[str, int]] | Upstreams,
         *,
         forward_queries: bool = True,
         port: int = DNS_PORT,
@@ -149,9 +151,10 @@ class NetworkDns:
         ips = self.lookup(source, q.name.rstrip("."))
         if ips is not None:
             return dnswire.answer(query, q, ips)
-        if not self.forward_queries or not self.upstreams:
+        upstreams = self.upstreams(source) if callable(self.upstreams) else self.upstreams
+        if not self.forward_queries or not upstreams:
             return dnswire.error(query, q, dnswire.RCODE_SERVFAIL)
-        reply = await forward(query, self.upstreams, self.timeout)
+        reply = await forward(query, upstreams, self.timeout)
         return reply if reply is not None else dnswire.error(query, q, dnswire.RCODE_SERVFAIL)
 
     async def _serve_tcp(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from native_runtime.network.model import UserDns
+
 # What Docker falls back to when the host only knows a loopback resolver.
 FALLBACK_RESOLVERS = ("8.8.8.8", "8.8.4.4")
+
+NO_USER_DNS = UserDns()
 
 HOSTS_HEADER = (
     "127.0.0.1\tlocalhost\n"
@@ -24,11 +28,12 @@ def read_host(path: Path) -> str:
         return ""
 
 
-def resolv_conf(host_text: str, embedded_dns: str | None) -> str:
+def resolv_conf(host_text: str, embedded_dns: str | None, user: UserDns = NO_USER_DNS) -> str:
     """Point at the network's DNS (user networks) or copy the host's usable resolvers.
 
     A loopback resolver on the host (systemd-resolved's 127.0.0.53) means nothing inside
-    the container's namespace, so it is dropped, as Docker does.
+    the container's namespace, so it is dropped, as Docker does. On a user network the
+    user's `--dns` servers are not written here: the network's DNS forwards to them.
     """
     keep: list[str] = []
     servers: list[str] = []
@@ -41,10 +46,19 @@ def resolv_conf(host_text: str, embedded_dns: str | None) -> str:
                 servers.append(parts[1])
         elif parts[0] in ("search", "domain", "options"):
             keep.append(line.strip())
+    if user.search:
+        keep = [k for k in keep if not k.startswith(("search", "domain"))]
+        keep.append("search " + " ".join(user.search))
+    if user.options:
+        keep = [k for k in keep if not k.startswith("options")]
+        keep.append("options " + " ".join(user.options))
     if embedded_dns is not None:
         servers = [embedded_dns]
-        keep = [line for line in keep if not line.startswith("options")]
-        keep.append("options ndots:0")
+        if not user.options:
+            keep = [line for line in keep if not line.startswith("options")]
+            keep.append("options ndots:0")
+    elif user.servers:
+        servers = list(user.servers)
     elif not servers:
         servers = list(FALLBACK_RESOLVERS)
     return "".join(f"nameserver {s}\n" for s in servers) + "".join(f"{k}\n" for k in keep)
@@ -56,3 +70,27 @@ def hosts(own: list[tuple[str, str]], links: list[tuple[str, list[str]]]) -> str
     lines += [f"{ip}\t{names}\n" for ip, names in own]
     lines += [f"{ip}\t{' '.join(names)}\n" for ip, names in links]
     return "".join(lines)
+
+
+def hosts_with(text: str, ip: str, names: str) -> str:
+    """A live connect adds the container's address on the new network, as dockerd does."""
+    line = f"{ip}\t{names}\n"
+    if line in text.splitlines(keepends=True):
+        return text
+    return text + ("" if not text or text.endswith("\n") else "\n") + line
+
+
+def hosts_without(text: str, ip: str) -> str:
+    """A live disconnect drops the lines of the address that left; ExtraHosts stay."""
+    return "".join(line for line in text.splitlines(keepends=True) if line.split()[:1] != [ip])
+
+
+def rewrite_in_place(path: Path, text: str) -> None:
+    """Truncate and write the same inode, which is bind-mounted into a running container.
+
+    A rename would leave the container looking at the old file.
+    """
+    with open(path, "r+" if path.exists() else "w") as out:
+        out.seek(0)
+        out.write(text)
+        out.truncate()

@@ -17,7 +17,7 @@ from typing import Any
 
 from native_runtime.network import ipam, iptables, netlink, views
 from native_runtime.network.connect import ConnectVerbs
-from native_runtime.network.dns import NetworkDns, host_resolvers
+from native_runtime.network.dns import DNS_PORT, NetworkDns, host_resolvers
 from native_runtime.network.errors import BadParameter, Conflict, Forbidden
 from native_runtime.network.model import BRIDGE, HOST, NULL, Naming, Network
 from native_runtime.network.proxy import PortProxy
@@ -86,6 +86,9 @@ class NetworkManager(SandboxVerbs, ConnectVerbs):
                 if not net.default:
                     await self._start_dns(net)
             await self._sweep_orphans()
+        for plan in self.store.plans():
+            if plan.transient:  # a build step the last daemon never finished
+                await self.release(plan.container_id)
         keep = None if running is None else set(running)
         for sandbox in self.store.sandboxes():
             if keep is not None and sandbox.container_id not in keep:
@@ -279,7 +282,7 @@ class NetworkManager(SandboxVerbs, ConnectVerbs):
         server = NetworkDns(
             net.gateway,
             lambda source, name: self.lookup(net.id, source, name),
-            self.upstreams,
+            lambda source: self.upstreams_for(net.id, source),
             forward_queries=not net.internal,
             port=self.dns_port,
         )
@@ -321,6 +324,14 @@ class NetworkManager(SandboxVerbs, ConnectVerbs):
                 if name in names and ep.ip not in ips:
                     ips.append(ep.ip)
         return ips or None
+
+    def upstreams_for(self, network_id: str, source_ip: str) -> list[tuple[str, int]]:
+        """Where a querier's other names go: its own `--dns` servers, else the host's."""
+        querier = next((e for e in self.store.endpoints(network_id) if e.ip == source_ip), None)
+        plan = self.store.plan(querier.container_id) if querier is not None else None
+        if plan is not None and plan.dns.servers:
+            return [(s, DNS_PORT) for s in plan.dns.servers if ":" not in s]
+        return self.upstreams
 
     def inspect(self, ref: str) -> dict[str, Any]:
         """GET /networks/{id} body."""

@@ -95,6 +95,15 @@ class PortRequest:
 
 
 @dataclass(frozen=True)
+class UserDns:
+    """`--dns`, `--dns-search` and `--dns-option`: each, when given, replaces the host's."""
+
+    servers: tuple[str, ...] = ()
+    search: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Plan:
     """A container's networking as configured at create; it lives until the container goes."""
 
@@ -106,6 +115,10 @@ class Plan:
     networks: tuple[EndpointRequest, ...] = ()
     links: tuple[tuple[str, str], ...] = ()  # (target container name or id, alias)
     ports: tuple[PortRequest, ...] = ()
+    dns: UserDns = UserDns()
+    # A build step's sandbox: no container record stands behind it, so a daemon start
+    # drops it whatever the list of running containers says.
+    transient: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,6 +193,8 @@ def plan_from(doc: dict[str, Any]) -> Plan:
         ),
         links=tuple((str(t), str(a)) for t, a in doc.get("links", ())),
         ports=tuple(PortRequest(**p) for p in doc.get("ports", ())),
+        dns=UserDns(**{k: tuple(v) for k, v in (doc.get("dns") or {}).items()}),
+        transient=bool(doc.get("transient", False)),
     )
 
 

@@ -23,6 +23,7 @@ from native_runtime.network.model import (
     Publication,
     Sandbox,
     SandboxFiles,
+    UserDns,
 )
 from native_runtime.network.ports import requests_from
 from native_runtime.network.proxy import PortProxy
@@ -42,15 +43,19 @@ class SandboxVerbs(NetworkCore):
         networking_config: dict[str, Any] | None = None,
         exposed_ports: dict[str, Any] | None = None,
         hostname: str = "",
+        transient: bool = False,
     ) -> Plan:
-        """At container create: decode NetworkMode, EndpointsConfig, links and ports; store."""
+        """At container create: decode NetworkMode, EndpointsConfig, links and ports; store.
+
+        `transient` marks a build step's sandbox, which no container record stands behind.
+        """
         mode_text = str(host_config.get("NetworkMode") or "default")
         endpoints_config: dict[str, Any] = (networking_config or {}).get("EndpointsConfig") or {}
         links = [parse_link(str(e)) for e in host_config.get("Links") or []]
         ports = requests_from(
             host_config.get("PortBindings"), bool(host_config.get("PublishAllPorts")), exposed_ports
         )
-        plan = Plan(container_id, name.lstrip("/"), hostname)
+        plan = Plan(container_id, name.lstrip("/"), hostname, transient=transient)
         if mode_text == MODE_HOST:
             plan = replace(plan, mode=MODE_HOST)
         elif mode_text == MODE_NONE:
@@ -73,7 +78,7 @@ class SandboxVerbs(NetworkCore):
                 self._check_request(net, aliases, ipv4)
                 requests.append(EndpointRequest(net_id, aliases, ipv4))
             plan = replace(plan, networks=tuple(requests), ports=ports)
-        plan = replace(plan, links=tuple(dict.fromkeys(links)))
+        plan = replace(plan, links=tuple(dict.fromkeys(links)), dns=_user_dns(host_config))
         with self.store.transaction() as tx:
             self.store.put_plan(tx, plan)
         return plan
@@ -257,17 +262,21 @@ class SandboxVerbs(NetworkCore):
         )
 
     def resolv_conf_for(self, container_id: str) -> str:
-        """User-defined networks use their embedded DNS; others copy the host's resolvers."""
+        """On any user-defined network, that network's DNS; else the host's resolvers.
+
+        As dockerd points every container on a user-defined network at its embedded DNS,
+        even one that started on the default bridge and joined one later. The first such
+        network in the order they were joined is asked; it answers for all of them.
+        """
         plan = self._plan(container_id)
         host_text = files.read_host(self.resolv_conf)
         if plan.mode == MODE_HOST:
             return host_text
         if plan.mode == MODE_CONTAINER:
             return self.resolv_conf_for(plan.peer)
-        first = self.find(plan.networks[0].network_id) if plan.networks else None
-        if first is not None and not first.default:
-            return files.resolv_conf(host_text, first.gateway)
-        return files.resolv_conf(host_text, None)
+        user_nets = [n for r in plan.networks if not (n := self.find(r.network_id)).default]
+        embedded = user_nets[0].gateway if user_nets else None
+        return files.resolv_conf(host_text, embedded, plan.dns)
 
     def hosts_file_for(self, container_id: str) -> str:
         """/etc/hosts: localhost, the container's own address, then its --link entries."""
@@ -277,7 +286,7 @@ class SandboxVerbs(NetworkCore):
         if plan.mode == MODE_CONTAINER:
             return self.hosts_file_for(plan.peer)
         eps = self.store.endpoints_of(container_id)
-        own = [(eps[0].ip, plan.hostname or container_id[:12])] if eps else []
+        own = [(e.ip, plan.hostname or container_id[:12]) for e in eps]
         mine = {e.network_id for e in eps}
         links: list[tuple[str, list[str]]] = []
         for target, alias in plan.links:
@@ -292,3 +301,10 @@ class SandboxVerbs(NetworkCore):
             tname = self._plan(tid).name
             links.append((shared.ip, list(dict.fromkeys([alias, tid[:12], tname]))))
         return files.hosts(own, links)
+
+
+def _user_dns(host_config: dict[str, Any]) -> UserDns:
+    def strings(key: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in host_config.get(key) or ())
+
+    return UserDns(strings("Dns"), strings("DnsSearch"), strings("DnsOptions"))
