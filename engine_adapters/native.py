@@ -12,10 +12,9 @@ from engine_adapters.discovery import (
     EngineTarget,
     native_data_root,
     native_socket,
-    socket_answers,
 )
-from engine_adapters.docker_engine import DockerEngine
-from engine_adapters.errors import EngineError, EngineUnavailable
+from engine_adapters.docker_engine import DockerEngine, first_contact
+from engine_adapters.errors import EngineUnavailable
 from engine_adapters.protocol import Engine
 
 
@@ -76,13 +75,8 @@ class NativeEngine(DockerEngine):
         raise EngineUnavailable(f"the native engine did not answer in {timeout:.0f}s")
 
     async def _answers(self) -> bool:
-        if not socket_answers(self.socket_path):
-            return False
-        try:
-            await self.ping()
-        except EngineError:
-            return False
-        return True
+        # A ping without the SDK: the UI's start does not wait for it to load (first_contact).
+        return await asyncio.to_thread(first_contact.answers, self.socket_path, 2.0)
 
 
 def open_engine(target: EngineTarget) -> Engine:

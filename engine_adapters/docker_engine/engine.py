@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-import docker
-from docker.utils import parse_repository_tag
-
-from engine_adapters.docker_engine import convert
+from engine_adapters.docker_engine import convert, first_contact
+from engine_adapters.docker_engine.cgroup_stats import CgroupStats, can_read_locally
 from engine_adapters.docker_engine.errors import translate, translated
 from engine_adapters.docker_engine.logs import iter_log_lines
 from engine_adapters.docker_engine.resources import ResourceCalls
@@ -33,6 +32,11 @@ from engine_adapters.models import (
 )
 from engine_adapters.protocol import ExecSession, Stream
 
+# The SDK (with requests and urllib3) is imported by the first call that needs it: about
+# 100 ms that the UI's first screen does not wait for (see first_contact).
+if TYPE_CHECKING:
+    import docker
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -48,6 +52,8 @@ class DockerEngine(ResourceCalls):
         self._name = name
         self._timeout = timeout
         self._api: docker.APIClient | None = None
+        # Worker threads may make the first calls at once: one of them builds the client.
+        self._api_lock = threading.Lock()
 
     @classmethod
     def from_url(cls, url: str, name: str = "docker") -> DockerEngine:
@@ -66,15 +72,22 @@ class DockerEngine(ResourceCalls):
         # Built lazily and without a version probe, so an engine that is down at
         # start-up is simply unavailable until it answers, then works.
         if self._api is None:
-            with translated(self._url):
-                self._api = docker.APIClient(
-                    base_url=self._url,
-                    version=API_VERSION,
-                    timeout=int(self._timeout),
-                    use_ssh_client=self._url.startswith("ssh://"),
-                    max_pool_size=16,
-                )
+            with self._api_lock:
+                if self._api is None:
+                    self._api = self._new_api()
         return self._api
+
+    def _new_api(self) -> docker.APIClient:
+        with translated(self._url):
+            import docker
+
+            return docker.APIClient(
+                base_url=self._url,
+                version=API_VERSION,
+                timeout=int(self._timeout),
+                use_ssh_client=self._url.startswith("ssh://"),
+                max_pool_size=16,
+            )
 
     async def call(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run one blocking SDK call in a thread; its errors come back as EngineErrors."""
@@ -87,6 +100,16 @@ class DockerEngine(ResourceCalls):
 
     async def ping(self) -> None:
         await self.call(lambda: self.api.ping())
+
+    async def first_contact(self) -> None:
+        """A local engine answers with its container list, read without loading the SDK;
+        the next `containers()` returns it (first_contact.py says why)."""
+        path = first_contact.socket_path(self._url)
+        if path is None or self._api is not None:
+            await self.ping()
+            return
+        raw = await self.call(first_contact.list_containers, path, API_VERSION, self._timeout)
+        self.keep_first_list(raw)
 
     async def info(self) -> EngineInfo:
         def fetch() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -159,6 +182,14 @@ class DockerEngine(ResourceCalls):
         def fetch(ref: str) -> Any:
             return self.api.stats(ref, stream=False, one_shot=True)
 
+        # A local engine's containers are read from their cgroup files: no request per
+        # container per interval (each costs dockerd about a second of work on 20.10).
+        if can_read_locally(self._url):
+
+            def inspect(ref: str) -> Any:
+                return self.api.inspect_container(ref)
+
+            return CgroupStats(inspect, fetch, refs, interval, self._url)
         return StatsPoller(fetch, refs, interval, self._url)
 
     def logs(
@@ -194,6 +225,8 @@ class DockerEngine(ResourceCalls):
 
     def pull(self, ref: str) -> Stream[PullProgress]:
         def opener() -> tuple[Iterator[PullProgress], Closer]:
+            from docker.utils import parse_repository_tag
+
             repository, tag = parse_repository_tag(ref)
             if not tag and "@" not in repository:
                 tag = "latest"
@@ -249,6 +282,8 @@ class DockerEngine(ResourceCalls):
             if size and tty:
                 # Before API 1.42 the size can only follow the start, so a process that
                 # ends at once may already be gone: its output is still there to read.
+                import docker.errors
+
                 with contextlib.suppress(docker.errors.APIError):
                     api.exec_resize(exec_id, height=size[0], width=size[1])
             return exec_id, sock

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 from collections.abc import Iterator
-
-import docker.errors
-import requests.exceptions
-import urllib3.exceptions
+from functools import cache
+from typing import TYPE_CHECKING
 
 from engine_adapters.errors import (
     Conflict,
@@ -20,25 +19,37 @@ from engine_adapters.errors import (
     PermissionDenied,
 )
 
-_TIMEOUTS = (
-    requests.exceptions.Timeout,
-    urllib3.exceptions.ReadTimeoutError,
-    socket.timeout,
-    TimeoutError,
-)
-_UNREACHABLE = (
-    requests.exceptions.ConnectionError,
-    urllib3.exceptions.ProtocolError,
+if TYPE_CHECKING:
+    import docker.errors
+
+# Without the SDK loaded (the first contact reads with the standard library) only these apply.
+_OS_TIMEOUTS: tuple[type[BaseException], ...] = (socket.timeout, TimeoutError)
+_OS_UNREACHABLE: tuple[type[BaseException], ...] = (
     ConnectionError,
     FileNotFoundError,
     BrokenPipeError,
 )
 
 
+@cache
+def _sdk_kinds() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
+    """The SDK's and its transport's timeout and unreachable exceptions (imported once)."""
+    import requests.exceptions
+    import urllib3.exceptions
+
+    timeouts = (requests.exceptions.Timeout, urllib3.exceptions.ReadTimeoutError)
+    unreachable = (requests.exceptions.ConnectionError, urllib3.exceptions.ProtocolError)
+    return timeouts, unreachable
+
+
 def translate(exc: BaseException, endpoint: str) -> EngineError:
     """One EngineError with a one-line message for any failure of a call."""
     if isinstance(exc, EngineError):
         return exc
+    if "docker" not in sys.modules:  # the first contact, read before the SDK was loaded
+        return _translate_os(exc, endpoint)
+    import docker.errors
+
     if isinstance(exc, docker.errors.APIError):
         message = _api_message(exc)
         status = exc.status_code or 0
@@ -53,17 +64,26 @@ def translate(exc: BaseException, endpoint: str) -> EngineError:
         if status == 304:
             return Conflict(message or "nothing to do: already in that state")
         return EngineError(message)
-    if isinstance(exc, _TIMEOUTS):
+    timeouts, unreachable = _sdk_kinds()
+    if isinstance(exc, timeouts):
         return EngineTimeout(f"{endpoint} did not answer in time")
-    if isinstance(exc, PermissionError):
-        return PermissionDenied(f"permission denied on {endpoint}")
-    if isinstance(exc, _UNREACHABLE):
+    if isinstance(exc, unreachable):
         return EngineUnavailable(f"cannot reach the engine at {endpoint}")
     if isinstance(exc, docker.errors.DockerException):
         text = str(exc)
         if "Connection" in text or "connection" in text or "No such file" in text:
             return EngineUnavailable(f"cannot reach the engine at {endpoint}")
         return InvalidRequest(text)
+    return _translate_os(exc, endpoint)
+
+
+def _translate_os(exc: BaseException, endpoint: str) -> EngineError:
+    if isinstance(exc, _OS_TIMEOUTS):
+        return EngineTimeout(f"{endpoint} did not answer in time")
+    if isinstance(exc, PermissionError):
+        return PermissionDenied(f"permission denied on {endpoint}")
+    if isinstance(exc, _OS_UNREACHABLE):
+        return EngineUnavailable(f"cannot reach the engine at {endpoint}")
     if isinstance(exc, OSError):
         return EngineUnavailable(f"lost the connection to {endpoint}: {exc.strerror or exc}")
     return EngineError(f"{type(exc).__name__}: {exc}")

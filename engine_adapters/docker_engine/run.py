@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import docker
+from typing import TYPE_CHECKING, Any
 
 from engine_adapters.errors import InvalidRequest
 from engine_adapters.models import HealthcheckSpec, RunSpec
+
+if TYPE_CHECKING:
+    import docker
 
 _NOT_USER_DEFINED = ("", "bridge", "default", "host", "none")
 

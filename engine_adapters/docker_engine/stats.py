@@ -119,11 +119,17 @@ class StatsPoller:
         self._refs = list(dict.fromkeys(refs))
         self._interval = interval
         self._endpoint = endpoint
-        self._pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(self._refs) or 1)))
+        # The pool starts a thread only when none is idle, so a few refs use few threads;
+        # sizing it by `workers` leaves room for refs that `add()` brings later.
+        self._pool = ThreadPoolExecutor(max_workers=max(1, workers))
         self._inflight: dict[str, asyncio.Future[Json]] = {}
         self._cpu: dict[str, CpuReading] = {}
         self._next_tick = 0.0
         self._closed = False
+
+    def add(self, refs: Sequence[str]) -> None:
+        """More containers to poll from the next batch on."""
+        self._refs += [ref for ref in refs if ref not in self._refs]
 
     def __aiter__(self) -> StatsPoller:
         return self

@@ -166,6 +166,9 @@ class FakeEngine:
     async def ping(self) -> None:
         self._check("ping")
 
+    async def first_contact(self) -> None:
+        self._check("ping")
+
     async def info(self) -> EngineInfo:
         if not self.available:
             raise EngineUnavailable("Cannot connect to the fake engine")

@@ -16,7 +16,7 @@ async def connect(spec: str | None) -> Engine:
     try:
         if isinstance(engine, NativeEngine):
             await engine.ensure_started()
-        await asyncio.wait_for(engine.ping(), CONNECT_TIMEOUT)
+        await asyncio.wait_for(engine.first_contact(), CONNECT_TIMEOUT)
     except TimeoutError:
         await engine.close()
         raise EngineUnavailable(f"{target.url} did not answer in {CONNECT_TIMEOUT:.0f}s") from None

@@ -1,0 +1,222 @@
+"""Stats for a local engine's containers: their cgroup files read in one pass per interval."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from engine_adapters.docker_engine import cgroup_files
+from engine_adapters.docker_engine.cgroup_files import CgroupDirs, Counters, Mounts
+from engine_adapters.docker_engine.errors import translate
+from engine_adapters.docker_engine.stats import (
+    CpuReading,
+    Fetch,
+    StatsPoller,
+    cpu_percent,
+    memory_used,
+)
+from engine_adapters.errors import EngineError, EngineUnavailable, NotFound
+from engine_adapters.models import StatsSample
+
+Inspect = Callable[[str], Mapping[str, Any]]
+
+
+def can_read_locally(url: str) -> bool:
+    """Whether containers of the engine at `url` may be read from this machine's files."""
+    return (
+        url.startswith("unix://")
+        and sys.platform == "linux"
+        and os.path.exists("/proc/self/mountinfo")
+    )
+
+
+class NotLocal(Exception):
+    """The container's init process is not visible here, or its cgroup is not the container's."""
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where one running container's figures are, found once per start of its init process."""
+
+    pid: int
+    started: str
+    dirs: CgroupDirs
+    host_network: bool
+
+
+class CgroupStats:
+    """Yields a batch of samples per interval, read from cgroup files in one worker thread.
+
+    A container's init pid comes from one inspect and is kept until that process is gone
+    (a restart gives a new pid or start time). A container whose files cannot be read here
+    (another pid namespace, no permission) is handed to an API poller; `api_refs` names them.
+    """
+
+    def __init__(
+        self, inspect: Inspect, fetch: Fetch, refs: Sequence[str], interval: float, endpoint: str
+    ) -> None:
+        self._inspect = inspect
+        self._fetch = fetch
+        self._local = list(dict.fromkeys(refs))
+        self._interval = interval
+        self._endpoint = endpoint
+        self._located: dict[str, Located] = {}
+        self._cpu: dict[str, CpuReading] = {}
+        self._mounts: Mounts | None = None
+        self._poller: StatsPoller | None = None
+        self.api_refs: list[str] = []
+        # One thread: each batch is a single pass over every container's files.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dockyard-cgroup-stats")
+        self._next_tick = 0.0
+        self._closed = False
+
+    def __aiter__(self) -> CgroupStats:
+        return self
+
+    async def __anext__(self) -> list[StatsSample]:
+        if self._closed or not (self._local or self._poller):
+            raise StopAsyncIteration
+        loop = asyncio.get_running_loop()
+        delay = self._next_tick - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if self._closed:
+            raise StopAsyncIteration
+        self._next_tick = loop.time() + self._interval
+        local = loop.run_in_executor(self._pool, self._read_batch)
+        api = asyncio.ensure_future(self._poll_api()) if self._poller else None
+        await asyncio.wait({local} | ({api} if api else set()))
+        if self._closed:
+            raise StopAsyncIteration
+        batch, moved, failures = local.result()
+        if api is not None:
+            batch += api.result()
+        if moved:
+            first = self._poller is None
+            self._hand_to_api(moved)
+            if first and not self._closed:
+                # When nothing is readable here (we run in a container of our own with
+                # the socket mounted), the first figures come no later than the poller's.
+                batch += await self._poll_api()
+        if failures and not batch and all(isinstance(f, EngineUnavailable) for f in failures):
+            raise failures[0]
+        return batch
+
+    async def _poll_api(self) -> list[StatsSample]:
+        assert self._poller is not None
+        try:
+            return await self._poller.__anext__()
+        except StopAsyncIteration:  # every container it polled is gone
+            self._poller = None
+            return []
+
+    def _hand_to_api(self, refs: list[str]) -> None:
+        self.api_refs += refs
+        if self._poller is None:
+            self._poller = StatsPoller(self._fetch, refs, self._interval, self._endpoint)
+        else:
+            self._poller.add(refs)
+
+    def _read_batch(self) -> tuple[list[StatsSample], list[str], list[EngineError]]:
+        """Runs in the worker thread: every local container's figures, in one pass."""
+        if self._mounts is None:
+            self._mounts = cgroup_files.read_mounts()
+        # One host reading for the batch: every container's CPU% shares the same denominator.
+        system, cpus = cgroup_files.host_cpu_nanos(), cgroup_files.online_cpus()
+        batch: list[StatsSample] = []
+        moved: list[str] = []
+        failures: list[EngineError] = []
+        for ref in list(self._local):
+            try:
+                located = self._find(ref, self._mounts)
+                if located is None:
+                    continue  # not running now: no figures this time
+                counters = cgroup_files.read_counters(
+                    located.dirs, located.pid, located.host_network
+                )
+            except NotFound:
+                self._forget(ref)  # the container is gone: stop asking for it
+            except (NotLocal, PermissionError):
+                self._forget(ref)
+                moved.append(ref)
+            except EngineError as error:
+                failures.append(error)
+            except (OSError, ValueError):
+                # It stopped (its files went away); the next pass asks the engine again.
+                self._located.pop(ref, None)
+                self._cpu.pop(ref, None)
+            else:
+                now = CpuReading(counters.cpu_nanos, system, cpus)
+                batch.append(self._sample(ref, counters, now))
+        return batch, moved, failures
+
+    def _find(self, ref: str, mounts: Mounts) -> Located | None:
+        """The kept location while its process lives, else one inspect; None when not running."""
+        located = self._located.get(ref)
+        if located is not None:
+            try:
+                if cgroup_files.start_time(located.pid) == located.started:
+                    return located
+            except (OSError, ValueError, IndexError):
+                pass
+            # A new process may have a new cgroup whose counters start again from zero.
+            del self._located[ref]
+            self._cpu.pop(ref, None)
+        try:
+            info = self._inspect(ref)
+        except Exception as error:
+            raise translate(error, self._endpoint) from error
+        state = info.get("State") or {}
+        pid = int(state.get("Pid") or 0)
+        if not state.get("Running") or pid <= 0:
+            return None
+        try:
+            started = cgroup_files.start_time(pid)
+            dirs = cgroup_files.locate(pid, str(info.get("Id", "")), mounts)
+        except (OSError, ValueError, IndexError):
+            dirs = None
+        if dirs is None:
+            raise NotLocal(ref)
+        network_mode = str((info.get("HostConfig") or {}).get("NetworkMode") or "")
+        located = Located(pid, started, dirs, network_mode == "host")
+        self._located[ref] = located
+        return located
+
+    def located_pid(self, ref: str) -> int | None:
+        """The init pid whose /proc entries the last pass read for `ref`, if any."""
+        located = self._located.get(ref)
+        return located.pid if located else None
+
+    def _forget(self, ref: str) -> None:
+        self._local.remove(ref)
+        self._located.pop(ref, None)
+        self._cpu.pop(ref, None)
+
+    def _sample(self, ref: str, counters: Counters, now: CpuReading) -> StatsSample:
+        before = self._cpu.get(ref)
+        self._cpu[ref] = now
+        used = memory_used({"usage": counters.mem_usage, "stats": counters.mem_stat})
+        return StatsSample(
+            container_id=ref,
+            at=time.time(),
+            cpu_percent=cpu_percent(now, before),
+            mem_used=used,
+            mem_limit=counters.mem_limit or cgroup_files.host_memory(),
+            net_rx=counters.net_rx,
+            net_tx=counters.net_tx,
+            block_read=counters.block_read,
+            block_write=counters.block_write,
+            pids=counters.pids,
+        )
+
+    async def aclose(self) -> None:
+        self._closed = True
+        if self._poller is not None:
+            await self._poller.aclose()
+        self._pool.shutdown(wait=False, cancel_futures=True)
