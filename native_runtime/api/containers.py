@@ -22,6 +22,7 @@ from native_runtime.containers.pause import pause as pause_verb
 from native_runtime.containers.pause import unpause as unpause_verb
 from native_runtime.containers.remove import remove as remove_verb
 from native_runtime.containers.rename import rename as rename_verb
+from native_runtime.containers.resize import resize as resize_verb
 from native_runtime.containers.restart import restart as restart_verb
 from native_runtime.containers.start import start as start_verb
 from native_runtime.containers.stop import stop as stop_verb
@@ -161,21 +162,9 @@ async def resize(request: web.Request) -> web.Response:
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
     height, width = integer(request, "h") or 0, integer(request, "w") or 0
-    ctl = rt.dirs(ctr).bundle / "ctl"
-    if ctr.running and ctr.tty and ctl.exists():
-        # conmon's control FIFO: "<type> <height> <width>\n", type 1 = resize.
-        await asyncio.to_thread(_write_fifo, str(ctl), f"1 {height} {width}\n".encode())
+    # Answered once conmon has the size, so a resize then a read sees it, as under dockerd.
+    await resize_verb(rt, ctr, height, width)
     return web.Response(status=200)
-
-
-def _write_fifo(path: str, data: bytes) -> None:
-    import os
-
-    fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
-    try:
-        os.write(fd, data)
-    finally:
-        os.close(fd)
 
 
 async def prune(request: web.Request) -> web.Response:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from datetime import UTC, datetime
 
-from native_runtime.containers import rootfs
+from native_runtime.containers import resize, rootfs
 from native_runtime.containers.model import DEAD, EXITED, RESTARTING, Container
 from native_runtime.runtime import Runtime
 
@@ -64,6 +64,7 @@ async def handle_exit(rt: Runtime, ctr_id: str) -> None:
     from native_runtime.containers import health
 
     health.end(ctr)
+    resize.forget(ctr)
     code = read_exit_code(rt, ctr)
     await cleanup_runtime(rt, ctr)
     ctr.state.status = EXITED if code is not None else DEAD

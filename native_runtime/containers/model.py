@@ -133,6 +133,12 @@ def can_pause(ctr: Container) -> None:
         raise Conflict(f"Container {ctr.id} is not running")
 
 
+def can_resize(ctr: Container) -> None:
+    # A paused container still has its conmon and pty, and dockerd resizes it too.
+    if not ctr.running:
+        raise Conflict(f"Container {ctr.id} is not running")
+
+
 def can_unpause(ctr: Container) -> None:
     if ctr.state.status != PAUSED:
         raise Conflict(f"Container {ctr.id} is not paused")

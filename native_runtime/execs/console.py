@@ -18,16 +18,12 @@ byte naming the stream (2 = stdout); what we send there goes to the pty.
 
 from __future__ import annotations
 
-import array
 import asyncio
 import contextlib
-import fcntl
 import json
 import os
 import shutil
 import socket
-import termios
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -42,7 +38,6 @@ Write = Callable[[str, bytes], Awaitable[None]]
 Read = Callable[[], Awaitable[bytes]]
 
 HANDSHAKE_TIMEOUT = 30.0
-DRAIN_TIMEOUT = 1.0
 PACKET_SIZE = 65536  # conmon sends at most 8 KiB + 1; a short read would truncate a packet
 STREAMS = {2: "stdout", 3: "stderr"}
 # dockerd's exit code for an exec whose process could not be started.
@@ -74,40 +69,6 @@ def conmon_args(rt: Runtime, ctr: Container, session: ExecSession, folder: Path)
     if session.config.get("AttachStdin"):
         args.append("-i")
     return args
-
-
-async def send_size(session: ExecSession) -> None:
-    """Give conmon the latest size asked for, once it holds the pty.
-
-    Straight to its `winsz` FIFO, one line at a time: conmon 2.1 parses only the
-    first line of what one read returns, so two queued sizes would apply the
-    first one twice (and a size sent before it has the pty would wait in the queue).
-    """
-    async with session.resizing:
-        folder, size = session.console, session.size
-        if folder is None or size is None or size == session.sent_size:
-            return
-        with contextlib.suppress(OSError):  # conmon just went away with the command
-            await asyncio.to_thread(_write_winsz, folder / "winsz", size)
-            session.sent_size = size
-
-
-def _write_winsz(fifo: Path, size: tuple[int, int]) -> None:
-    fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-    try:
-        os.write(fd, b"%d %d\n" % size)
-        deadline = time.monotonic() + DRAIN_TIMEOUT
-        while _pending(fd) and time.monotonic() < deadline:
-            time.sleep(0.005)
-    finally:
-        os.close(fd)
-
-
-def _pending(fd: int) -> int:
-    """Bytes still in the FIFO, not yet read by conmon."""
-    count = array.array("i", [0])
-    fcntl.ioctl(fd, termios.FIONREAD, count)
-    return count[0]
 
 
 async def _pipe_reader(fd: int) -> tuple[asyncio.StreamReader, asyncio.BaseTransport]:
@@ -201,15 +162,14 @@ async def run(
             error = runc_message(str(started.get("message") or "")) or "conmon failed"
             return await _failed(write, error)
         session.pid = pid
-        session.console = folder  # conmon holds the pty by now: sizes may go
-        await send_size(session)
+        await session.winsize.attach(folder / "winsz")  # conmon holds the pty by now
         if read is not None:
             tasks.append(asyncio.create_task(_pump_input(sock, read)))
         await tasks[0]
         finished = await _message(sync)
         return int(finished.get("data", -1)) if finished else -1
     finally:
-        session.console = None
+        session.winsize.detach()
         if start_w >= 0 and proc is not None and proc.returncode is None:
             # Not started yet: closing the start pipe alone would let conmon run it.
             proc.kill()

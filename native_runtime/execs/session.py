@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from native_runtime.containers.model import Container, can_exec
+from native_runtime.containers.winsize import WindowSizer
 from native_runtime.errors import BadParameter, NotFound
 
 if TYPE_CHECKING:
@@ -25,12 +24,8 @@ class ExecSession:
     running: bool = False
     exit_code: int | None = None
     pid: int = 0
-    # -t only: the window size last asked for and last sent, conmon's session folder
-    # while the command runs, and a lock that keeps resize messages one at a time.
-    size: tuple[int, int] | None = None
-    sent_size: tuple[int, int] | None = None
-    console: Path | None = None
-    resizing: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # -t only: sizes asked for; they reach conmon's FIFO while the command runs.
+    winsize: WindowSizer = field(default_factory=WindowSizer)
 
     @property
     def tty(self) -> bool:

@@ -45,8 +45,7 @@ def process_spec(rt: Runtime, ctr: Container, session: ExecSession) -> dict[str,
 async def resize(session: ExecSession, height: int, width: int) -> None:
     """Before the command runs the size is only kept; `console.run` sends it then."""
     if height > 0 and width > 0:
-        session.size = (height, width)
-        await console.send_size(session)
+        await session.winsize.want(height, width)
 
 
 async def run(

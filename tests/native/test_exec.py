@@ -55,7 +55,7 @@ def test_run_it_interactive_shell(native: NativeDaemon) -> None:
     session.expect(b"# ")
     session.send(b"stty size; echo inside-$((2+3))\n")
     session.expect(b"inside-5")
-    assert b"30 100" in session.output  # resized through conmon's control FIFO
+    assert b"30 100" in session.output  # resized through conmon's winsz FIFO
     session.send(b"exit 2\n")
     assert session.wait() == 2
 
