@@ -4,7 +4,10 @@
 # - netlink: our pyroute2 calls (what the engine does per endpoint),
 # - shell: the same steps spawning `ip` (the baseline the netlink path replaces),
 # - attach: the engine's whole `NetworkManager.attach` + `detach`, with IPAM, the SQLite
-#   transaction and the iptables sync.
+#   transaction, the iptables sync and, on a user network, the embedded DNS listener
+#   opened inside the sandbox with its redirect rules,
+# - docker start: `docker start` of a container on a user network through a throwaway
+#   native daemon (the whole path a user waits for), beside dockerd's.
 # Needs root. Everything is made under a throwaway naming tag and removed afterwards.
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from native_run import DOCKERD, IMAGE, ThrowawayDaemon, docker
 
 from native_runtime.network import Naming, NetworkManager, netlink
 
@@ -102,6 +107,36 @@ async def attach_rounds(tag: str, run_dir: Path) -> list[float]:
     return out
 
 
+def start_on_user_network(host: str) -> list[float]:
+    """`docker start` of a stopped container on a user network, ROUNDS times (ms)."""
+    net = f"dyt-bench-{secrets.token_hex(2)}"
+    docker(host, "network", "create", net)
+    cid = docker(host, "create", "--network", net, IMAGE, "sleep", "1000").decode().strip()
+    out = []
+    try:
+        for _ in range(ROUNDS):
+            begin = time.perf_counter()
+            docker(host, "start", cid)
+            out.append((time.perf_counter() - begin) * 1000)
+            docker(host, "kill", cid)
+            docker(host, "wait", cid)
+    finally:
+        docker(host, "rm", "-f", cid)
+        docker(host, "network", "rm", net)
+    return out
+
+
+def daemon_starts() -> None:
+    daemon = ThrowawayDaemon()
+    try:
+        host = f"unix://{daemon.socket}"
+        docker(host, "load", input=docker(DOCKERD, "save", IMAGE))
+        report("docker start on a user network, native", start_on_user_network(host))
+    finally:
+        daemon.close()
+    report("docker start on a user network, dockerd", start_on_user_network(DOCKERD))
+
+
 def report(label: str, samples: list[float]) -> None:
     samples = sorted(samples)
     p90 = samples[int(len(samples) * 0.9) - 1]
@@ -128,6 +163,7 @@ def main() -> int:
             "NetworkManager.attach (IPAM+netns+veth+rules)",
             asyncio.run(attach_rounds(tag, run_dir)),
         )
+        daemon_starts()
     finally:
         netlink.delete_link(bridge)
         subprocess.run(["umount", str(run_dir)], capture_output=True)

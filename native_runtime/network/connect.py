@@ -68,6 +68,7 @@ class ConnectVerbs(NetworkCore):
                     self.store.put_plan(tx, new_plan)
                 return
             ep = await self._connect_live(new_plan, sandbox, net, ipv4)
+            await self._dns_after_change(plan.container_id)
             if etc_dir is not None:
                 cid = new_plan.container_id
                 names = new_plan.hostname or cid[:12]
@@ -165,9 +166,22 @@ class ConnectVerbs(NetworkCore):
                 gateway = next((n.gateway for n in rest if not n.internal), None)
                 await asyncio.to_thread(netlink.set_default_route, sandbox.netns, gateway)
             await self.sync_rules()
+            if sandbox is not None:
+                await self._dns_after_change(cid)
             if sandbox is not None and ep is not None and etc_dir is not None:
                 gone = ep.ip
                 self._refresh_etc(cid, etc_dir, lambda t: files.hosts_without(t, gone))
+
+    async def _dns_after_change(self, container_id: str) -> None:
+        """A first user network opens the sandbox's DNS listener, leaving the last closes it.
+
+        The connect or disconnect itself is done by then; a listener that cannot be
+        opened leaves the container without names, and the daemon's log says why.
+        """
+        try:
+            await self._sync_dns(container_id)
+        except Exception as exc:  # the network change stands: reported only
+            log.warning("embedded DNS of %s: %s", container_id[:12], exc)
 
     def _refresh_etc(self, container_id: str, etc_dir: Path, edit: Callable[[str], str]) -> None:
         """resolv.conf is written anew; hosts is edited, so ExtraHosts and links stay.

@@ -82,6 +82,13 @@ class NetworkCore:
         """The container's /etc/resolv.conf text; `SandboxVerbs` writes it."""
         raise NotImplementedError
 
+    async def _sync_dns(self, container_id: str, *, fresh: bool = False) -> None:
+        """Open or close the sandbox's embedded DNS listener; `NameService` does it."""
+        raise NotImplementedError
+
+    async def _close_dns(self, container_id: str) -> None:
+        raise NotImplementedError
+
     def _check_request(self, net: Network, aliases: tuple[str, ...], ipv4: str) -> None:
         if net.driver != BRIDGE:
             raise BadParameter(f"container cannot be connected to the {net.name} network this way")

@@ -1,13 +1,16 @@
-"""The embedded DNS server of a user-defined network, bound to its gateway address."""
+"""The embedded DNS of one sandbox: it serves the sockets `nsdoor` opens inside it."""
 
-# Names known on the querier's networks are answered here; anything else is forwarded to
-# the host's resolvers, with a timeout, and a resolver that never answers gives SERVFAIL.
+# The querier is the sandbox the sockets live in, never a source address: names on that
+# container's user-defined networks are answered here; anything else is forwarded, from
+# the host's namespace, to its `--dns` servers or the host's resolvers, with a timeout,
+# and a resolver that never answers gives SERVFAIL.
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import socket
 import struct
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -19,10 +22,10 @@ DNS_PORT = 53
 FORWARD_TIMEOUT = 2.0
 log = logging.getLogger("native_runtime.network.dns")
 
-# (source IP of the query, lowercased name) -> addresses, or None when the name is not ours.
-Lookup = Callable[[str, str], list[str] | None]
-# source IP of the query -> the resolvers its other names go to (a container's `--dns`).
-Upstreams = Callable[[str], list[tuple[str, int]]]
+# lowercased name -> addresses, or None when the name is not the querier's to know.
+Lookup = Callable[[str], list[str] | None]
+# The resolvers the querier's other names go to (none: SERVFAIL, as on internal networks).
+Upstreams = Callable[[], list[tuple[str, int]]]
 
 
 def host_resolvers(resolv_conf: Path = Path("/etc/resolv.conf")) -> list[tuple[str, int]]:
@@ -73,43 +76,39 @@ async def forward(query: bytes, upstreams: list[tuple[str, int]], timeout: float
 
 
 class _Udp(asyncio.DatagramProtocol):
-    def __init__(self, server: NetworkDns) -> None:
+    def __init__(self, server: SandboxDns) -> None:
         self.server = server
         self.transport: asyncio.DatagramTransport | None = None
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # Python 3.11's selector datagram transport does not subclass DatagramTransport.
         self.transport = cast(asyncio.DatagramTransport, transport)
 
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
+
     def datagram_received(self, data: bytes, addr: tuple[str | int, int]) -> None:
         self.server.spawn(self._reply(data, addr))
 
     async def _reply(self, data: bytes, addr: tuple[str | int, int]) -> None:
-        reply = await self.server.handle(data, str(addr[0]))
+        reply = await self.server.handle(data)
         if reply is not None and self.transport is not None and not self.transport.is_closing():
             self.transport.sendto(reply, addr)
 
 
-class NetworkDns:
-    """UDP and TCP listeners on `address`:53 answering through `lookup`."""
+class SandboxDns:
+    """Serves one sandbox's UDP and TCP sockets, answering through `lookup`."""
 
     def __init__(
-        self,
-        address: str,
-        lookup: Lookup,
-        upstreams: list[tuple[str, int]] | Upstreams,
-        *,
-        forward_queries: bool = True,
-        port: int = DNS_PORT,
-        timeout: float = FORWARD_TIMEOUT,
+        self, lookup: Lookup, upstreams: Upstreams, *, timeout: float = FORWARD_TIMEOUT
     ) -> None:
-        self.address = address
-        self.port = port
         self.lookup = lookup
         self.upstreams = upstreams
-        self.forward_queries = forward_queries
         self.timeout = timeout
         self._udp: asyncio.DatagramTransport | None = None
+        self._udp_closed: asyncio.Future[None] | None = None
         self._tcp: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -118,23 +117,31 @@ class NetworkDns:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def start(self) -> None:
+    async def start(self, udp: socket.socket, tcp: socket.socket) -> None:
+        """Take over both sockets (closed by `stop`, or here if serving them fails)."""
         loop = asyncio.get_running_loop()
-        transport, _ = await loop.create_datagram_endpoint(
-            lambda: _Udp(self), local_addr=(self.address, self.port)
-        )
-        self._udp = transport
         try:
-            self._tcp = await asyncio.start_server(
-                self._serve_tcp, self.address, self.port, reuse_address=True
-            )
+            transport, proto = await loop.create_datagram_endpoint(lambda: _Udp(self), sock=udp)
+        except BaseException:
+            udp.close()
+            tcp.close()
+            raise
+        self._udp, self._udp_closed = transport, proto.closed
+        try:
+            self._tcp = await asyncio.start_server(self._serve_tcp, sock=tcp)
         except BaseException:
             transport.close()
+            tcp.close()
             raise
 
     async def stop(self) -> None:
+        """Close both sockets; on return the kernel no longer has them."""
         if self._udp is not None:
             self._udp.close()
+            # The transport closes its socket on a later loop turn; a caller that checks
+            # (or re-opens) right after must not see it still bound.
+            if self._udp_closed is not None:
+                await self._udp_closed
         if self._tcp is not None:
             self._tcp.close()
             with contextlib.suppress(Exception):
@@ -143,27 +150,25 @@ class NetworkDns:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def handle(self, query: bytes, source: str) -> bytes | None:
+    async def handle(self, query: bytes) -> bytes | None:
         try:
             q = dnswire.parse_query(query)
         except ValueError:
             return None  # not worth an answer: garbage or a reply
-        ips = self.lookup(source, q.name.rstrip("."))
+        ips = self.lookup(q.name.rstrip("."))
         if ips is not None:
             return dnswire.answer(query, q, ips)
-        upstreams = self.upstreams(source) if callable(self.upstreams) else self.upstreams
-        if not self.forward_queries or not upstreams:
+        upstreams = self.upstreams()
+        if not upstreams:
             return dnswire.error(query, q, dnswire.RCODE_SERVFAIL)
         reply = await forward(query, upstreams, self.timeout)
         return reply if reply is not None else dnswire.error(query, q, dnswire.RCODE_SERVFAIL)
 
     async def _serve_tcp(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        peer = writer.get_extra_info("peername")
-        source = str(peer[0]) if peer else ""
         try:
             while True:
                 size = struct.unpack("!H", await reader.readexactly(2))[0]
-                reply = await self.handle(await reader.readexactly(size), source)
+                reply = await self.handle(await reader.readexactly(size))
                 if reply is None:
                     break
                 writer.write(struct.pack("!H", len(reply)) + reply)

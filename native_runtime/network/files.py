@@ -29,14 +29,17 @@ def read_host(path: Path) -> str:
 
 
 def resolv_conf(host_text: str, embedded_dns: str | None, user: UserDns = NO_USER_DNS) -> str:
-    """Point at the network's DNS (user networks) or copy the host's usable resolvers.
+    """Point at the embedded DNS (user networks) or copy the host's usable resolvers.
 
-    A loopback resolver on the host (systemd-resolved's 127.0.0.53) means nothing inside
-    the container's namespace, so it is dropped, as Docker does. On a user network the
-    user's `--dns` servers are not written here: the network's DNS forwards to them.
+    dockerd's layout: search, nameservers, options. A loopback resolver on the host
+    (systemd-resolved's 127.0.0.53) means nothing inside the container's namespace, so
+    it is dropped, as Docker does. On a user network the user's `--dns` servers are not
+    written here (the embedded DNS forwards to them) and `ndots:0` is added unless an
+    ndots option is already there.
     """
-    keep: list[str] = []
     servers: list[str] = []
+    search: list[str] = []
+    options: list[str] = []
     for line in host_text.splitlines():
         parts = line.split()
         if not parts or parts[0].startswith(("#", ";")):
@@ -44,24 +47,26 @@ def resolv_conf(host_text: str, embedded_dns: str | None, user: UserDns = NO_USE
         if parts[0] == "nameserver" and len(parts) > 1:
             if not parts[1].startswith("127.") and parts[1] != "::1":
                 servers.append(parts[1])
-        elif parts[0] in ("search", "domain", "options"):
-            keep.append(line.strip())
+        elif parts[0] in ("search", "domain"):
+            search.append(line.strip())
+        elif parts[0] == "options":
+            options += parts[1:]
     if user.search:
-        keep = [k for k in keep if not k.startswith(("search", "domain"))]
-        keep.append("search " + " ".join(user.search))
+        search = ["search " + " ".join(user.search)]
     if user.options:
-        keep = [k for k in keep if not k.startswith("options")]
-        keep.append("options " + " ".join(user.options))
+        options = list(user.options)
     if embedded_dns is not None:
         servers = [embedded_dns]
-        if not user.options:
-            keep = [line for line in keep if not line.startswith("options")]
-            keep.append("options ndots:0")
+        if not any(o.startswith("ndots:") for o in options):
+            options.append("ndots:0")
     elif user.servers:
         servers = list(user.servers)
     elif not servers:
         servers = list(FALLBACK_RESOLVERS)
-    return "".join(f"nameserver {s}\n" for s in servers) + "".join(f"{k}\n" for k in keep)
+    lines = [*search, *(f"nameserver {s}" for s in servers)]
+    if options:
+        lines.append("options " + " ".join(options))
+    return "".join(f"{line}\n" for line in lines)
 
 
 def hosts(own: list[tuple[str, str]], links: list[tuple[str, list[str]]]) -> str:

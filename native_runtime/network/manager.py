@@ -1,8 +1,8 @@
 """NetworkManager: the network engine's one door for the daemon (networks and lifecycle)."""
 
 # Container-side verbs live in `sandboxes.py` (prepare, attach, detach, release, files)
-# and `connect.py` (connect, disconnect); shared lookups in `core.py`. This module holds
-# the daemon lifecycle, the network verbs and the DNS servers.
+# and `connect.py` (connect, disconnect), the embedded DNS in `nameservice.py`; shared
+# lookups in `core.py`. This module holds the daemon lifecycle and the network verbs.
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from typing import Any
 
 from native_runtime.network import ipam, iptables, netlink, views
 from native_runtime.network.connect import ConnectVerbs
-from native_runtime.network.dns import DNS_PORT, NetworkDns, host_resolvers
+from native_runtime.network.dns import SandboxDns, host_resolvers
 from native_runtime.network.errors import BadParameter, Conflict, Forbidden
 from native_runtime.network.model import BRIDGE, HOST, NULL, Naming, Network
+from native_runtime.network.nameservice import NameService
 from native_runtime.network.proxy import PortProxy
 from native_runtime.network.sandboxes import SandboxVerbs
 from native_runtime.network.store import NetworkStore
@@ -32,7 +33,7 @@ def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
-class NetworkManager(SandboxVerbs, ConnectVerbs):
+class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
     """Networks, sandboxes and everything they need on the host.
 
     `db` is the daemon's database path (we open our own connection and our own `net_*`
@@ -49,7 +50,6 @@ class NetworkManager(SandboxVerbs, ConnectVerbs):
         resolv_conf: Path = Path("/etc/resolv.conf"),
         hosts_file: Path = Path("/etc/hosts"),
         upstreams: list[tuple[str, int]] | None = None,
-        dns_port: int = 53,
     ) -> None:
         state_dir.mkdir(parents=True, exist_ok=True)
         self.state_dir = state_dir
@@ -59,16 +59,15 @@ class NetworkManager(SandboxVerbs, ConnectVerbs):
         self.resolv_conf = resolv_conf
         self.hosts_file = hosts_file
         self.upstreams = upstreams if upstreams is not None else host_resolvers(resolv_conf)
-        self.dns_port = dns_port
         self.lock = asyncio.Lock()
-        self.dns: dict[str, NetworkDns] = {}
+        self.dns: dict[str, SandboxDns] = {}  # by the container owning the namespace
         self.proxies: dict[str, list[PortProxy]] = {}
         self._jumps_in_place = False
 
     # ----- lifecycle -------------------------------------------------------------------
 
     async def start(self, running: Iterable[str] | None = None) -> None:
-        """Daemon start: predefined networks, bridges, rules, DNS; re-adopt live sandboxes.
+        """Daemon start: predefined networks, bridges, rules; re-adopt live sandboxes.
 
         `running` lists the containers still running (live restore); sandboxes of any
         other container are torn down. None keeps every recorded sandbox.
@@ -82,9 +81,6 @@ class NetworkManager(SandboxVerbs, ConnectVerbs):
                     netlink.ensure_bridge, net.bridge, net.gateway, net.prefixlen
                 )
             await self.sync_rules()
-            for net in self.bridge_networks():
-                if not net.default:
-                    await self._start_dns(net)
             await self._sweep_orphans()
         for plan in self.store.plans():
             if plan.transient:  # a build step the last daemon never finished
@@ -95,6 +91,8 @@ class NetworkManager(SandboxVerbs, ConnectVerbs):
                 await self.detach(sandbox.container_id)
             else:
                 await self.restart_proxies(sandbox.container_id)
+                async with self.lock:
+                    await self._restore_dns(sandbox.container_id)
 
     async def close(self, *, containers_running: bool) -> None:
         """Daemon stop: servers always stop; the host is cleaned when nothing runs."""
@@ -137,9 +135,7 @@ class NetworkManager(SandboxVerbs, ConnectVerbs):
                     await asyncio.to_thread(netlink.remove_netns, str(path))
 
     async def _stop_servers(self) -> None:
-        for server in self.dns.values():
-            await server.stop()
-        self.dns.clear()
+        await self._close_all_dns()
         for proxies in self.proxies.values():
             for proxy in proxies:
                 await proxy.stop()
@@ -170,8 +166,6 @@ class NetworkManager(SandboxVerbs, ConnectVerbs):
                     net = Network(net_id, name, HOST if name == HOST else NULL, _now())
                 self.store.put_network(tx, net)
 
-    # ----- lookups ---------------------------------------------------------------------
-
     # ----- network verbs ---------------------------------------------------------------
 
     async def create(
@@ -185,7 +179,7 @@ class NetworkManager(SandboxVerbs, ConnectVerbs):
         labels: dict[str, str] | None = None,
         options: dict[str, str] | None = None,
     ) -> Network:
-        """`docker network create`: validate, make the bridge, its DNS, its rules; store it."""
+        """`docker network create`: validate, make the bridge and its rules; store it."""
         driver = driver or BRIDGE
         if not name:
             raise BadParameter("a network needs a name")
@@ -229,8 +223,6 @@ class NetworkManager(SandboxVerbs, ConnectVerbs):
                 await asyncio.to_thread(
                     netlink.ensure_bridge, net.bridge, net.gateway, net.prefixlen
                 )
-                undo.push(lambda: self._stop_dns(net.id))
-                await self._start_dns(net)
                 with self.store.transaction() as tx:
                     self.store.put_network(tx, net)
                 undo.push(lambda: self._forget_network(net.id))
@@ -255,7 +247,6 @@ class NetworkManager(SandboxVerbs, ConnectVerbs):
                     f"error while removing network: network {net.name} id {net.id} "
                     "has active endpoints"
                 )
-            await self._stop_dns(net.id)
             with self.store.transaction() as tx:
                 self.store.delete_network(tx, net.id)
             await self.sync_rules()
@@ -274,64 +265,7 @@ class NetworkManager(SandboxVerbs, ConnectVerbs):
             removed.append(net.name)
         return removed
 
-    # ----- DNS and rules ---------------------------------------------------------------
-
-    async def _start_dns(self, net: Network) -> None:
-        if net.id in self.dns:
-            return
-        server = NetworkDns(
-            net.gateway,
-            lambda source, name: self.lookup(net.id, source, name),
-            lambda source: self.upstreams_for(net.id, source),
-            forward_queries=not net.internal,
-            port=self.dns_port,
-        )
-        await server.start()
-        self.dns[net.id] = server
-
-    async def _stop_dns(self, network_id: str) -> None:
-        server = self.dns.pop(network_id, None)
-        if server is not None:
-            await server.stop()
-
-    def lookup(self, network_id: str, source_ip: str, name: str) -> list[str] | None:
-        """Addresses for `name` on the querier's networks; None sends the query upstream.
-
-        The querier is found by its source address on the network the query arrived on;
-        it sees names on every network it is attached to, and on no other.
-        """
-        querier = next((e for e in self.store.endpoints(network_id) if e.ip == source_ip), None)
-        scope = [network_id]
-        if querier is not None:
-            scope += [
-                e.network_id
-                for e in self.store.endpoints_of(querier.container_id)
-                if e.network_id != network_id
-            ]
-        plans = {p.container_id: p for p in self.store.plans()}
-        ips: list[str] = []
-        for net_id in scope:
-            for ep in self.store.endpoints(net_id):
-                plan = plans.get(ep.container_id)
-                if plan is None:
-                    continue
-                names = {plan.name.lower(), ep.container_id[:12].lower()}
-                if plan.hostname:
-                    names.add(plan.hostname.lower())
-                for req in plan.networks:
-                    if req.network_id == net_id:
-                        names.update(a.lower() for a in req.aliases)
-                if name in names and ep.ip not in ips:
-                    ips.append(ep.ip)
-        return ips or None
-
-    def upstreams_for(self, network_id: str, source_ip: str) -> list[tuple[str, int]]:
-        """Where a querier's other names go: its own `--dns` servers, else the host's."""
-        querier = next((e for e in self.store.endpoints(network_id) if e.ip == source_ip), None)
-        plan = self.store.plan(querier.container_id) if querier is not None else None
-        if plan is not None and plan.dns.servers:
-            return [(s, DNS_PORT) for s in plan.dns.servers if ":" not in s]
-        return self.upstreams
+    # ----- views -----------------------------------------------------------------------
 
     def inspect(self, ref: str) -> dict[str, Any]:
         """GET /networks/{id} body."""

@@ -37,7 +37,7 @@ def _check(result: int, what: str) -> None:
 
 
 @contextlib.contextmanager
-def _inside(path: str | None) -> Iterator[None]:
+def inside(path: str | None) -> Iterator[None]:
     """Run the block in namespace `path` (None: a brand-new one), then come back."""
     own = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
     try:
@@ -59,7 +59,7 @@ def _inside(path: str | None) -> Iterator[None]:
 
 
 def _iproute_in(path: str) -> IPRoute:
-    with _inside(path):
+    with inside(path):
         return IPRoute()
 
 
@@ -149,7 +149,7 @@ def create_netns(path: str) -> None:
     _make_shared_dir(Path(path).parent)
     os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
     try:
-        with _inside(None):
+        with inside(None):
             _check(
                 _libc.mount(b"/proc/thread-self/ns/net", path.encode(), b"none", MS_BIND, None),
                 f"bind {path}",

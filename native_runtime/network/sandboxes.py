@@ -25,6 +25,7 @@ from native_runtime.network.model import (
     SandboxFiles,
     UserDns,
 )
+from native_runtime.network.nsdoor import EMBEDDED_DNS
 from native_runtime.network.ports import requests_from
 from native_runtime.network.proxy import PortProxy
 from native_runtime.network.undo import Undo
@@ -176,6 +177,8 @@ class SandboxVerbs(NetworkCore):
                 self.store.put_sandbox(tx, Sandbox(cid, netns, pubs))
             undo.push(lambda: self._forget_sandbox(cid))
             await self.sync_rules()
+            undo.push(lambda: self._close_dns(cid))
+            await self._sync_dns(cid, fresh=True)
         except BaseException:
             self.proxies.pop(cid, None)
             await undo.run()
@@ -239,6 +242,7 @@ class SandboxVerbs(NetworkCore):
             sandbox = self.store.sandbox(container_id)
             if sandbox is None:
                 return
+            await self._close_dns(container_id)
             for proxy in self.proxies.pop(container_id, []):
                 await proxy.stop()
             for ep in self.store.endpoints_of(container_id):
@@ -262,11 +266,11 @@ class SandboxVerbs(NetworkCore):
         )
 
     def resolv_conf_for(self, container_id: str) -> str:
-        """On any user-defined network, that network's DNS; else the host's resolvers.
+        """On any user-defined network, the embedded DNS; else the host's resolvers.
 
-        As dockerd points every container on a user-defined network at its embedded DNS,
-        even one that started on the default bridge and joined one later. The first such
-        network in the order they were joined is asked; it answers for all of them.
+        As dockerd points every container on a user-defined network at 127.0.0.11 in its
+        own namespace, even one that started on the default bridge and joined one later;
+        that listener answers for all of its networks.
         """
         plan = self._plan(container_id)
         host_text = files.read_host(self.resolv_conf)
@@ -274,9 +278,8 @@ class SandboxVerbs(NetworkCore):
             return host_text
         if plan.mode == MODE_CONTAINER:
             return self.resolv_conf_for(plan.peer)
-        user_nets = [n for r in plan.networks if not (n := self.find(r.network_id)).default]
-        embedded = user_nets[0].gateway if user_nets else None
-        return files.resolv_conf(host_text, embedded, plan.dns)
+        on_user_net = any(not self.find(r.network_id).default for r in plan.networks)
+        return files.resolv_conf(host_text, EMBEDDED_DNS if on_user_net else None, plan.dns)
 
     def hosts_file_for(self, container_id: str) -> str:
         """/etc/hosts: localhost, the container's own address, then its --link entries."""

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from native_runtime.network import NetworkManager, dnswire
+from native_runtime.network.nsdoor import EMBEDDED_DNS
 from tests.native_network.nstools import dns_query
 from tests.native_network.sandbox import ip_of, run
 
@@ -53,10 +54,13 @@ async def test_other_names_go_to_the_host_resolver(
     sfx = secrets.token_hex(2)
     net = await manager.create(f"fwd-{sfx}")
     ctr = await run(manager, f"q-{sfx}", net.name)
-    assert await dns_query(ctr.netns, net.gateway, "example.test") == (0, [STUB_ANSWER])
+    assert await dns_query(ctr.netns, EMBEDDED_DNS, "example.test") == (0, [STUB_ANSWER])
     assert resolver.asked == ["example.test"]
     # our own names never leave the host
-    assert await dns_query(ctr.netns, net.gateway, ctr.name) == (0, [ip_of(manager, ctr, net.name)])
+    assert await dns_query(ctr.netns, EMBEDDED_DNS, ctr.name) == (
+        0,
+        [ip_of(manager, ctr, net.name)],
+    )
     assert resolver.asked == ["example.test"]
 
 
@@ -69,7 +73,7 @@ async def test_dead_resolver_gives_servfail(manager: NetworkManager) -> None:
     sfx = secrets.token_hex(2)
     net = await manager.create(f"dead-{sfx}")
     ctr = await run(manager, f"q-{sfx}", net.name)
-    assert await dns_query(ctr.netns, net.gateway, "nowhere.test") == (dnswire.RCODE_SERVFAIL, [])
+    assert await dns_query(ctr.netns, EMBEDDED_DNS, "nowhere.test") == (dnswire.RCODE_SERVFAIL, [])
 
 
 async def test_compose_service_aliases_resolve_per_network(manager: NetworkManager) -> None:
@@ -92,15 +96,15 @@ async def test_compose_service_aliases_resolve_per_network(manager: NetworkManag
     )
     web = await run(manager, f"proj_web_1-{sfx}", front.name)
     # api is on both networks and finds db by its service name
-    assert await dns_query(api.netns, front.gateway, "db") == (0, [ip_of(manager, db, back.name)])
+    assert await dns_query(api.netns, EMBEDDED_DNS, "db") == (0, [ip_of(manager, db, back.name)])
     # web is only on front: "api" resolves, "db" does not
-    assert await dns_query(web.netns, front.gateway, "api") == (
+    assert await dns_query(web.netns, EMBEDDED_DNS, "api") == (
         0,
         [ip_of(manager, api, front.name)],
     )
-    assert (await dns_query(web.netns, front.gateway, "db"))[1] == []
+    assert (await dns_query(web.netns, EMBEDDED_DNS, "db"))[1] == []
     # the container's short id resolves too, as on Docker
-    assert await dns_query(web.netns, front.gateway, api.id[:12]) == (
+    assert await dns_query(web.netns, EMBEDDED_DNS, api.id[:12]) == (
         0,
         [ip_of(manager, api, front.name)],
     )
@@ -115,6 +119,6 @@ async def test_internal_network_does_not_forward(
     net = await manager.create(f"intdns-{sfx}", internal=True)
     a = await run(manager, f"a-{sfx}", net.name)
     b = await run(manager, f"b-{sfx}", net.name)
-    assert await dns_query(a.netns, net.gateway, b.name) == (0, [ip_of(manager, b, net.name)])
-    assert (await dns_query(a.netns, net.gateway, "example.test"))[0] == dnswire.RCODE_SERVFAIL
+    assert await dns_query(a.netns, EMBEDDED_DNS, b.name) == (0, [ip_of(manager, b, net.name)])
+    assert (await dns_query(a.netns, EMBEDDED_DNS, "example.test"))[0] == dnswire.RCODE_SERVFAIL
     assert resolver.asked == []

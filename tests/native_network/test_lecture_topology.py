@@ -9,6 +9,7 @@ import pytest
 
 from native_runtime.network import NetworkManager
 from native_runtime.network.dnswire import RCODE_NOERROR
+from native_runtime.network.nsdoor import EMBEDDED_DNS
 from tests.native_network.nstools import dns_query, ns_run, ping
 from tests.native_network.sandbox import FakeContainer, ip_of, run
 
@@ -80,18 +81,24 @@ async def test_dns_resolves_names_on_shared_networks_only(
     manager: NetworkManager, lecture: Lecture
 ) -> None:
     c1, c2, c3 = lecture.c1, lecture.c2, lecture.c3
-    gw1 = manager.find(lecture.mynet).gateway
-    gw2 = manager.find(lecture.mynet2).gateway
-    assert c1.files.resolv_conf.startswith(f"nameserver {gw1}\n")
-    rcode, ips = await dns_query(c1.netns, gw1, c2.name)
+    # each container asks 127.0.0.11 in its own namespace, as on Docker
+    assert f"nameserver {EMBEDDED_DNS}" in c1.files.resolv_conf.splitlines()
+    rcode, ips = await dns_query(c1.netns, EMBEDDED_DNS, c2.name)
     assert (rcode, ips) == (RCODE_NOERROR, [ip_of(manager, c2, lecture.mynet)])
     # c3 shares no network with c1: its name must not resolve (no upstream here: SERVFAIL)
-    rcode, ips = await dns_query(c1.netns, gw1, c3.name)
+    rcode, ips = await dns_query(c1.netns, EMBEDDED_DNS, c3.name)
     assert rcode != RCODE_NOERROR and ips == []
-    # c2 is on both networks and sees both neighbours, through either gateway
-    assert (await dns_query(c2.netns, gw1, c3.name))[1] == [ip_of(manager, c3, lecture.mynet2)]
-    assert (await dns_query(c3.netns, gw2, c2.name))[1] == [ip_of(manager, c2, lecture.mynet2)]
+    # c2 is on both networks and sees both neighbours
+    assert (await dns_query(c2.netns, EMBEDDED_DNS, c3.name))[1] == [
+        ip_of(manager, c3, lecture.mynet2)
+    ]
+    assert (await dns_query(c2.netns, EMBEDDED_DNS, c1.name))[1] == [
+        ip_of(manager, c1, lecture.mynet)
+    ]
+    assert (await dns_query(c3.netns, EMBEDDED_DNS, c2.name))[1] == [
+        ip_of(manager, c2, lecture.mynet2)
+    ]
     # and over TCP too
-    assert (await dns_query(c1.netns, gw1, c2.name, "tcp"))[1] == [
+    assert (await dns_query(c1.netns, EMBEDDED_DNS, c2.name, "tcp"))[1] == [
         ip_of(manager, c2, lecture.mynet)
     ]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
+# Both engines point resolv.conf at 127.0.0.11, inside each container's own namespace.
+from native_runtime.network.nsdoor import EMBEDDED_DNS
 from tests.native_cli import conftest as cli_fixtures
 from tests.native_cli.conftest import TEST_IMAGE, Cli
 
@@ -29,14 +29,6 @@ def _hosts_lines(cli: Cli, container: str) -> list[list[str]]:
     return [line.split() for line in cli.out("exec", container, "cat", "/etc/hosts").splitlines()]
 
 
-def _embedded_dns(cli: Cli, network: str) -> str:
-    """dockerd's 127.0.0.11 in every namespace; ours listens on the network's gateway."""
-    if cli.engine == "docker":
-        return "127.0.0.11"
-    doc = json.loads(cli.out("network", "inspect", network))[0]
-    return str(doc["IPAM"]["Config"][0]["Gateway"])
-
-
 def _resolves(cli: Cli, container: str, name: str) -> bool:
     return cli.ok(container, "ping", "-c1", "-W2", name)
 
@@ -49,10 +41,10 @@ def test_a_bridge_container_resolves_names_of_a_network_it_joins_live(cli: Cli) 
     me = cli.name("me")
     cli.out("run", "-d", "--name", me, TEST_IMAGE, *SLEEPER)
     hostname = cli.out("exec", me, "hostname")
-    assert _embedded_dns(cli, net) not in _nameservers(cli, me)
+    assert EMBEDDED_DNS not in _nameservers(cli, me)
 
     cli.out("network", "connect", net, me)
-    assert _nameservers(cli, me) == [_embedded_dns(cli, net)]
+    assert _nameservers(cli, me) == [EMBEDDED_DNS]
     peer_ip = _ip(cli, peer, net)
     looked_up = cli.run("exec", me, "nslookup", peer, check=False)
     assert looked_up.returncode == 0 and peer_ip in looked_up.stdout, looked_up.stdout
@@ -67,7 +59,7 @@ def test_a_bridge_container_resolves_names_of_a_network_it_joins_live(cli: Cli) 
     if cli.engine == "native":
         # dockerd keeps 127.0.0.11, which then knows none of the names; ours goes back to
         # the resolvers the container started with.
-        assert _embedded_dns(cli, net) not in _nameservers(cli, me)
+        assert EMBEDDED_DNS not in _nameservers(cli, me)
 
 
 def test_user_dns_is_kept_across_connect_and_disconnect(cli: Cli) -> None:
@@ -78,7 +70,7 @@ def test_user_dns_is_kept_across_connect_and_disconnect(cli: Cli) -> None:
     assert _nameservers(cli, me) == [USER_DNS]
     cli.out("network", "connect", net, me)
     # On a user network the embedded DNS answers and forwards the rest to --dns.
-    assert _nameservers(cli, me) == [_embedded_dns(cli, net)]
+    assert _nameservers(cli, me) == [EMBEDDED_DNS]
     cli.out("network", "disconnect", net, me)
     if cli.engine == "native":
         assert _nameservers(cli, me) == [USER_DNS]
@@ -89,4 +81,4 @@ def test_a_container_started_on_a_user_network_with_dns_points_at_it(cli: Cli) -
     cli.out("network", "create", net)
     me = cli.name("me")
     cli.out("run", "-d", "--name", me, "--network", net, "--dns", USER_DNS, TEST_IMAGE, *SLEEPER)
-    assert _nameservers(cli, me) == [_embedded_dns(cli, net)]
+    assert _nameservers(cli, me) == [EMBEDDED_DNS]

@@ -111,7 +111,7 @@ async def test_static_ip_and_aliases(manager: NetworkManager) -> None:
     sfx = secrets.token_hex(2)
     subnet = await free_subnet("10.231.0.0/16")
     gateway, fixed = str(subnet.network_address + 254), str(subnet.network_address + 77)
-    net = await manager.create(f"st-{sfx}", subnet=str(subnet), gateway=gateway)
+    await manager.create(f"st-{sfx}", subnet=str(subnet), gateway=gateway)
     ctr = await run(
         manager,
         f"s-{sfx}",
@@ -123,7 +123,7 @@ async def test_static_ip_and_aliases(manager: NetworkManager) -> None:
         },
     )
     assert ip_of(manager, ctr, f"st-{sfx}") == fixed
-    assert manager.lookup(net.id, fixed, "web") == [fixed]
+    assert manager.lookup(ctr.id, "web") == [fixed]
     _, routes = await ns_run(ctr.netns, "ip", "route", "show", "default")
     assert gateway in routes
     with pytest.raises(Conflict, match="already in use"):

@@ -6,9 +6,9 @@ import ipaddress
 
 import pytest
 
-from native_runtime.network import dnswire, files, ipam, iptables, ports
+from native_runtime.network import dnswire, files, ipam, iptables, nsdoor, ports
 from native_runtime.network.errors import BadParameter, Conflict
-from native_runtime.network.model import Naming, PortRequest
+from native_runtime.network.model import Naming, PortRequest, UserDns
 
 
 def test_pick_subnet_skips_taken_and_reserved() -> None:
@@ -92,11 +92,27 @@ def test_port_requests_from_docker_fields() -> None:
 
 def test_resolv_conf_variants() -> None:
     host = "nameserver 127.0.0.53\nnameserver 10.0.0.2\nsearch corp\noptions edns0\n"
-    assert files.resolv_conf(host, "10.89.1.1") == (
-        "nameserver 10.89.1.1\nsearch corp\noptions ndots:0\n"
+    # dockerd's layout on a user network: search, 127.0.0.11, the options plus ndots:0
+    assert files.resolv_conf(host, "127.0.0.11") == (
+        "search corp\nnameserver 127.0.0.11\noptions edns0 ndots:0\n"
     )
-    assert files.resolv_conf(host, None) == "nameserver 10.0.0.2\nsearch corp\noptions edns0\n"
+    assert files.resolv_conf("nameserver 10.0.0.2\n", "127.0.0.11") == (
+        "nameserver 127.0.0.11\noptions ndots:0\n"
+    )
+    user = UserDns(("192.0.2.1",), ("a.test",), ("ndots:3",))
+    assert files.resolv_conf(host, "127.0.0.11", user) == (
+        "search a.test\nnameserver 127.0.0.11\noptions ndots:3\n"
+    )
+    assert files.resolv_conf(host, None) == "search corp\nnameserver 10.0.0.2\noptions edns0\n"
     assert files.resolv_conf("nameserver 127.0.0.53\n", None).startswith("nameserver 8.8.8.8")
+
+
+def test_dns_redirect_rules_add_the_jump_once() -> None:
+    text = nsdoor.render_redirect(40001, 40002, with_jump=True)
+    assert "-p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:40001" in text
+    assert "-p tcp -m tcp --dport 53 -j DNAT --to-destination 127.0.0.11:40002" in text
+    assert "-A OUTPUT -d 127.0.0.11/32 -j DOCKYARD-DNS" in text
+    assert "-A OUTPUT" not in nsdoor.render_redirect(40001, 40002, with_jump=False)
 
 
 def test_hosts_layout() -> None:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from native_runtime.network import NetworkManager
+from native_runtime.network.nsdoor import EMBEDDED_DNS
 from tests.conftest import require
 from tests.native_network.nstools import dns_query
 from tests.native_network.sandbox import run
@@ -41,14 +42,15 @@ async def test_queries_of_a_container_with_dns_go_to_its_servers(
     net = await manager.create(f"udns-{sfx}")
     mine = await run(manager, f"mine-{sfx}", net.name, Dns=[USER_RESOLVER])
     other = await run(manager, f"other-{sfx}", net.name)
-    assert mine.files.resolv_conf.splitlines()[0] == f"nameserver {net.gateway}"
-    assert await dns_query(mine.netns, net.gateway, "outside.test") == (0, [STUB_ANSWER])
+    assert f"nameserver {EMBEDDED_DNS}" in mine.files.resolv_conf.splitlines()
+    assert f"nameserver {USER_RESOLVER}" not in mine.files.resolv_conf.splitlines()
+    assert await dns_query(mine.netns, EMBEDDED_DNS, "outside.test") == (0, [STUB_ANSWER])
     assert user_resolver.asked == ["outside.test"]
     # Without --dns the host's resolvers are asked (none in this manager): SERVFAIL.
-    assert (await dns_query(other.netns, net.gateway, "outside.test"))[0] == 2
+    assert (await dns_query(other.netns, EMBEDDED_DNS, "outside.test"))[0] == 2
     assert user_resolver.asked == ["outside.test"]
     # The network's own names never leave the host, --dns or not.
-    assert (await dns_query(mine.netns, net.gateway, other.name))[0] == 0
+    assert (await dns_query(mine.netns, EMBEDDED_DNS, other.name))[0] == 0
     assert user_resolver.asked == ["outside.test"]
 
 
@@ -61,7 +63,7 @@ async def test_dns_search_and_options_replace_the_hosts(manager: NetworkManager)
         DnsOptions=["ndots:2"],
     )
     assert ctr.files.resolv_conf.splitlines() == [
-        "nameserver 192.0.2.1",
         "search corp.test",
+        "nameserver 192.0.2.1",
         "options ndots:2",
     ]
