@@ -11,6 +11,7 @@ declare -A NEEDS=(
   [conmon]=conmon
   [iptables]=iptables
   [/bin/busybox]=busybox-static
+  [/usr/bin/tini-static]=tini
   [ip]=iproute2
   [git]=git
 )

@@ -6,7 +6,7 @@ import re
 import secrets
 from typing import Any
 
-from native_runtime.containers import health, security, spec
+from native_runtime.containers import health, init_process, security, spec
 from native_runtime.containers.exited import now_rfc3339
 from native_runtime.containers.model import Container
 from native_runtime.errors import BadParameter, Conflict, NotFound
@@ -50,14 +50,6 @@ def _check_reference(name: str) -> None:
         raise BadParameter(str(exc)) from exc
 
 
-def check_unsupported(host_config: dict[str, Any]) -> None:
-    """Refuse loudly what we would otherwise silently ignore."""
-    if host_config.get("Privileged"):
-        raise BadParameter("--privileged is not supported by the native engine yet")
-    if host_config.get("Init"):
-        raise BadParameter("--init is not supported by the native engine yet")
-
-
 def merge_config(image_config: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
     """Docker's rules: request values win; an Entrypoint override drops the image Cmd."""
     config = {k: v for k, v in body.items() if k not in ("HostConfig", "NetworkingConfig")}
@@ -92,7 +84,7 @@ async def create(rt: Runtime, body: dict[str, Any], name: str | None) -> Contain
         _check_reference(image_name)
         raise
     host_config = dict(body.get("HostConfig") or {})
-    check_unsupported(host_config)
+    init_process.check(host_config)  # --init without tini on the host
     spec.capabilities(host_config)  # unknown capability names fail here, not at start
     security.check(host_config)  # so does a malformed seccomp profile
     config = merge_config(record.config.get("config") or {}, body)

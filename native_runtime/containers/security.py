@@ -39,6 +39,21 @@ def seccomp_option(host_config: dict[str, Any]) -> str | None:
     return found
 
 
+def no_new_privileges(host_config: dict[str, Any]) -> bool:
+    """Always on for us unless --privileged, which (as on dockerd) turns it off.
+
+    `--security-opt no-new-privileges` (bare, `:true` or `=true`) keeps it on even then.
+    """
+    if not host_config.get("Privileged"):
+        return True
+    asked = False
+    for opt in host_config.get("SecurityOpt") or []:
+        key, _, value = str(opt).replace(":", "=", 1).partition("=")
+        if key.strip() == "no-new-privileges":
+            asked = value.strip().lower() in ("", "true", "1")
+    return asked
+
+
 def check(host_config: dict[str, Any]) -> None:
     """Reject a malformed profile at create, before anything is stored."""
     value = seccomp_option(host_config)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from native_runtime.containers import security
+from native_runtime.containers import init_process, privileged, security
 from native_runtime.containers.model import Container, ContainerDirs
 from native_runtime.errors import BadParameter
 
@@ -133,7 +133,12 @@ def _cap_name(name: str) -> str:
 
 
 def capabilities(host_config: dict[str, Any]) -> list[str]:
-    """Docker's default set, then --cap-add, then --cap-drop (ALL allowed in both)."""
+    """Docker's default set, then --cap-add, then --cap-drop (ALL allowed in both).
+
+    --privileged takes every capability and ignores both lists, as dockerd does.
+    """
+    if host_config.get("Privileged"):
+        return privileged.capabilities()
     caps = list(DEFAULT_CAPS)
     adds = [_cap_name(c) for c in host_config.get("CapAdd") or []]
     drops = [_cap_name(c) for c in host_config.get("CapDrop") or []]
@@ -197,19 +202,25 @@ def build(
             network["path"] = netns_path
         namespaces += [{"type": "uts"}, network]
     caps = capabilities(ctr.host_config)
+    args = process_args(ctr)
+    mounts = default_mounts(dirs, host_network, ctr.host_config)
+    if init_process.wanted(ctr.host_config):
+        init_process.check(ctr.host_config)  # tini may have gone since the create
+        args = init_process.wrap(args)
+        mounts.append(init_process.mount())
     spec: dict[str, Any] = {
         "ociVersion": "1.0.2",
         "process": {
             "terminal": ctr.tty,
             "user": user,
-            "args": process_args(ctr),
+            "args": args,
             "env": env,
             "cwd": config.get("WorkingDir") or "/",
             "capabilities": {"bounding": caps, "effective": caps, "permitted": caps},
-            "noNewPrivileges": True,
+            "noNewPrivileges": security.no_new_privileges(ctr.host_config),
         },
         "root": {"path": str(dirs.rootfs), "readonly": bool(ctr.host_config.get("ReadonlyRootfs"))},
-        "mounts": default_mounts(dirs, host_network, ctr.host_config) + extra_mounts,
+        "mounts": mounts + extra_mounts,
         "linux": {
             "namespaces": namespaces,
             "cgroupsPath": f"/dockyard/{ctr.id}",
@@ -218,6 +229,8 @@ def build(
             "readonlyPaths": READONLY_PATHS,
         },
     }
+    if ctr.host_config.get("Privileged"):
+        privileged.unconfine(spec)
     seccomp_filter = security.seccomp_filter(ctr.host_config, caps)
     if seccomp_filter is not None:
         spec["linux"]["seccomp"] = seccomp_filter

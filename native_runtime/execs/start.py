@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from native_runtime.containers import spec
+from native_runtime.containers import security, spec
 from native_runtime.containers.model import Container, can_exec
+from native_runtime.containers.monitor import runc_message
 from native_runtime.errors import Conflict
 from native_runtime.execs import console
 from native_runtime.execs.session import ExecSession
@@ -17,6 +21,7 @@ from native_runtime.runtime import Runtime
 
 Write = Callable[[str, bytes], Awaitable[None]]
 Read = Callable[[], Awaitable[bytes]]
+PID_FILE_POLL = 0.005
 
 
 def process_spec(rt: Runtime, ctr: Container, session: ExecSession) -> dict[str, Any]:
@@ -30,7 +35,8 @@ def process_spec(rt: Runtime, ctr: Container, session: ExecSession) -> dict[str,
         env.append("TERM=xterm")
     user_text = str(config.get("User") or ctr.config.get("User") or "")
     user = spec.resolve_user(rt.dirs(ctr).rootfs, user_text)
-    caps = spec.capabilities(ctr.host_config)
+    # `docker exec --privileged` gets every capability (the container's seccomp stays).
+    caps = spec.capabilities({"Privileged": True} if config.get("Privileged") else ctr.host_config)
     return {
         "terminal": session.tty,
         "user": user,
@@ -38,7 +44,7 @@ def process_spec(rt: Runtime, ctr: Container, session: ExecSession) -> dict[str,
         "env": env,
         "cwd": config.get("WorkingDir") or ctr.config.get("WorkingDir") or "/",
         "capabilities": {"bounding": caps, "effective": caps, "permitted": caps},
-        "noNewPrivileges": True,
+        "noNewPrivileges": security.no_new_privileges(ctr.host_config),
     }
 
 
@@ -77,17 +83,38 @@ async def _run_pipes(
     write: Write | None,
     read: Read | None,
 ) -> int:
-    spec_path = rt.dirs(ctr).root / f"exec-{session.id[:12]}.json"
-    spec_path.write_text(json.dumps(process))
-    argv = [RUNC, "--root", str(rt.paths.runc_root), "exec", "--process", str(spec_path), ctr.id]
+    stem = rt.dirs(ctr).root / f"exec-{session.id[:12]}"
+    files = _ExecFiles(
+        spec=stem.with_name(stem.name + ".json"),
+        pid=stem.with_name(stem.name + ".pid"),
+        log=stem.with_name(stem.name + ".log"),
+    )
+    files.spec.write_text(json.dumps(process))
+    # runc's own errors go to the JSON log, where they cannot pass for the command's.
+    argv = [
+        RUNC, "--root", str(rt.paths.runc_root), "--log", str(files.log), "--log-format", "json",
+        "exec", "--pid-file", str(files.pid), "--process", str(files.spec), ctr.id,
+    ]  # fmt: skip
     try:
-        return await _pipes(session, argv, write, read)
+        return await _pipes(session, argv, files, write, read)
     finally:
-        spec_path.unlink(missing_ok=True)
+        for path in (files.spec, files.pid, files.log):
+            path.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class _ExecFiles:
+    spec: Path
+    pid: Path  # written by runc only once the command has started
+    log: Path
 
 
 async def _pipes(
-    session: ExecSession, argv: list[str], write: Write | None, read: Read | None
+    session: ExecSession,
+    argv: list[str],
+    files: _ExecFiles,
+    write: Write | None,
+    read: Read | None,
 ) -> int:
     want_stdin = bool(session.config.get("AttachStdin")) and read is not None
     proc = await asyncio.create_subprocess_exec(
@@ -97,10 +124,20 @@ async def _pipes(
         stderr=asyncio.subprocess.PIPE,
     )
     session.pid = proc.pid
+    # Without a tty the command shares runc's stderr, and runc also prints its error
+    # there when the command cannot start. Stderr is held until runc has written the
+    # pid file (the command runs) or has exited, so that line never reaches the client.
+    held = bytearray()
 
     async def pump(reader: asyncio.StreamReader | None, stream: str) -> None:
         assert reader is not None
         while chunk := await reader.read(32768):
+            if stream == "stderr" and (held or not await _started(files.pid, proc)):
+                held.extend(chunk)
+                if not files.pid.exists():
+                    continue
+                chunk = bytes(held)
+                held.clear()
             if write is not None:
                 await write(stream, chunk)
 
@@ -111,7 +148,39 @@ async def _pipes(
     code = await proc.wait()
     if feeder is not None:
         feeder.cancel()
+    error = "" if code == 0 or files.pid.exists() else _runc_error(files.log)
+    if error:
+        if write is not None:
+            with contextlib.suppress(ConnectionError):
+                # dockerd's words, on stdout, with "\r\n" even without a tty.
+                await write("stdout", f"OCI runtime exec failed: {error}: unknown\r\n".encode())
+        return console.START_FAILED
+    if held and write is not None:
+        await write("stderr", bytes(held))
     return code
+
+
+async def _started(pid_file: Path, proc: asyncio.subprocess.Process) -> bool:
+    """Whether the command runs; False once runc exited without starting it.
+
+    Only asked when stderr output comes before the pid file, so this waits a few
+    milliseconds at most: runc writes the file right after starting the command.
+    """
+    while not pid_file.exists():
+        if proc.returncode is not None:
+            return False
+        await asyncio.sleep(PID_FILE_POLL)
+    return True
+
+
+def _runc_error(log: Path) -> str:
+    """The message of runc's last error, or "" when it logged none."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return ""
+    errors = [line for line in lines if '"level":"error"' in line or '"level":"fatal"' in line]
+    return runc_message("\n".join(errors))
 
 
 async def _feed(read: Read, stdin: asyncio.StreamWriter) -> None:
