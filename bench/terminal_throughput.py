@@ -1,19 +1,32 @@
-"""Terminal widget throughput: MB/s of a 10 MB stream through pyte, our emulator, and the widget.
+"""Terminal widget throughput: MiB/s of output through pyte, our emulator, and the widget.
+
+Streams (deterministic, 10 MiB each by default):
+  log     log-like lines, one in five with SGR colours, some longer than a row
+  plain   plain ASCII text and line ends only, as `cat` of a text file
+  redraw  full-screen redraws as top and vi send them: alternate screen, cursor moves,
+          erase to end of line, colours, a scroll region, box-drawing characters
 
 Stages, all fed the same bytes in 64 KiB chunks:
-  raw pyte         pyte.Screen + ByteStream, the baseline
-  emulator         TerminalEmulator.feed (scrollback, alt screen, fast ASCII path)
+  raw pyte         pyte.Screen + ByteStream, the baseline (measured on --baseline-mb)
+  emulator         TerminalEmulator.feed
   emulator+render  feed, then build the strips of the dirty rows after every chunk
   widget           TerminalView in a headless Textual app reading an in-memory session,
                    with its throttled repaints; also the longest event-loop stall seen
+  widget+pty cat   the same widget running `cat` of the stream in a pty, whose reads
+                   bring about 4 KiB each, as a shell's output arrives
+
+Figures only: nothing here passes or fails. `--profile` prints where the emulator's
+time goes (cProfile) for each stream instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,6 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from textual.app import App, ComposeResult  # noqa: E402
 
+from engine_adapters.protocol import ExecSession  # noqa: E402
+from tests.terminal.pty_session import BUSYBOX, PtySession  # noqa: E402
 from tui.terminal import TerminalEmulator, TerminalView  # noqa: E402
 from tui.terminal.rendering import RowRenderer  # noqa: E402
 
@@ -62,6 +77,61 @@ def make_stream(megabytes: float) -> bytes:
         parts.append(data)
         size += len(data)
     return b"".join(parts)[:target]
+
+
+def make_plain(megabytes: float) -> bytes:
+    """Text and CR LF only, lines of 0 to 120 characters; deterministic."""
+    rng = random.Random(5)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 9))) for _ in range(500)]
+    parts: list[bytes] = []
+    size = 0
+    target = int(megabytes * 1024 * 1024)
+    while size < target:
+        line = " ".join(rng.choice(words) for _ in range(rng.randint(0, 20)))[:120]
+        data = line.encode() + b"\r\n"
+        parts.append(data)
+        size += len(data)
+    return b"".join(parts)[:target]
+
+
+def make_redraw(megabytes: float) -> bytes:
+    """Frames of a top-like table and vi-like scrolling in the alternate screen.
+
+    Attributes are reset as ncurses does for xterm-256color: ESC ( B ESC [ m.
+    """
+    rng = random.Random(6)
+    target = int(megabytes * 1024 * 1024)
+    parts: list[bytes] = [b"\x1b[?1049h\x1b[H\x1b[2J"]
+    size = 0
+    frame = 0
+    while size < target:
+        frame += 1
+        out: list[str] = []
+        if frame % 4:  # top: a header, then every process row rewritten in place
+            out.append(f"\x1b[H\x1b[1mtop - {frame:05d} up 3 days\x1b(B\x1b[m\x1b[K\r\n")
+            out.append("\u250c" + "\u2500" * 30 + "\u2510\x1b[K\r\n")
+            out.append("\x1b[7m  PID USER      %CPU %MEM COMMAND\x1b(B\x1b[m\x1b[K")
+            for row in range(4, LINES):
+                cpu = rng.random() * 100
+                colour = "\x1b[1;31m" if cpu > 90 else ""
+                out.append(
+                    f"\x1b[{row};1H{colour}{rng.randint(1, 99999):5d} root      "
+                    f"{cpu:4.1f} {rng.random() * 10:4.1f} "
+                    f"{rng.choice(['dockerd', 'containerd', 'sh', 'python3'])}\x1b(B\x1b[m\x1b[K"
+                )
+        else:  # vi: scroll the text region up by a few lines and fill the new ones
+            out.append(f"\x1b[1;{LINES - 1}r")
+            for _ in range(rng.randint(1, 5)):
+                out.append(f"\x1b[{LINES - 1};1H\n\x1b[34m~\x1b(B\x1b[m {rng.random():.12f}\x1b[K")
+            out.append(f"\x1b[r\x1b[{LINES};1H\x1b[7m-- INSERT --\x1b(B\x1b[m\x1b[K\x1b[5;10H")
+        data = "".join(out).encode()
+        parts.append(data)
+        size += len(data)
+    return b"".join(parts)[:target]
+
+
+STREAMS = {"log": make_stream, "plain": make_plain, "redraw": make_redraw}
 
 
 def chunks(data: bytes) -> list[bytes]:
@@ -123,25 +193,25 @@ class _CountingView(TerminalView):
     frames = 0
 
     def _flush(self) -> None:
-        type(self).frames += 1
+        self.frames += 1
         super()._flush()
 
 
 class _BenchApp(App[None]):
-    def __init__(self, pieces: list[bytes]) -> None:
+    def __init__(self, session: ExecSession) -> None:
         super().__init__()
-        self.pieces = pieces
+        self.session = session
         self.done = asyncio.Event()
 
     def compose(self) -> ComposeResult:
-        yield _CountingView(_MemorySession(self.pieces))
+        yield _CountingView(self.session)
 
     def on_terminal_view_exited(self, message: TerminalView.Exited) -> None:
         self.done.set()
 
 
-async def _bench_widget(pieces: list[bytes]) -> tuple[float, float, int]:
-    app = _BenchApp(pieces)
+async def _bench_widget(session: ExecSession) -> tuple[float, float, int]:
+    app = _BenchApp(session)
     stall = 0.0
 
     async def watch_loop() -> None:
@@ -152,33 +222,74 @@ async def _bench_widget(pieces: list[bytes]) -> tuple[float, float, int]:
             stall = max(stall, time.perf_counter() - before - 0.01)
 
     async with app.run_test(size=(COLUMNS, LINES)) as pilot:
+        view = app.query_one(_CountingView)
         watcher = asyncio.create_task(watch_loop())
         started = time.perf_counter()
         await app.done.wait()
         await pilot.pause()
         elapsed = time.perf_counter() - started
         watcher.cancel()
-    return elapsed, stall, _CountingView.frames
+    return elapsed, stall, view.frames
+
+
+async def _bench_pty(data: bytes) -> tuple[float, float, int]:
+    """The widget showing `cat` of the stream through a real pty, as a shell would."""
+    with tempfile.TemporaryDirectory() as home:
+        path = Path(home, "stream.txt")
+        path.write_bytes(data.replace(b"\r\n", b"\n"))  # the tty turns LF back into CR LF
+        session = await PtySession.start([BUSYBOX, "cat", str(path)], rows=LINES, cols=COLUMNS)
+        try:
+            return await _bench_widget(session)
+        finally:
+            await session.close()
+
+
+def _profile(name: str, pieces: list[bytes]) -> None:
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.runcall(bench_emulator, pieces, False)
+    print(f"-- {name}: emulator, by own time")
+    pstats.Stats(profile).sort_stats("tottime").print_stats(12)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=10.0, help="stream size in MiB")
+    parser.add_argument(
+        "--baseline-mb", type=float, default=2.0, help="MiB of each stream through raw pyte"
+    )
+    parser.add_argument("--streams", default=",".join(STREAMS), help="comma-separated")
+    parser.add_argument("--profile", action="store_true", help="cProfile the emulator")
     args = parser.parse_args()
-    data = make_stream(args.mb)
-    pieces = chunks(data)
-    megabytes = len(data) / (1024 * 1024)
-    lines = data.count(b"\n")
-    print(f"stream: {megabytes:.1f} MiB, {lines} lines, {COLUMNS}x{LINES} screen")
+    print(f"{COLUMNS}x{LINES} screen, {CHUNK // 1024} KiB chunks; MiB/s (seconds)")
+    for name in args.streams.split(","):
+        data = STREAMS[name](args.mb)
+        pieces = chunks(data)
+        if args.profile:
+            _profile(name, pieces)
+            continue
+        megabytes = len(data) / (1024 * 1024)
+        feeds = data.count(b"\n")
+        print(f"{name}: {megabytes:.1f} MiB, {feeds} line feeds")
 
-    def report(name: str, seconds: float, extra: str = "") -> None:
-        print(f"  {name:<16} {megabytes / seconds:7.2f} MiB/s  ({seconds:6.2f} s){extra}")
+        def report(stage: str, seconds: float, size: float = megabytes, extra: str = "") -> None:
+            print(f"  {stage:<16} {size / seconds:7.2f} MiB/s  ({seconds:6.2f} s){extra}")
 
-    report("raw pyte", bench_raw_pyte(pieces))
-    report("emulator", bench_emulator(pieces, render=False))
-    report("emulator+render", bench_emulator(pieces, render=True))
-    elapsed, stall, frames = asyncio.run(_bench_widget(pieces))
-    report("widget", elapsed, f"  {frames} frames, longest loop stall {stall * 1000:.0f} ms")
+        baseline = data[: int(args.baseline_mb * 1024 * 1024)]
+        report("raw pyte", bench_raw_pyte(chunks(baseline)), len(baseline) / (1024 * 1024))
+        report("emulator", bench_emulator(pieces, render=False))
+        report("emulator+render", bench_emulator(pieces, render=True))
+        elapsed, stall, frames = asyncio.run(_bench_widget(_MemorySession(pieces)))
+        note = f"  {frames} frames, longest loop stall {stall * 1000:.0f} ms"
+        report("widget", elapsed, extra=note)
+        if not os.access(BUSYBOX, os.X_OK):
+            print(f"  {'widget+pty cat':<16} skipped: no {BUSYBOX}")
+            continue
+        elapsed, stall, frames = asyncio.run(_bench_pty(data))
+        note = f"  {frames} frames, longest loop stall {stall * 1000:.0f} ms"
+        report("widget+pty cat", elapsed, extra=note)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ from rich.color import Color, ColorParseError
 from rich.style import Style
 from wcwidth import wcwidth
 
+from tui.terminal.parser import OutputParser
+from tui.terminal.rows import packed_text
 from tui.terminal.screen import EmulatedScreen, Line
 
 _APP_CURSOR_KEYS = 1 << 5  # DECCKM; pyte stores private modes shifted left by 5
@@ -18,18 +20,15 @@ _BRACKETED_PASTE = 2004 << 5
 _CURSOR_VISIBLE = pyte.modes.DECTCEM
 
 
-class _Stream(pyte.ByteStream):
-    """pyte's parser plus the CSI sequences xterm-256color's terminfo makes programs send."""
-
-    csi = {**pyte.ByteStream.csi, "b": "repeat_character", "S": "scroll_up", "T": "scroll_down"}
-    events = pyte.ByteStream.events | {"repeat_character", "scroll_up", "scroll_down"}
-
-
 class TerminalEmulator:
     """A VT/xterm screen fed incrementally with the raw bytes of a pty.
 
     Replies the terminal owes the program (cursor position reports, device
     attributes) are passed to `on_reply` as bytes, to be written back to it.
+
+    Plain output scrolling at the bottom may be held as packed rows until the state is
+    next read (every property and method here applies it first), so text that scrolls
+    away between two repaints never becomes cells.
     """
 
     def __init__(
@@ -40,8 +39,14 @@ class TerminalEmulator:
         on_reply: Callable[[bytes], None] | None = None,
     ) -> None:
         self.on_reply = on_reply
-        self._screen = EmulatedScreen(columns, lines, scrollback, reply=self._reply)
-        self._stream = _Stream(self._screen)
+        self._state = EmulatedScreen(columns, lines, scrollback, reply=self._reply)
+        self._parser = OutputParser(self._state)
+
+    @property
+    def _screen(self) -> EmulatedScreen:
+        """The screen, with output the parser is still collecting put on it first."""
+        self._parser.finish_burst()
+        return self._state
 
     def _reply(self, data: str) -> None:
         if self.on_reply is not None:
@@ -51,7 +56,7 @@ class TerminalEmulator:
 
     def feed(self, data: bytes) -> None:
         """Process output; a UTF-8 sequence or escape split across calls is fine."""
-        self._stream.feed(data)
+        self._parser.feed(data)
 
     def resize(self, lines: int, columns: int) -> None:
         self._screen.resize(max(1, lines), max(1, columns))
@@ -111,9 +116,7 @@ class TerminalEmulator:
 
     def take_dirty(self) -> set[int]:
         """Rows changed since the last call, and forget them."""
-        dirty = set(self._screen.dirty)
-        self._screen.dirty.clear()
-        return dirty
+        return self._screen.take_dirty()
 
     # -- rows ---------------------------------------------------------------------
 
@@ -122,10 +125,13 @@ class TerminalEmulator:
         history = self._screen.scrollback
         index = len(history) - scroll_offset + y
         if index < len(history):
-            return history[index]
+            row = history[index]
+            if isinstance(row, tuple):  # packed when it streamed by: unpack once
+                row = history[index] = self._screen.unpack(row)
+            return row
         screen_y = index - len(history)
         # .get reads without creating: a defaultdict lookup would insert the row.
-        return self._screen.buffer.get(screen_y, _EMPTY_LINE)
+        return self._screen.buffer.get(screen_y) or self._screen.blank_line()
 
     def row_text(self, y: int, scroll_offset: int = 0) -> str:
         return line_text(self.row(y, scroll_offset), self.columns)
@@ -144,12 +150,17 @@ class TerminalEmulator:
 
     def history_text(self) -> str:
         """Scrollback plus the screen, for tests and copying everything."""
-        rows = [line_text(line, self.columns).rstrip() for line in self._screen.scrollback]
+        rows = [
+            row_text.rstrip()
+            for row_text in (
+                packed_text(row)[: self.columns]
+                if isinstance(row, tuple)
+                else line_text(row, self.columns)
+                for row in self._screen.scrollback
+            )
+        ]
         rows.extend(row.rstrip() for row in self.display)
         return "\n".join(rows)
-
-
-_EMPTY_LINE: Line = Line(Char(" "))
 
 
 def line_text(line: Line, columns: int) -> str:

@@ -9,11 +9,17 @@ from typing import Any
 import pyte
 from pyte.screens import Char, Cursor, StaticDefaultDict
 
-Line = StaticDefaultDict[int, Char]
-"""One row of cells; columns that were never written read as the default char."""
+from tui.terminal.cells import CellScreen, Line
+from tui.terminal.rows import PackedRow, Row, RowCollector, unpack
+
+__all__ = ["ALT_SCREEN_MODES", "EmulatedScreen", "Line"]
 
 ALT_SCREEN_MODES = frozenset({47, 1047, 1049})
 """DEC private modes that switch to the alternate buffer (pyte ignores all three)."""
+
+_DECAWM = pyte.modes.DECAWM
+_IRM = pyte.modes.IRM
+_DECSCNM = pyte.modes.DECSCNM >> 5  # as the private mode number a program sends
 
 _ANSI_NAMES = ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white")
 
@@ -40,7 +46,7 @@ def _new_buffer(screen: pyte.Screen) -> dict[int, Line]:
     return defaultdict(lambda: StaticDefaultDict[int, Char](screen.default_char))
 
 
-class EmulatedScreen(pyte.Screen):
+class EmulatedScreen(CellScreen):
     """`pyte.Screen` plus what a shell pane needs and pyte leaves out.
 
     - Lines scrolled off the top of the main screen go to `scrollback`.
@@ -58,15 +64,26 @@ class EmulatedScreen(pyte.Screen):
         scrollback: int,
         reply: Callable[[str], None] | None = None,
     ) -> None:
-        self.scrollback: deque[Line] = deque(maxlen=scrollback)
+        self.scrollback: deque[Row] = deque(maxlen=scrollback)
+        """Rows scrolled off the top, oldest first; packed rows are unpacked when read."""
         self.scrolled_total = 0
         """Lines ever pushed to scrollback; lets a viewer keep its place while output arrives."""
         self._reply = reply
-        self._glyphs: dict[Char, dict[str, Char]] = {}
-        self._last_graphic = ""
         self._main_buffer: dict[int, Line] | None = None
         self._main_cursor: Cursor | None = None
+        self.scrolled = False
+        """Rows moved since `take_dirty`: all need repainting (a flag, not a set update a line)."""
+        self._sgr_results: dict[tuple[Char, tuple[int, ...]], Char] = {}
         super().__init__(columns, lines)
+
+    def take_dirty(self) -> set[int]:
+        """Rows changed since the last call, and forget them."""
+        dirty = set(self.dirty)
+        if self.scrolled:
+            dirty.update(range(self.lines))
+            self.scrolled = False
+        self.dirty.clear()
+        return dirty
 
     # -- alternate screen ---------------------------------------------------------
 
@@ -76,6 +93,8 @@ class EmulatedScreen(pyte.Screen):
 
     def set_mode(self, *modes: int, **kwargs: Any) -> None:
         if kwargs.get("private"):
+            if _DECSCNM in modes:  # SGR 0 means a different default now
+                self._sgr_results.clear()
             if any(mode in ALT_SCREEN_MODES for mode in modes):
                 self.enter_alt_screen(save_cursor=1049 in modes)
             modes = tuple(mode for mode in modes if mode not in ALT_SCREEN_MODES)
@@ -84,6 +103,8 @@ class EmulatedScreen(pyte.Screen):
 
     def reset_mode(self, *modes: int, **kwargs: Any) -> None:
         if kwargs.get("private"):
+            if _DECSCNM in modes:
+                self._sgr_results.clear()
             if any(mode in ALT_SCREEN_MODES for mode in modes):
                 self.leave_alt_screen()
             modes = tuple(mode for mode in modes if mode not in ALT_SCREEN_MODES)
@@ -128,16 +149,94 @@ class EmulatedScreen(pyte.Screen):
     # -- scrollback ---------------------------------------------------------------
 
     def index(self) -> None:
+        """Line feed; at the bottom margin the region scrolls, the top row into scrollback."""
         top, bottom = self.margins or (0, self.lines - 1)
-        if self.cursor.y == bottom and top == 0 and self._main_buffer is None:
-            self.scrollback.append(self.buffer[top])
+        if self.cursor.y != bottom:
+            if self.cursor.y > bottom:  # below the region: down, no scroll (pyte jumps up)
+                self.cursor.y = min(self.cursor.y + 1, self.lines - 1)
+            else:
+                self.cursor_down()
+            return
+        buffer = self.buffer
+        if top == 0 and self._main_buffer is None:
+            self.scrollback.append(buffer[0])
             self.scrolled_total += 1
-        super().index()
+        # One C-level pass moves the rows up (pyte does a Python step per row); each row
+        # is read before the row above it is overwritten, so nothing is lost.
+        buffer.update(
+            zip(
+                range(top, bottom), map(buffer.__getitem__, range(top + 1, bottom + 1)), strict=True
+            )
+        )
+        buffer.pop(bottom, None)
+        self.scrolled = True
+
+    def reverse_index(self) -> None:
+        top, bottom = self.margins or (0, self.lines - 1)
+        if self.cursor.y != top:
+            if self.cursor.y < top:  # above the region: up, no scroll (pyte jumps down)
+                self.cursor.y = max(self.cursor.y - 1, 0)
+            else:
+                self.cursor_up()
+            return
+        buffer = self.buffer
+        buffer.update(
+            zip(
+                range(bottom, top, -1),
+                map(buffer.__getitem__, range(bottom - 1, top - 1, -1)),
+                strict=True,
+            )
+        )
+        buffer.pop(top, None)
+        self.scrolled = True
 
     def erase_in_display(self, how: int = 0, *args: Any, **kwargs: Any) -> None:
         super().erase_in_display(how, *args, **kwargs)
         if how == 3:  # "clear" sends CSI 3 J to wipe the scrollback too.
             self.scrollback.clear()
+
+    # -- streamed rows --------------------------------------------------------------
+
+    def can_stream(self) -> bool:
+        """The cursor starts a fresh bottom row that output scrolls: a RowCollector may follow."""
+        cursor = self.cursor
+        return (
+            cursor.x == 0
+            and cursor.y == self.lines - 1
+            and self.margins is None
+            and not self.buffer.get(cursor.y)
+            and _DECAWM in self.mode
+            and _IRM not in self.mode
+            and not self.charset
+            and self.g0_charset is pyte.charsets.LAT1_MAP
+        )
+
+    def stream_rows(self, rows: RowCollector, last_graphic: str) -> None:
+        """Scroll in what `rows` collected after `can_stream`; only visible rows become cells."""
+        bottom = self.lines - 1
+        buffer = self.buffer
+        count = len(rows.rows)
+        current = tuple(rows.runs)
+        if count:
+            sequence: list[Row] = [buffer[y] for y in range(bottom)]
+            sequence.extend(rows.rows)
+            sequence.append(current)
+            if self._main_buffer is None:
+                kept = self.scrollback.maxlen or count  # only rows that survive the limit
+                self.scrollback.extend(sequence[max(0, count - kept) : count])
+                self.scrolled_total += count
+            for y, row in enumerate(sequence[count:]):
+                buffer[y] = self.unpack(row) if isinstance(row, tuple) else row
+            self.scrolled = True
+        else:
+            buffer[bottom] = self.unpack(current)
+        self.cursor.x = rows.x
+        self.dirty.add(bottom)
+        if last_graphic:
+            self._last_graphic = last_graphic
+
+    def unpack(self, row: PackedRow) -> Line:
+        return unpack(row, self.default_char, self._glyphs)
 
     # -- size ---------------------------------------------------------------------
 
@@ -178,53 +277,7 @@ class EmulatedScreen(pyte.Screen):
             for x in [x for x in line if x >= self.columns]:
                 del line[x]
 
-    # -- drawing --------------------------------------------------------------------
-
-    def draw(self, data: str) -> None:
-        """pyte's draw, with a fast path for plain ASCII text (most of any output).
-
-        pyte builds a new Char per cell; here each (attributes, character) pair is
-        built once and shared, which is what makes `cat` of a big file bearable.
-        """
-        if data:
-            self._last_graphic = data[-1]
-        if (
-            len(data) < 4  # setting up the fast path costs more than it saves
-            or self.charset
-            or self.g0_charset is not pyte.charsets.LAT1_MAP
-            or pyte.modes.IRM in self.mode
-            or not data.isascii()
-            or not data.isprintable()
-        ):
-            super().draw(data)
-            return
-        attrs = self.cursor.attrs
-        glyphs = self._glyphs.get(attrs)
-        if glyphs is None:
-            if len(self._glyphs) > 512:
-                self._glyphs.clear()
-            glyphs = self._glyphs[attrs] = {}
-        autowrap = pyte.modes.DECAWM in self.mode
-        pos = 0
-        while pos < len(data):
-            if self.cursor.x >= self.columns:
-                if autowrap:
-                    self.dirty.add(self.cursor.y)
-                    self.carriage_return()
-                    self.linefeed()
-                else:  # without autowrap each further character lands in the last column
-                    self.cursor.x = self.columns - 1
-            line = self.buffer[self.cursor.y]
-            x = self.cursor.x
-            chunk = data[pos : pos + self.columns - x]
-            for offset, char in enumerate(chunk):
-                glyph = glyphs.get(char)
-                if glyph is None:
-                    glyph = glyphs[char] = attrs._replace(data=char)
-                line[x + offset] = glyph
-            self.cursor.x = x + len(chunk)
-            pos += len(chunk)
-        self.dirty.add(self.cursor.y)
+    # -- repeats and scrolls -------------------------------------------------------
 
     def repeat_character(self, count: int | None = None, *_extra: int) -> None:
         """REP (CSI n b): ncurses uses it under TERM=xterm-256color to draw runs."""
@@ -255,6 +308,16 @@ class EmulatedScreen(pyte.Screen):
         if not attrs or attrs == (0,):
             self.cursor.attrs = self.default_char
             return
+        # Coloured output repeats a few SGRs over and over: remember each outcome.
+        key = (self.cursor.attrs, attrs)
+        result = self._sgr_results.get(key)
+        if result is None:
+            if len(self._sgr_results) > 1024:
+                self._sgr_results.clear()
+            result = self._sgr_results[key] = self._apply_sgr(attrs)
+        self.cursor.attrs = result
+
+    def _apply_sgr(self, attrs: tuple[int, ...]) -> Char:
         replace: dict[str, Any] = {}
         params = list(attrs)
         while params:
@@ -281,7 +344,7 @@ class EmulatedScreen(pyte.Screen):
                 colour = _extended_colour(params)
                 if colour is not None:
                     replace["fg" if attr == 38 else "bg"] = colour
-        self.cursor.attrs = self.cursor.attrs._replace(**replace)
+        return self.cursor.attrs._replace(**replace)
 
     def write_process_input(self, data: str) -> None:
         if self._reply is not None:

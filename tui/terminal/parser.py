@@ -1,0 +1,226 @@
+"""The front parser: pty output split by one regex into text runs, controls and CSI sequences.
+
+pyte's parser reads escape sequences one character at a time through a generator, and
+only some text reaches the screen as runs. Here a compiled regex cuts the decoded output
+into whole printable runs (one `draw` call each), CR LF pairs, single controls and
+complete CSI sequences and two-character ESC sequences, and dispatches them directly.
+Only what the regex does not recognise (OSC titles, CSI with odd bytes, ESC # and ESC %,
+a sequence cut off at the end of a read) goes to pyte's state machine, character by
+character, until it is back at rest; so a sequence split across two reads parses as if
+whole. After a line end at the bottom of the screen, plain output is followed by a
+`RowCollector` instead of being drawn cell by cell (see rows.py).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+import pyte
+from pyte import control
+
+from tui.terminal.rows import RowCollector
+from tui.terminal.screen import EmulatedScreen
+
+
+class _Stream(pyte.Stream):
+    """pyte's parser plus the CSI sequences xterm-256color's terminfo makes programs send."""
+
+    csi = {**pyte.Stream.csi, "b": "repeat_character", "S": "scroll_up", "T": "scroll_down"}
+    events = pyte.Stream.events | {"repeat_character", "scroll_up", "scroll_down"}
+
+
+_TOKEN = re.compile(
+    "([^\x00-\x1f\x7f-\x9f]+)"  # 1: printable text
+    "|(\r\n)"  # 2: the usual line end
+    "|\x1b\\[(\\??)([0-9;]*)([@-~])"  # 3, 4, 5: CSI [?] params final
+    # 6: ESC and one character; a charset designation, ESC ( or ESC ), takes one more
+    "|\x1b([^\\[\\]#%()]|[()][\\s\\S])"
+    "|([\x1b\x9b\x9d])"  # 7: the start of anything else: pyte's state machine reads it
+    "|([\x00-\x1f\x7f-\x9f])"  # 8: one control character
+)
+
+_BURST_ROWS = 2048
+"""Rows a burst may hold between reads before they go to the screen (bounds memory)."""
+
+_IGNORED_CONTROLS = (control.SO, control.SI)
+"""Charset shifts mean nothing in UTF-8 (pyte drops them too)."""
+
+
+_CsiCall = tuple[Callable[..., None], tuple[int, ...], bool]
+"""A CSI sequence's handler, parameters, and whether it was private (`?`)."""
+
+
+@lru_cache(maxsize=1024)
+def _params(text: str) -> tuple[int, ...]:
+    # As pyte: an empty parameter is 0, and values are capped at 9999.
+    return tuple(min(int(part), 9999) if part else 0 for part in text.split(";"))
+
+
+def _ignore(*_args: int, **_kwargs: bool) -> None:
+    """An unknown final byte: pyte hands it to debug(), which does nothing."""
+
+
+class OutputParser:
+    """Decodes UTF-8 pty output and drives an `EmulatedScreen` with it."""
+
+    def __init__(self, screen: EmulatedScreen) -> None:
+        self._screen = screen
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._fsm = _Stream(screen)
+        self._in_sequence = False
+        """pyte's state machine is inside a sequence: it gets the next characters."""
+        self._burst: RowCollector | None = None
+        """Plain output after a CR LF on a fresh bottom row, collected but not yet on screen."""
+        self._burst_last = ""
+        self._csi_handlers: dict[str, Callable[..., None]] = {
+            final: getattr(screen, name) for final, name in _Stream.csi.items()
+        }
+        self._csi: dict[str, _CsiCall] = {}
+        self._escapes: dict[str, Callable[[], None]] = {
+            char: getattr(screen, name) for char, name in _Stream.escape.items()
+        }
+        self._controls: dict[str, Callable[[], None]] = {
+            char: getattr(screen, name)
+            for char, name in _Stream.basic.items()
+            if char not in _IGNORED_CONTROLS
+        }
+
+    def feed(self, data: bytes) -> None:
+        """Process output; a UTF-8 sequence or escape split across calls is fine."""
+        self.feed_text(self._decoder.decode(data))
+
+    def feed_text(self, text: str) -> None:
+        pos, end = 0, len(text)
+        while pos < end:
+            if self._in_sequence:
+                pos = self._feed_state_machine(text, pos)
+            elif self._burst is not None:
+                pos = self._feed_rows(self._burst, text, pos)
+            else:
+                pos = self._feed_tokens(text, pos)
+        if self._burst is not None and len(self._burst.rows) > _BURST_ROWS:
+            self.finish_burst()
+
+    def finish_burst(self) -> None:
+        """Put a burst of collected rows on the screen; call before reading the screen.
+
+        A burst may go on over many reads: until someone looks, the rows that scroll
+        away never become cells, and only the last screenful is unpacked.
+        """
+        rows = self._burst
+        if rows is not None:
+            self._burst = None
+            self._screen.stream_rows(rows, self._burst_last[-1:])
+
+    def _feed_tokens(self, text: str, pos: int) -> int:
+        """Dispatch tokens until the end, a sequence for pyte, or a chance to stream rows."""
+        screen = self._screen
+        draw = screen.draw
+        carriage_return = screen.carriage_return
+        linefeed = screen.linefeed
+        can_stream = screen.can_stream
+        csi = self._csi
+        controls = self._controls
+        escapes = self._escapes
+        for match in _TOKEN.finditer(text, pos):
+            kind = match.lastindex
+            if kind == 1:
+                draw(match.group(1))
+            elif kind == 2:
+                carriage_return()
+                linefeed()
+                if can_stream():
+                    self._burst = RowCollector(screen.columns, screen.tabstops)
+                    self._burst_last = ""
+                    return match.end()
+            elif kind == 5:
+                call = csi.get(match.group())
+                if call is None:
+                    call = self._csi_call(match)
+                handler, params, private = call
+                try:
+                    if private:
+                        handler(*params, private=True)
+                    else:
+                        handler(*params)
+                except TypeError:
+                    pass  # more parameters than the sequence takes: garbage, ignored
+            elif kind == 8:
+                control_handler = controls.get(match.group(8))
+                if control_handler is not None:
+                    control_handler()
+            elif kind == 6:
+                # ESC 7, ESC M and the like; ESC ( B and other charset designations have
+                # no handler: they mean nothing in UTF-8, and pyte skips them too.
+                escape_handler = escapes.get(match.group(6))
+                if escape_handler is not None:
+                    escape_handler()
+            else:
+                self._in_sequence = True
+                return match.start()
+        return len(text)
+
+    def _csi_call(self, match: re.Match[str]) -> _CsiCall:
+        """How to dispatch a CSI sequence; redraws repeat the same few, so each is kept."""
+        handler = self._csi_handlers.get(match.group(5), _ignore)  # pyte's debug()
+        call = (handler, _params(match.group(4)), bool(match.group(3)))
+        if len(self._csi) > 4096:
+            self._csi.clear()
+        self._csi[match.group()] = call
+        return call
+
+    def _feed_rows(self, rows: RowCollector, text: str, pos: int) -> int:
+        """Collect plain output into `rows`; where something else starts, or the end."""
+        screen = self._screen
+        cursor = screen.cursor
+        default = screen.default_char
+        sgr = screen.select_graphic_rendition
+        for match in _TOKEN.finditer(text, pos):
+            kind = match.lastindex
+            if kind == 1:
+                run = match.group(1)
+                if not run.isascii():  # widths to work out: the screen's draw does that
+                    break
+                rows.text(run, cursor.attrs)
+                self._burst_last = run
+            elif kind == 2:
+                rows.newline()
+            elif kind == 5 and not match.group(3) and match.group(5) == "m":
+                sgr(*_params(match.group(4)))
+            elif (
+                kind == 5
+                and match.group(5) == "K"
+                and match.group(4) in ("", "0")
+                and not match.group(3)
+                and cursor.attrs == default
+            ):
+                pass  # grep's colours erase to the end of the row: those cells are blank already
+            elif kind == 8 and match.group(8) == "\t" and rows.tab(default):
+                pass
+            else:
+                break
+        else:
+            return len(text)
+        self.finish_burst()
+        return match.start()
+
+    def _feed_state_machine(self, text: str, pos: int) -> int:
+        """Give pyte's parser characters until it is back at rest; the new position."""
+        send = self._fsm._send_to_parser  # Stream.feed's own step, which says when it is at rest
+        end = len(text)
+        while pos < end:
+            char = text[pos]
+            pos += 1
+            try:
+                at_rest = send(char)
+            except (TypeError, ValueError):
+                # A handler given too many parameters, or int() of a non-ASCII digit:
+                # pyte has reset its parser; the sequence is dropped.
+                at_rest = True
+            if at_rest:
+                self._in_sequence = False
+                break
+        return pos
