@@ -132,9 +132,42 @@ def cpu_over(app: PtyApp, seconds: float) -> tuple[float, float, float, float]:
     return mine, theirs, rss, written / seconds / 1024
 
 
+def launch_times(argv: list[str], needle: bytes, runs: int) -> list[float]:
+    """Seconds from fork to `needle` on the screen, one fresh process per run."""
+    found = []
+    for _ in range(runs):
+        app = PtyApp(argv)
+        try:
+            took = app.wait_for(needle, 30)
+        finally:
+            app.close()
+        if took is not None:
+            found.append(took)
+    return found
+
+
+def print_launch(label: str, times: list[float]) -> None:
+    if times:
+        print(
+            f"{label:21} {statistics.median(times):.3f} s median, "
+            f"{min(times):.3f} s best ({len(times)} runs)"
+        )
+    else:
+        print(f"{label:21} not seen")
+
+
+def launch_figures(argv: list[str], needle: bytes, runs: int) -> None:
+    """Ours beside the floor: Textual alone with a 50-row table, and with the docker SDK."""
+    bare = [sys.executable, str(ROOT / "bench" / "_bare_textual.py")]
+    print_launch("launch to list:", launch_times(argv, needle, runs))
+    print_launch("  floor, Textual:", launch_times(bare, b"bench-ui-", runs))
+    print_launch("  floor, + SDK:", launch_times([*bare, "--with-sdk"], b"bench-ui-", runs))
+
+
 def measure(app: PtyApp, args: argparse.Namespace, needle: bytes) -> None:
-    took = app.wait_for(needle, 30)
-    print(f"launch to list:       {took:.3f} s" if took else "launch to list: not seen")
+    if app.wait_for(needle, 30) is None:
+        print("the list never showed")
+        return
     app.drain(3.0)
     latencies = [ms for key in [b"j", b"k"] * 15 if (ms := app.keystroke(key)) is not None]
     if latencies:
@@ -157,7 +190,9 @@ async def run(args: argparse.Namespace) -> None:
     if args.fake:
         # The UI's own cost, without the engine or other users' containers coming and going.
         script = str(ROOT / "bench" / "_ui_fake_app.py")
-        app = PtyApp([sys.executable, script, str(args.containers), str(args.busy)])
+        fake_argv = [sys.executable, script, str(args.containers), str(args.busy)]
+        launch_figures(fake_argv, b"bench-ui-", args.launches)
+        app = PtyApp(fake_argv)
         try:
             measure(app, args, b"bench-ui-")
         finally:
@@ -167,10 +202,12 @@ async def run(args: argparse.Namespace) -> None:
     created = await make_containers(engine, args.containers, args.busy) if args.containers else []
     argv = [sys.executable, "-m", "tui.cli"] + (["--engine", args.engine] if args.engine else [])
     os.chdir(ROOT)
+    needle = b"bench-ui-" if created else b"NAME"
     try:
+        launch_figures(argv, needle, args.launches)
         app = PtyApp(argv)
         try:
-            measure(app, args, b"bench-ui-" if created else b"NAME")
+            measure(app, args, needle)
         finally:
             app.close()
     finally:
@@ -184,6 +221,7 @@ def main() -> int:
     parser.add_argument("--containers", type=int, default=50)
     parser.add_argument("--busy", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--launches", type=int, default=5, help="launch-time runs of each")
     parser.add_argument("--fake", action="store_true", help="an in-memory engine: the UI alone")
     asyncio.run(run(parser.parse_args()))
     return 0

@@ -21,7 +21,6 @@ from engine_adapters.errors import EngineError, EngineUnavailable
 from engine_adapters.protocol import Engine
 from tui.config import BUILTIN_THEMES_DIR, THEME_VARIABLE_DEFAULTS, Config, config_dir, load_themes
 from tui.keymap import bindings_for, input_openers, merge_keymap, mutating_actions
-from tui.screens.compose import ComposeActions
 from tui.screens.main import VIEWS, MainScreen
 from tui.screens.palette import ActionsProvider
 
@@ -29,6 +28,7 @@ from tui.screens.palette import ActionsProvider
 # their imports would otherwise delay the first paint of the list.
 if TYPE_CHECKING:
     from tui.screens.command_log import LoggedCommand
+    from tui.screens.compose import ComposeActions
 
 EngineFactory = Callable[[], Engine]
 
@@ -169,7 +169,12 @@ class DockyardApp(App[None]):
             self.push_screen(TopologyScreen(self.engine))
 
     def action_open_compose(self) -> None:
-        ComposeActions(self).prompt_file()
+        self._compose().prompt_file()
+
+    def _compose(self) -> ComposeActions:
+        from tui.screens.compose import ComposeActions
+
+        return ComposeActions(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "engines":
@@ -223,9 +228,9 @@ class DockyardApp(App[None]):
             self.action_shells()
         elif verb in ("up", "compose"):
             if args:
-                ComposeActions(self).open_file(args[0])
+                self._compose().open_file(args[0])
             else:
-                ComposeActions(self).prompt_file()
+                self._compose().prompt_file()
         else:
             self.notify(f"Unknown command: {text}", severity="warning", timeout=4)
 

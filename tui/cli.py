@@ -5,16 +5,26 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any, NoReturn
 
 from engine_adapters import EngineError
 
 
-def _version() -> str:
-    try:
-        return version("dockyard")
-    except PackageNotFoundError:
-        return "0+unknown"
+class VersionAction(argparse.Action):
+    """`--version`; importlib.metadata (30 ms) is loaded only when it is asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> NoReturn:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("dockyard")
+        except PackageNotFoundError:
+            found = "0+unknown"
+        print(f"dockyard {found}")
+        parser.exit()
 
 
 ENGINE_HELP = "docker, native, podman, a docker context name, or a URL (unix://, tcp://, ssh://)"
@@ -24,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dockyard", description="A keyboard-driven terminal UI for containers."
     )
-    parser.add_argument("--version", action="version", version=f"dockyard {_version()}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument("--engine", "-e", metavar="ENGINE", help=ENGINE_HELP)
     parser.add_argument(
         "--read-only", action="store_true", help="turn off every action that changes state"

@@ -48,7 +48,9 @@ def prompt_below(marker: str) -> Callable[[str], bool]:
 
 def leave_terminal(tmux: TmuxSession) -> None:
     """Ctrl+], then wait for the footer to drop the terminal's key: keys sent sooner may
-    already be queued for the terminal (tmux types faster than any person)."""
+    already be queued for the terminal (tmux types faster than any person). The key must be
+    on show first, or a footer not yet redrawn for the terminal would pass the wait."""
+    tmux.wait_for("Leave terminal")
     tmux.send("C-]")
     tmux.wait_for(lambda s: "Leave terminal" not in s)
 

@@ -97,3 +97,30 @@ def test_stats_history_keeps_a_ring_and_rates() -> None:
     assert history.take_dirty() == {"c"} and history.take_dirty() == set()
     history.forget([])
     assert history.samples == {}
+
+
+def test_stats_ring_wraps_oldest_first() -> None:
+    history = StatsHistory(size=4)
+    for step in range(7):
+        history.add([StatsSample("c", float(step), step / 2, step * 10, 100, 0, 0, 0, 0, step)])
+    ring = history.samples["c"]
+    assert history.series("c", "pids") == [3.0, 4.0, 5.0, 6.0]
+    assert [s.pids for s in ring] == [3, 4, 5, 6]
+    assert ring[-1] == StatsSample("c", 6.0, 3.0, 60, 100, 0, 0, 0, 0, 6)
+    assert ring[0].at == 3.0 and isinstance(ring[0].mem_used, int)
+
+
+def test_log_lines_lose_terminal_controls() -> None:
+    from tui.widgets.log_panel import printable
+
+    assert printable("\x1b[31mred\x1b[0m \x1b[6ndone\r\n") == "red done"
+    assert printable("10%\r50%\r100%") == "100%"
+    assert printable("\x1b]0;title\x07a\tb\x07\x08") == "a       b"
+    assert printable("plain text") == "plain text"
+
+
+def test_names_sort_as_people_count() -> None:
+    from tui.widgets.format import natural_key
+
+    names = ["web-10", "web-2", "Web-1", "api", "web-1a", "db-3"]
+    assert sorted(names, key=natural_key) == ["api", "db-3", "Web-1", "web-1a", "web-2", "web-10"]

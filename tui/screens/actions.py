@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
@@ -13,13 +13,16 @@ from engine_adapters.errors import EngineError
 from engine_adapters.models import Container, Image, Network, RunSpec, Volume
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.prompt import PromptDialog
-from tui.dialogs.pull import PullDialog
-from tui.dialogs.run_form import RunDialog, run_cli
-from tui.screens.compose import ComposeActions
 from tui.screens.main_base import MainScreenBase
 from tui.widgets.containers_table import ContainersTable
 from tui.widgets.format import human_size
 from tui.widgets.resource_table import ResourceTable
+
+# Compose (with YAML), the run form and the pull dialog are imported when first used:
+# together they were about 60 ms before the first paint of the list.
+if TYPE_CHECKING:
+    from tui.app import DockyardApp
+    from tui.screens.compose import ComposeActions
 
 Call = Callable[[], Awaitable[Any]]
 
@@ -190,24 +193,26 @@ class ActionsMixin(MainScreenBase):
 
     def _containers_compose_up(self, table: ContainersTable, items: list[Container]) -> None:
         if found := self._compose_project(table):
-            ComposeActions(self.app).up(*found)
+            _compose(self.app).up(*found)
 
     def _containers_compose_down(self, table: ContainersTable, items: list[Container]) -> None:
         if found := self._compose_project(table):
-            ComposeActions(self.app).down(*found)
+            _compose(self.app).down(*found)
 
     def _containers_compose_restart(self, table: ContainersTable, items: list[Container]) -> None:
         if found := self._compose_project(table):
-            ComposeActions(self.app).restart(*found)
+            _compose(self.app).restart(*found)
 
     def _containers_compose_pull(self, table: ContainersTable, items: list[Container]) -> None:
         if found := self._compose_project(table):
-            ComposeActions(self.app).pull(*found)
+            _compose(self.app).pull(*found)
 
     # images ---------------------------------------------------------------------
     def _images_run(self, table: ResourceTable, items: list[Image]) -> None:
         if not items:
             return
+        from tui.dialogs.run_form import RunDialog, run_cli
+
         networks = sorted(n.name for n in self.networks_table.items.values())
 
         def run(spec: RunSpec | None) -> None:
@@ -220,6 +225,8 @@ class ActionsMixin(MainScreenBase):
         self.app.push_screen(RunDialog(items[0].display_name, networks), run)
 
     def _images_pull(self, table: ResourceTable, items: list[Image]) -> None:
+        from tui.dialogs.pull import PullDialog
+
         default = items[0].display_name if items and not items[0].dangling else ""
 
         def pull(ref: str | None) -> None:
@@ -347,3 +354,9 @@ class ActionsMixin(MainScreenBase):
         self.app.push_screen(
             ConfirmDialog(f"Prune {len(gone)} {what}?", body, yes="Prune"), answered
         )
+
+
+def _compose(app: DockyardApp) -> ComposeActions:
+    from tui.screens.compose import ComposeActions
+
+    return ComposeActions(app)

@@ -7,8 +7,10 @@ from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
+
+from tui.screens.covering import CoveringScreen
+from tui.widgets.key_bar import KeyBar
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +20,7 @@ class LoggedCommand:
     ok: bool
 
 
-class CommandLogScreen(Screen[None]):
+class CommandLogScreen(CoveringScreen):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="command_log.back"),
         Binding("y", "copy", "Copy all", id="command_log.copy"),
@@ -31,7 +33,7 @@ class CommandLogScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("[b]Command log[/b]: the docker CLI equivalent of each action", id="title")
         yield DataTable[str](id="command-log", cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -2,36 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.geometry import Region
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
 
 from engine_adapters.models import Container
 from tui.keymap import bindings_for
+from tui.screens.covering import CoveringScreen
 from tui.widgets.format import human_size, spark
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.resource_table import CellTable
 from tui.widgets.stats_history import StatsHistory
 
-COLUMNS = ("NAME", "CPU%", "CPU TREND", "MEM USAGE / LIMIT", "MEM%", "NET I/O", "BLOCK I/O", "PIDS")
+COLUMNS = ("NAME", "CPU%", "TREND", "MEM USAGE / LIMIT", "MEM%", "NET I/O", "BLOCK I/O", "PIDS")
 # Fixed widths for the numbers: a value growing by a digit must not re-measure the table.
+# "999.9MiB / 15.6GiB" fits in 18; a wider value re-measures its column once.
 WIDTHS = {
     "CPU%": 6,
-    "CPU TREND": 20,
-    "MEM USAGE / LIMIT": 21,
+    "TREND": 20,
+    "MEM USAGE / LIMIT": 18,
     "MEM%": 5,
-    "NET I/O": 21,
-    "BLOCK I/O": 21,
+    "NET I/O": 18,
+    "BLOCK I/O": 18,
     "PIDS": 5,
 }
-TREND = 20
+# The trend takes the room the other columns leave, within these bounds.
+TREND_MIN, TREND_MAX = 6, 30
 RESORT_TICKS = 10
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(CoveringScreen):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="dashboard.back"),
         Binding("j", "cursor_down", "Down", show=False, id="dashboard.down"),
@@ -49,29 +52,12 @@ class DashboardScreen(Screen[None]):
         self._generation = -1
         self._title = ""
         self._ticks = 0
-
-    def refresh(
-        self,
-        *regions: Region,
-        repaint: bool = True,
-        layout: bool = False,
-        recompose: bool = False,
-    ) -> Self:
-        """Drop the dirty regions Textual forwards from the covered main screen.
-
-        Textual (8.2, `Screen._compositor_refresh`) counts the screen below as visible and,
-        each time that screen wakes (every stats sample, every reconcile), passes its dirty
-        regions up here as `refresh(*regions)`, which repaints this whole screen: ~6 KiB per
-        stats tick. Those regions only matter when this screen lets the one below show through.
-        """
-        if regions and not layout and not recompose and self.styles.background.a == 1:
-            return self
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        self.trend = WIDTHS["TREND"]
 
     def compose(self) -> ComposeResult:
         yield Static("", id="dashboard-title")
         yield CellTable(id="dashboard-table", cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -80,6 +66,26 @@ class DashboardScreen(Screen[None]):
         self.refresh_rows(resort=True)
         self.set_interval(1.0, self._tick)
         self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        """The trend column grows or shrinks with the screen, so the table fits its width."""
+        table = self.query_one(CellTable)
+        others = sum(
+            max(column.width, column.content_width)
+            for key, column in table.columns.items()
+            if key.value != "TREND"
+        )
+        padding = 2 * table.cell_padding * len(table.columns)
+        room = table.size.width - others - padding - table.styles.scrollbar_size_vertical - 1
+        trend = max(TREND_MIN, min(TREND_MAX, room))
+        if trend != self.trend:
+            self.trend = trend
+            table.columns[ColumnKey("TREND")].width = trend
+            # A column's width is not in DataTable's caches: have it measure and draw again.
+            table._require_update_dimensions = True
+            table._update_count += 1
+            self.refresh_rows(resort=True)
+            table.refresh()
 
     def _tick(self) -> None:
         """Repaint only when new samples came in; re-sort now and then, not on every sample,
@@ -101,7 +107,7 @@ class DashboardScreen(Screen[None]):
             cells = (
                 name,
                 f"{s.cpu_percent:6.1f}",
-                spark(cpu, TREND),
+                spark(cpu, self.trend),
                 f"{human_size(s.mem_used)} / {human_size(s.mem_limit)}",
                 f"{s.mem_percent:5.1f}",
                 f"{human_size(s.net_rx)} / {human_size(s.net_tx)}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ EVENT_KINDS = {
     "network": ("networks", "containers"),
 }
 DEBOUNCE = 0.15
+FIRST_PAINT_WAIT = 1.0
 
 
 @dataclass
@@ -62,14 +64,24 @@ class LiveMixin(MainScreenBase):
     def start_live(self) -> None:
         self._stale = set()
         self._stats_ids = frozenset()
-        self.reconcile()
-        self.watch_events()
+        self.reconcile(first=True)
 
     @work(exclusive=True, group="reconcile", exit_on_error=False)
-    async def reconcile(self) -> None:
-        """The safety net: a full reread, whatever events may have been missed."""
+    async def reconcile(self, first: bool = False) -> None:
+        """The safety net: a full reread, whatever events may have been missed.
+
+        Containers come first: they are the first screen. On the first run the list reaches
+        the screen before anything else starts (events and stats load the engine's SDK, which
+        the first list was read without); the containers are read again after the events
+        stream opened, so a change between the two is not missed.
+        """
+        await self._fetch(KINDS[:1])
+        if first:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wait_for_refresh(), FIRST_PAINT_WAIT)
+            self.watch_events()
         self.post_message(InfoFetched(await self.engine.info()))
-        await self._fetch(KINDS)
+        await self._fetch(KINDS[1:] + (KINDS[:1] if first else ()))
 
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def refresh_kinds(self, kinds: tuple[str, ...]) -> None:
@@ -137,7 +149,8 @@ class LiveMixin(MainScreenBase):
         if running != self._stats_ids:
             self._stats_ids = running
             self.stats.forget(running)
-            self.watch_stats(sorted(running))
+            # After this list is painted: the first poll loads the SDK and asks every container.
+            self.call_after_refresh(self.watch_stats, sorted(running))
 
     def connection_lost(self, reason: str) -> None:
         if self.header.connected is False:

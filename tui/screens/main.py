@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Input, Static
+from textual.widgets import ContentSwitcher, Input, Static
 
 from engine_adapters.models import Container
 from tui.keymap import bindings_for, input_openers, mutating_actions
@@ -22,6 +22,7 @@ from tui.screens.live import (
 from tui.widgets.containers_table import ContainersTable
 from tui.widgets.detail import DetailPane
 from tui.widgets.header import EngineHeader
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.other_tables import ImagesTable, NetworksTable, VolumesTable
 from tui.widgets.resource_table import ResourceTable
 
@@ -63,7 +64,7 @@ class MainScreen(LiveMixin, ActionsMixin):
             placeholder=":containers :images :volumes :networks :ctx NAME :theme NAME :q",
             id="command-line",
         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.banner.display = False

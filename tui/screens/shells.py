@@ -24,8 +24,7 @@ from typing import Any, ClassVar, cast
 
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, Tabs
+from textual.widgets import Static, TabbedContent, Tabs
 from textual.worker import Worker
 
 from engine_adapters.errors import EngineError
@@ -33,8 +32,10 @@ from engine_adapters.models import Container
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.shell_command import ShellCommand, ShellCommandDialog
 from tui.keymap import bindings_for
+from tui.screens.covering import CoveringScreen
 from tui.terminal import TerminalView, run_suspended
 from tui.terminal.popout import docker_cli_argv, run_argv
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.shell_tabs import SessionSpec, ShellPane
 from tui.widgets.worker_errors import ReportsWorkerErrors
 
@@ -66,7 +67,7 @@ TAB_ACTIONS = frozenset(
 )
 
 
-class ShellsScreen(ReportsWorkerErrors, Screen[None]):
+class ShellsScreen(ReportsWorkerErrors, CoveringScreen):
     """Tabs of sessions; screen keys act once Ctrl+] has taken focus out of the terminal."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("shells") or FALLBACK_BINDINGS
@@ -90,7 +91,7 @@ class ShellsScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(NO_SESSIONS, id="shells-empty")
         yield TabbedContent(id="shell-tabs")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._show_empty()

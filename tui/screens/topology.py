@@ -7,19 +7,20 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from engine_adapters.errors import EngineError
 from engine_adapters.protocol import Engine
 from engine_adapters.topology import LEGEND, Topology, changes_topology, load_topology
+from tui.screens.covering import CoveringScreen
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.topology_view import TopologyView
 
 RELOAD_DELAY = 0.3
 
 
-class TopologyScreen(Screen[None]):
+class TopologyScreen(CoveringScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Reload", id="topology.reload"),
         Binding("escape", "close", "Back", id="topology.close"),
@@ -56,7 +57,7 @@ class TopologyScreen(Screen[None]):
         yield Static("Topology: loading…", id="topology-status")
         yield TopologyView(id="topology-view")
         yield Static(LEGEND, id="topology-legend", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     @property
     def view(self) -> TopologyView:

@@ -8,8 +8,15 @@ from rich.text import Text
 
 from engine_adapters.models import Container, ContainerState
 from tui.keymap import bindings_for
-from tui.widgets.format import HEALTH_VARIABLE, STATE_VARIABLE, human_size, styled, uptime
-from tui.widgets.resource_table import NAV_BINDINGS, Cells, ResourceTable, Row
+from tui.widgets.format import (
+    HEALTH_VARIABLE,
+    STATE_VARIABLE,
+    human_size,
+    natural_key,
+    styled,
+    uptime,
+)
+from tui.widgets.resource_table import NAV_BINDINGS, Cells, ResourceTable, Row, clipped
 from tui.widgets.stats_history import StatsHistory
 
 GROUP_PREFIX = "project:"
@@ -30,6 +37,14 @@ class ContainersTable(ResourceTable):
         ("image", "IMAGE"),
         ("ports", "PORTS"),
     )
+    # Too narrow for every column: trim the long texts, then hide ports and image (the detail
+    # pane shows both), and only then trim the name and uptime further.
+    FIT = (
+        (("image", 12), ("ports", 12), ("uptime", 20), ("name", 20)),
+        (("ports", 0),),
+        (("image", 0),),
+        (("name", 10), ("uptime", 12)),
+    )
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -43,7 +58,7 @@ class ContainersTable(ResourceTable):
     def build_rows(self) -> list[Row]:
         groups: dict[str, list[Container]] = {}
         loose: list[Container] = []
-        for c in sorted(self.items.values(), key=lambda c: c.name):
+        for c in sorted(self.items.values(), key=lambda c: natural_key(c.name)):
             if not self.matches(c):
                 continue
             if c.compose_project:
@@ -51,7 +66,7 @@ class ContainersTable(ResourceTable):
             else:
                 loose.append(c)
         rows: list[Row] = []
-        for project in sorted(groups):
+        for project in sorted(groups, key=natural_key):
             members = groups[project]
             running = sum(c.state == ContainerState.RUNNING for c in members)
             rows.append((GROUP_PREFIX + project, self._group_cells(project, running, len(members))))
@@ -67,9 +82,9 @@ class ContainersTable(ResourceTable):
         return self.cells(c, self._branches.get(row_key, "")) if c is not None else None
 
     def _group_cells(self, project: str, running: int, total: int) -> Cells:
-        title = Text(f"▾ {project}", style="bold", end="")
+        title = clipped(f"▾ {project}", style="bold")
         count = Text(f"{running}/{total} up", style="dim", end="")
-        return (" ", title, count, "", "", "", "", "compose project", "")
+        return (" ", title, count, "", "", "", "", clipped("compose project"), "")
 
     def cells(self, c: Container, branch: str) -> Cells:
         theme = self.app.theme_variables
@@ -84,17 +99,16 @@ class ContainersTable(ResourceTable):
         sample = self.stats.latest(c.id) if c.state == ContainerState.RUNNING else None
         cpu = f"{sample.cpu_percent:5.1f}" if sample else "-"
         mem = f"{human_size(sample.mem_used)} {sample.mem_percent:.0f}%" if sample else "-"
-        image = c.image if len(c.image) <= 28 else c.image[:27] + "…"
         return (
             self.mark_cell(c.id),
-            f"{branch}{c.name}",
+            clipped(f"{branch}{c.name}"),
             state,
             health,
             cpu,
             mem,
-            uptime(c, self.now),
-            image,
-            ports,
+            clipped(uptime(c, self.now)),
+            clipped(c.image),
+            clipped(ports),
         )
 
     # grouped selection: a project header acts on every member -----------------

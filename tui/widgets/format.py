@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from rich.text import Text
@@ -90,3 +91,15 @@ def spark(values: list[float], width: int) -> str:
         return ""
     top = max(values) or 1.0
     return "".join(BARS[min(8, round(8 * v / top))] for v in values).rjust(width)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Orders `web-2` before `web-10`, as people count."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.lower())
+        for part in _DIGITS.split(text)
+        if part
+    )

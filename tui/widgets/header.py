@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.widget import Widget
 
 from engine_adapters.models import EngineInfo
 
 
-class EngineHeader(Static):
+class EngineHeader(Widget):
     """Renders what it is given; the screen sets `info`, `counts` and `connected`."""
 
     DEFAULT_CSS = "EngineHeader { height: 1; background: $panel; padding: 0 1; }"

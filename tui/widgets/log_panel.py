@@ -108,12 +108,14 @@ class LogPanel(ReportsWorkerErrors, Vertical):
             self._show_status()
             return
         self.title = container.name
+        self._show_status()  # now, not with the first line: a quiet container may have none
         self._stream([container])
 
     def show_project(self, project: str, containers: list[Container]) -> None:
         self.view.clear()
         self._pending.clear()
         self.title = f"{project} (merged)"
+        self._show_status()
         self._stream(sorted(containers, key=lambda c: c.compose_service or c.name))
 
     @work(exclusive=True, group="logs", exit_on_error=False)

@@ -7,7 +7,7 @@ from typing import Any
 from engine_adapters.models import Image, Network, Volume
 from tui.keymap import bindings_for
 from tui.widgets.format import age, human_size
-from tui.widgets.resource_table import NAV_BINDINGS, ResourceTable, Row
+from tui.widgets.resource_table import NAV_BINDINGS, ResourceTable, Row, clipped
 
 IMAGE_SORTS = ("size", "created", "name")
 
@@ -23,6 +23,7 @@ class ImagesTable(ResourceTable):
         ("age", "CREATED"),
         ("used", "IN USE"),
     )
+    FIT = ((("tag", 16),),)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -84,6 +85,7 @@ class VolumesTable(ResourceTable):
         ("project", "PROJECT"),
         ("used", "USED BY"),
     )
+    FIT = ((("used", 12), ("name", 16)), (("used", 0),), (("name", 10), ("project", 8)))
 
     def search_text(self, item: Any) -> str:
         v: Volume = item
@@ -98,11 +100,11 @@ class VolumesTable(ResourceTable):
                 v.name,
                 (
                     self.mark_cell(v.name),
-                    v.name,
+                    clipped(v.name),
                     v.driver,
                     human_size(v.size),
-                    v.compose_project or "",
-                    self.names(v.used_by),
+                    clipped(v.compose_project or ""),
+                    clipped(self.names(v.used_by)),
                 ),
             )
             for v in vols
@@ -130,6 +132,7 @@ class NetworksTable(ResourceTable):
         ("subnet", "SUBNET"),
         ("containers", "CONTAINERS"),
     )
+    FIT = ((("containers", 12), ("name", 14)), (("containers", 0),), (("name", 10),))
 
     def search_text(self, item: Any) -> str:
         n: Network = item
@@ -144,10 +147,10 @@ class NetworksTable(ResourceTable):
                 n.id,
                 (
                     self.mark_cell(n.id),
-                    n.name,
+                    clipped(n.name),
                     n.driver,
                     ", ".join(s.subnet for s in n.subnets),
-                    ", ".join(m.name for m in n.containers),
+                    clipped(", ".join(m.name for m in n.containers)),
                 ),
             )
             for n in nets

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
@@ -18,6 +21,10 @@ from tui.keymap import action_name, mutating_actions, specs_for
 
 Cells = tuple[Any, ...]
 Row = tuple[str, Cells]
+# Steps that make the columns fit the table's width, tried in order while they are too wide.
+# A step of several (column, floor) pairs trims the widest of them first, never below its
+# floor; a step of one column with floor 0 hides that column whole (a sliver of text is noise).
+FitSteps = tuple[tuple[tuple[str, int], ...], ...]
 
 NAV_BINDINGS: list[BindingType] = [
     Binding("j", "cursor_down", "Down", show=False, id="nav.down"),
@@ -27,14 +34,24 @@ NAV_BINDINGS: list[BindingType] = [
 ]
 
 
+@lru_cache(maxsize=8192)
+def clipped(text: str, style: str = "") -> Text:
+    """A free-text cell that ends in an ellipsis when its column is trimmed (no markup parsing)."""
+    # Rows are rebuilt on every refresh and compared with the shown ones: handing out the same
+    # Text for the same string makes building and comparing as cheap as with plain strings.
+    # Sharing is safe: Rich renders and crops copies, never the cell's own Text.
+    return Text(text, style=style, overflow="ellipsis", no_wrap=True, end="")
+
+
 class CellTable(DataTable[Any]):
     """A DataTable whose cell updates repaint one row, not the whole table (bytes over SSH)."""
 
     def set_cell(self, row_key: str, column_key: str, value: Any) -> None:
         column = self.columns.get(ColumnKey(column_key))
         width = cell_len(value.plain if isinstance(value, Text) else str(value))
-        room = 0 if column is None else column.content_width if column.auto_width else column.width
-        if column is None or width > room:
+        # A fixed width (the dashboard's) is room; a trimmed one (fit_columns) is not: only
+        # a cell wider than anything the column holds needs the column re-measured.
+        if column is None or width > max(column.width, column.content_width):
             self.update_cell(row_key, column_key, value, update_width=True)
             return
         # DataTable.update_cell refreshes the whole widget; writing the cell and bumping the
@@ -50,6 +67,7 @@ class ResourceTable(CellTable):
 
     OWNER: ClassVar[str] = ""
     COLUMNS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    FIT: ClassVar[FitSteps] = ()
 
     @dataclass
     class ActionRequested(Message):
@@ -81,6 +99,38 @@ class ResourceTable(CellTable):
         for key, label in self.COLUMNS:
             self.add_column(label, key=key)
 
+    # column widths ----------------------------------------------------------
+    def watch_virtual_size(self) -> None:
+        # DataTable sets virtual_size once it has measured new or changed cells: the natural
+        # widths may have grown, so the plan may change.
+        self.fit_columns()
+
+    def on_resize(self) -> None:
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Trim free-text columns so the table fits its width instead of scrolling sideways."""
+        if not self.FIT or not self.columns or not self.size.width:
+            return
+        room = self.container_size.width - 2 * self.cell_padding * len(self.columns)
+        if self.virtual_size.height > self.container_size.height:
+            room -= self.styles.scrollbar_size_vertical
+        natural = {str(key.value): column.content_width for key, column in self.columns.items()}
+        widths = fit_widths(natural, room, self.FIT)
+        changed = False
+        for key, column in self.columns.items():
+            width = widths[str(key.value)]
+            auto = width == column.content_width
+            if column.auto_width != auto or (not auto and column.width != width):
+                column.auto_width, column.width = auto, width
+                changed = True
+        if changed:
+            # Column widths are not part of DataTable's render-cache keys: bump the counter.
+            self._update_count += 1
+            total = sum(column.get_render_width(self) for column in self.columns.values())
+            self.virtual_size = Size(total, self.virtual_size.height)
+            self.refresh()
+
     # rows -----------------------------------------------------------------
     def build_rows(self) -> list[Row]:
         """The ordered rows to show; subclasses group, sort and filter."""
@@ -97,31 +147,70 @@ class ResourceTable(CellTable):
         self.show_rows(self.build_rows())
 
     def show_rows(self, rows: list[Row]) -> None:
-        """Update changed cells in place; only a change of the row set or order re-adds rows."""
+        """Rows that went are removed and new ones added; changed cells are updated in place."""
         order = [key for key, _ in rows]
         if order != self._order:
-            self._replace_rows(rows)
-        else:
-            keys = [key for key, _ in self.COLUMNS]
-            for row_key, cells in rows:
-                old = self._cells.get(row_key)
-                if old == cells:
-                    continue
-                for index, value in enumerate(cells):
-                    if old is None or old[index] != value:
-                        self.set_cell(row_key, keys[index], value)
-                self._cells[row_key] = cells
+            self._reshape(rows, order)
+        keys = [key for key, _ in self.COLUMNS]
+        for row_key, cells in rows:
+            old = self._cells.get(row_key)
+            if old == cells:
+                continue
+            for index, value in enumerate(cells):
+                if old is None or old[index] != value:
+                    self.set_cell(row_key, keys[index], value)
+            self._cells[row_key] = cells
         self._notify_selection()
 
-    def _replace_rows(self, rows: list[Row]) -> None:
-        current = self.current_key or self.current_row_key
-        self.clear()
-        for row_key, cells in rows:
-            self.add_row(*cells, key=row_key)
-        self._cells = dict(rows)
-        self._order = [key for key, _ in rows]
-        if current in self._cells:
-            self.move_cursor(row=self.get_row_index(current), animate=False)
+    def _reshape(self, rows: list[Row], order: list[str]) -> None:
+        """Change the row set and order, keeping the cursor on its item (or its neighbour)."""
+        target = self._cursor_target(order)
+        wanted = set(order)
+        gone = [key for key in self._order if key not in wanted]
+        kept = len(self._order) - len(gone)
+        # remove_row renumbers every remaining row (about 1 us each); a re-added row is measured
+        # again, cell by cell (about 20 us a cell). When most rows go (a filter), re-adding the
+        # few that stay is cheaper than removing the many.
+        if len(gone) * len(self._order) > kept * len(self.COLUMNS) * 20:
+            self.clear()
+            for row_key, cells in rows:
+                self.add_row(*cells, key=row_key)
+            self._cells = dict(rows)
+        else:
+            for row_key in gone:
+                self.remove_row(row_key)
+                del self._cells[row_key]
+            for row_key, cells in rows:
+                if row_key not in self._cells:
+                    self.add_row(*cells, key=row_key)
+                    self._cells[row_key] = cells
+            shown = set(self._order)
+            appended = [key for key in self._order if key in wanted]
+            appended += [key for key in order if key not in shown]
+            if appended != order:
+                self._set_order(order)
+        self._order = order
+        if target is not None:
+            self.move_cursor(row=self.get_row_index(target), animate=False)
+
+    def _set_order(self, order: list[str]) -> None:
+        # Textual 8.2 keeps a row's position only in `_row_locations` (key -> index), and
+        # `DataTable.sort` reorders by replacing that map and invalidating the render caches;
+        # doing just that moves rows without re-adding them (no new Row, no re-measuring).
+        self._row_locations = TwoWayDict({RowKey(key): index for index, key in enumerate(order)})
+        self._update_count += 1
+        self.refresh()
+
+    def _cursor_target(self, order: list[str]) -> str | None:
+        """Where the cursor belongs: its row, else the next row that stays, else the one before."""
+        current = self.current_row_key
+        wanted = set(order)
+        if current is None or current in wanted:
+            return current
+        index = self._order.index(current)
+        after = (key for key in self._order[index + 1 :] if key in wanted)
+        before = (key for key in reversed(self._order[:index]) if key in wanted)
+        return next(after, None) or next(before, None) or (order[0] if order else None)
 
     def row_cells(self, row_key: str) -> Cells | None:
         """One row's cells; subclasses answer without building every row."""
@@ -183,6 +272,8 @@ class ResourceTable(CellTable):
         if key != self._last_selected:
             self._last_selected = key
             self.post_message(self.Selected(self, key))
+            # A row going can put another item under an unmoved cursor: no RowHighlighted then.
+            self.refresh_guards()
 
     def action_mark(self) -> None:
         key = self.current_key
@@ -215,3 +306,37 @@ class ResourceTable(CellTable):
             return True
         items = self.target_items()
         return True if any(self.allowed(action, item) for item in items) else None
+
+
+def fit_widths(natural: dict[str, int], room: int, steps: FitSteps) -> dict[str, int]:
+    """Content widths for `natural` ones that fit in `room` cells, as far as `steps` allow."""
+    widths = dict(natural)
+    over = sum(widths.values()) - room
+    touched: list[str] = []
+    for step in steps:
+        if over <= 0:
+            break
+        if len(step) == 1 and step[0][1] == 0:
+            key = step[0][0]
+            over -= widths[key]
+            widths[key] = 0
+            continue
+        floors = dict(step)
+        touched.extend(key for key in floors if key not in touched)
+        while over > 0:
+            # max() keeps the first of equals: the step lists the most expendable column first.
+            trimmable = [key for key in floors if widths[key] > floors[key]]
+            if not trimmable:
+                break
+            widest = max(trimmable, key=lambda key: widths[key])
+            widths[widest] -= 1
+            over -= 1
+    # Hiding a whole column may free more room than needed: give it back to trimmed ones.
+    for key in reversed(touched):
+        if over >= 0:
+            break
+        if widths[key]:
+            grow = min(-over, natural[key] - widths[key])
+            widths[key] += grow
+            over += grow
+    return widths

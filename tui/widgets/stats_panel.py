@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Grid, VerticalScroll
-from textual.widgets import Label, Sparkline
+from collections.abc import Sequence
 
-from tui.widgets.format import human_size
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.geometry import Size
+from textual.widget import Widget
+
+from tui.widgets.format import BARS, human_size
 from tui.widgets.stats_history import StatsHistory
 
 METRICS = (
@@ -18,22 +24,78 @@ METRICS = (
     ("blkw", "Block w/s"),
     ("pids", "PIDs"),
 )
+NAME_WIDTH, VALUE_WIDTH = 10, 22
+
+
+def spark_history(values: Sequence[float], width: int) -> str:
+    """The whole history in `width` cells: each cell is the peak of its share of the samples."""
+    if width <= 0 or not values:
+        return BARS[1] * max(width, 0)
+    cells = min(width, len(values))
+    peaks = [
+        max(values[len(values) * n // cells : max(len(values) * (n + 1) // cells, 1)])
+        for n in range(cells)
+    ]
+    top = max(peaks) or 1.0
+    return "".join(BARS[max(1, min(8, round(8 * v / top)))] for v in peaks).ljust(width)
+
+
+class MetricRows:
+    """Name, latest value and a sparkline per metric, sized to the width it is drawn in."""
+
+    def __init__(
+        self,
+        title: str,
+        rows: list[tuple[str, str, Sequence[float]]],
+        name_style: Style,
+        spark_style: Style,
+    ) -> None:
+        self.title = title
+        self.rows = rows
+        self.name_style = name_style
+        self.spark_style = spark_style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Text(self.title, no_wrap=True, overflow="ellipsis")
+        spark_width = options.max_width - NAME_WIDTH - VALUE_WIDTH
+        for name, value, series in self.rows:
+            line = Text(no_wrap=True, overflow="crop")
+            line.append(name.ljust(NAME_WIDTH), self.name_style)
+            line.append(value[: VALUE_WIDTH - 1].ljust(VALUE_WIDTH))
+            line.append(spark_history(series, spark_width), self.spark_style)
+            yield line
+
+
+class StatsBody(Widget):
+    """One widget draws every row: the tab repaints as one unit on each sample."""
+
+    COMPONENT_CLASSES = {"stats-body--name", "stats-body--spark"}
+    DEFAULT_CSS = """
+    StatsBody { height: auto; }
+    StatsBody > .stats-body--name { color: $text-muted; }
+    StatsBody > .stats-body--spark { color: $primary; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.title = ""
+        self.rows: list[tuple[str, str, Sequence[float]]] = [(n, "-", ()) for _, n in METRICS]
+
+    def render(self) -> MetricRows:
+        return MetricRows(
+            self.title,
+            self.rows,
+            self.get_component_rich_style("stats-body--name"),
+            self.get_component_rich_style("stats-body--spark"),
+        )
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return 1 + len(self.rows)
 
 
 class StatsPanel(VerticalScroll):
-    DEFAULT_CSS = """
-    StatsPanel Grid { grid-size: 3; grid-columns: 10 22 1fr; grid-rows: 1; height: auto; }
-    StatsPanel Sparkline { height: 1; }
-    StatsPanel .metric-name { color: $text-muted; }
-    """
-
     def compose(self) -> ComposeResult:
-        yield Label("", id="stats-title")
-        with Grid():
-            for key, name in METRICS:
-                yield Label(name, classes="metric-name")
-                yield Label("-", id=f"stats-{key}-value")
-                yield Sparkline([], id=f"stats-{key}")
+        yield StatsBody(id="stats-body")
 
     def show(self, history: StatsHistory, container_id: str | None, name: str = "") -> None:
         sample = history.latest(container_id) if container_id else None
@@ -42,7 +104,6 @@ class StatsPanel(VerticalScroll):
             if sample is None
             else f"{name}: {len(history.samples.get(sample.container_id, ()))} samples"
         )
-        self.query_one("#stats-title", Label).update(title)
         cid = container_id or ""
         series = {
             "cpu": history.series(cid, "cpu_percent"),
@@ -61,6 +122,7 @@ class StatsPanel(VerticalScroll):
             for key in ("rx", "tx", "blkr", "blkw"):
                 values[key] = f"{human_size(series[key][-1])}/s" if series[key] else "-"
             values["pids"] = str(sample.pids)
-        for key, data in series.items():
-            self.query_one(f"#stats-{key}-value", Label).update(values[key])
-            self.query_one(f"#stats-{key}", Sparkline).data = data
+        body = self.query_one(StatsBody)
+        body.title = title
+        body.rows = [(label, values[key], series[key]) for key, label in METRICS]
+        body.refresh()
