@@ -7,7 +7,6 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
-from textual.widgets.data_table import ColumnKey
 
 from engine_adapters.models import Container
 from tui.keymap import bindings_for
@@ -75,17 +74,11 @@ class DashboardScreen(CoveringScreen):
             for key, column in table.columns.items()
             if key.value != "TREND"
         )
-        padding = 2 * table.cell_padding * len(table.columns)
-        room = table.size.width - others - padding - table.styles.scrollbar_size_vertical - 1
-        trend = max(TREND_MIN, min(TREND_MAX, room))
+        trend = max(TREND_MIN, min(TREND_MAX, table.room - others))
         if trend != self.trend:
             self.trend = trend
-            table.columns[ColumnKey("TREND")].width = trend
-            # A column's width is not in DataTable's caches: have it measure and draw again.
-            table._require_update_dimensions = True
-            table._update_count += 1
+            table.set_widths({"TREND": trend})
             self.refresh_rows(resort=True)
-            table.refresh()
 
     def _tick(self) -> None:
         """Repaint only when new samples came in; re-sort now and then, not on every sample,

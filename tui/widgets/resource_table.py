@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -61,6 +62,30 @@ class CellTable(DataTable[Any]):
         column_index = self._column_locations.get(ColumnKey(column_key)) or 0
         self.refresh_coordinate(Coordinate(self.get_row_index(row_key), column_index))
 
+    @property
+    def room(self) -> int:
+        """Cells the columns' content can take without a horizontal scrollbar."""
+        room = self.container_size.width - 2 * self.cell_padding * len(self.columns)
+        if self.virtual_size.height > self.container_size.height:
+            room -= self.styles.scrollbar_size_vertical
+        return room
+
+    def set_widths(self, widths: Mapping[str, int | None]) -> None:
+        """Fix the named columns' widths (None: back to the content's natural width)."""
+        changed = False
+        for name, width in widths.items():
+            column = self.columns[ColumnKey(name)]
+            auto = width is None
+            if column.auto_width != auto or (width is not None and column.width != width):
+                column.auto_width, column.width = auto, width or 0
+                changed = True
+        if changed:
+            # Column widths are not part of DataTable's render-cache keys: bump the counter.
+            self._update_count += 1
+            total = sum(column.get_render_width(self) for column in self.columns.values())
+            self.virtual_size = Size(total, self.virtual_size.height)
+            self.refresh()
+
 
 class ResourceTable(CellTable):
     """Subclasses name their OWNER (for bindings), COLUMNS and how an item becomes cells."""
@@ -112,24 +137,11 @@ class ResourceTable(CellTable):
         """Trim free-text columns so the table fits its width instead of scrolling sideways."""
         if not self.FIT or not self.columns or not self.size.width:
             return
-        room = self.container_size.width - 2 * self.cell_padding * len(self.columns)
-        if self.virtual_size.height > self.container_size.height:
-            room -= self.styles.scrollbar_size_vertical
         natural = {str(key.value): column.content_width for key, column in self.columns.items()}
-        widths = fit_widths(natural, room, self.FIT)
-        changed = False
-        for key, column in self.columns.items():
-            width = widths[str(key.value)]
-            auto = width == column.content_width
-            if column.auto_width != auto or (not auto and column.width != width):
-                column.auto_width, column.width = auto, width
-                changed = True
-        if changed:
-            # Column widths are not part of DataTable's render-cache keys: bump the counter.
-            self._update_count += 1
-            total = sum(column.get_render_width(self) for column in self.columns.values())
-            self.virtual_size = Size(total, self.virtual_size.height)
-            self.refresh()
+        widths = fit_widths(natural, self.room, self.FIT)
+        self.set_widths(
+            {key: None if width == natural[key] else width for key, width in widths.items()}
+        )
 
     # rows -----------------------------------------------------------------
     def build_rows(self) -> list[Row]:
