@@ -18,6 +18,7 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from engine_adapters.errors import EngineError, EngineUnavailable
+from engine_adapters.models import Container
 from engine_adapters.protocol import Engine
 from tui.config import BUILTIN_THEMES_DIR, THEME_VARIABLE_DEFAULTS, Config, config_dir, load_themes
 from tui.keymap import bindings_for, input_openers, merge_keymap, mutating_actions
@@ -57,12 +58,14 @@ class DockyardApp(App[None]):
         read_only: bool = False,
         config_path: Path | None = None,
         engines: list[tuple[str, EngineFactory]] | None = None,
+        containers: list[Container] | None = None,
     ) -> None:
         self.config = Config.load(config_path)
         super().__init__()
         self.engine: Any = engine
         self.read_only = read_only
         self.engines = list(engines or [])
+        self._first_containers = containers  # already read: the first frame shows them
         self.command_log: list[LoggedCommand] = []
         # Tests and screenshots swap this for a fixed time so uptimes and ages are stable.
         self.clock: Callable[[], datetime] = lambda: datetime.now().astimezone()
@@ -78,7 +81,10 @@ class DockyardApp(App[None]):
     def on_mount(self) -> None:
         self.set_keymap(merge_keymap(self.config.keys.items()))
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(MainScreen())
+        # After the start-up batch: Textual drops whatever is painted inside it, and the
+        # list's first frame would wait for the next full repaint.
+        self.call_later(self.push_screen, MainScreen(self._first_containers))
+        self._first_containers = None
 
     def _remember_theme(self, theme: Theme) -> None:
         if theme.name != self.config.theme:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from engine_adapters import EngineError
+from tui.commands.compose_args import add_compose_parser
 
 
 class VersionAction(argparse.Action):
@@ -46,8 +47,6 @@ def build_parser() -> argparse.ArgumentParser:
     engine.add_argument("--data-root", help="default $DOCKYARD_DATA_ROOT or /var/lib/dockyard")
     engine.add_argument("--socket", help="default $DOCKYARD_SOCKET or /run/dockyard/dockyard.sock")
     engine.add_argument("--foreground", action="store_true", help="run the daemon in this process")
-
-    from tui.commands.compose import add_compose_parser
 
     add_compose_parser(sub)
 

@@ -10,7 +10,8 @@ import docker
 
 from engine_adapters.compose import Orchestrator, Project, load_project
 from engine_adapters.protocol import Engine
-from tui.commands.compose import add_compose_parser, run_compose_command
+from tui.commands.compose import run_compose_command
+from tui.commands.compose_args import add_compose_parser
 
 
 def dockyard(*argv: str) -> int:

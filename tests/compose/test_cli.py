@@ -11,7 +11,8 @@ import docker
 import pytest
 
 from tests.compose.conftest import Projects
-from tui.commands.compose import add_compose_parser, run_compose_command
+from tui.commands.compose import run_compose_command
+from tui.commands.compose_args import add_compose_parser
 
 Write = Callable[..., Path]
 IMAGE = "dockyard-test/busybox:latest"

@@ -38,7 +38,8 @@ services:
 # The CLI entry as the lead wires it, without depending on tui/cli.py here.
 LAUNCHER = """
 import argparse, sys
-from tui.commands.compose import add_compose_parser, run_compose_command
+from tui.commands.compose import run_compose_command
+from tui.commands.compose_args import add_compose_parser
 parser = argparse.ArgumentParser(prog="dockyard")
 parser.add_argument("--engine", "-e")
 add_compose_parser(parser.add_subparsers(dest="command"))

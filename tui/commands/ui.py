@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from engine_adapters import Engine, discover, open_engine
+from engine_adapters.models import Container
 from tui.commands.connect import connect
 
 
@@ -19,10 +21,23 @@ def engine_choices() -> list[tuple[str, Callable[[], Engine]]]:
     ]
 
 
-def run_ui(spec: str | None, read_only: bool = False) -> int:
-    engine = asyncio.run(connect(spec))
-    from tui.app import DockyardApp
+async def first_screen(spec: str | None) -> tuple[Engine, list[Container]]:
+    """The engine and its containers: what the first frame shows."""
+    engine = await connect(spec)
+    try:
+        return engine, await engine.containers()
+    except BaseException:
+        await engine.close()
+        raise
 
-    app = DockyardApp(engine, read_only=read_only, engines=engine_choices())
+
+def run_ui(spec: str | None, read_only: bool = False) -> int:
+    # The engine is asked while Textual loads: the answer costs little CPU but some waiting.
+    with ThreadPoolExecutor(1, thread_name_prefix="connect") as pool:
+        answer = pool.submit(asyncio.run, first_screen(spec))
+        from tui.app import DockyardApp
+
+        engine, containers = answer.result()
+    app = DockyardApp(engine, read_only=read_only, engines=engine_choices(), containers=containers)
     app.run()
     return app.return_code or 0

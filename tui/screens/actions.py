@@ -116,7 +116,7 @@ class ActionsMixin(MainScreenBase):
 
     def _containers_connect(self, table: ContainersTable, items: list[Container]) -> None:
         names = sorted(
-            n.name for n in self.networks_table.items.values() if n.name not in ("host", "none")
+            n.name for n in self.items_of("networks").values() if n.name not in ("host", "none")
         )
 
         def chosen(network: str | None) -> None:
@@ -180,8 +180,7 @@ class ActionsMixin(MainScreenBase):
         if project is None:
             return
         members = [c for c in table.items.values() if c.compose_project == project]
-        self.detail.logs.engine = self.engine
-        self.detail.logs.show_project(project, members)
+        self.detail.show_project(project, members)
         self.detail.active = "tab-logs"
 
     # compose projects: the project under the cursor, whatever row of it is selected ------
@@ -213,7 +212,7 @@ class ActionsMixin(MainScreenBase):
             return
         from tui.dialogs.run_form import RunDialog, run_cli
 
-        networks = sorted(n.name for n in self.networks_table.items.values())
+        networks = sorted(n.name for n in self.items_of("networks").values())
 
         def run(spec: RunSpec | None) -> None:
             if spec is not None:
@@ -319,7 +318,7 @@ class ActionsMixin(MainScreenBase):
         if view == "images":
             gone = [
                 f"{i.short_id} ({human_size(i.size)})"
-                for i in self.images_table.items.values()
+                for i in self.items_of("images").values()
                 if i.dangling
             ]
             return (
@@ -328,10 +327,10 @@ class ActionsMixin(MainScreenBase):
                 (cli("image", "prune", "-f"), lambda: self.engine.prune_images(True)),
             )
         if view == "volumes":
-            gone = [v.name for v in self.volumes_table.items.values() if not v.used_by]
+            gone = [v.name for v in self.items_of("volumes").values() if not v.used_by]
             return "unused volumes", gone, (cli("volume", "prune", "-f"), self.engine.prune_volumes)
         gone = [
-            n.name for n in self.networks_table.items.values() if not n.builtin and not n.containers
+            n.name for n in self.items_of("networks").values() if not n.builtin and not n.containers
         ]
         return "unused networks", gone, (cli("network", "prune", "-f"), self.engine.prune_networks)
 

@@ -11,9 +11,9 @@ from textual.widgets import DataTable, Static
 from engine_adapters.models import Container
 from tui.keymap import bindings_for
 from tui.screens.covering import CoveringScreen
+from tui.widgets.cell_table import CellTable
 from tui.widgets.format import human_size, spark
 from tui.widgets.key_bar import KeyBar
-from tui.widgets.resource_table import CellTable
 from tui.widgets.stats_history import StatsHistory
 
 COLUMNS = ("NAME", "CPU%", "TREND", "MEM USAGE / LIMIT", "MEM%", "NET I/O", "BLOCK I/O", "PIDS")

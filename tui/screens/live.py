@@ -61,13 +61,14 @@ class LiveMixin(MainScreenBase):
     _stale: set[str]
     _stats_ids: frozenset[str]
 
-    def start_live(self) -> None:
+    def start_live(self, read: bool = True) -> None:
+        """Events, stats and the lists; `read=False` when the containers are already shown."""
         self._stale = set()
         self._stats_ids = frozenset()
-        self.reconcile(first=True)
+        self.reconcile(first=True, read=read)
 
     @work(exclusive=True, group="reconcile", exit_on_error=False)
-    async def reconcile(self, first: bool = False) -> None:
+    async def reconcile(self, first: bool = False, read: bool = True) -> None:
         """The safety net: a full reread, whatever events may have been missed.
 
         Containers come first: they are the first screen. On the first run the list reaches
@@ -75,10 +76,13 @@ class LiveMixin(MainScreenBase):
         the first list was read without); the containers are read again after the events
         stream opened, so a change between the two is not missed.
         """
-        await self._fetch(KINDS[:1])
+        if read:
+            await self._fetch(KINDS[:1])
         if first:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wait_for_refresh(), FIRST_PAINT_WAIT)
+        await self.hidden_mounted.wait()  # the other lists' tables
+        if first:
             self.watch_events()
         self.post_message(InfoFetched(await self.engine.info()))
         await self._fetch(KINDS[1:] + (KINDS[:1] if first else ()))

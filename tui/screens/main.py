@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 VIEWS = ("containers", "images", "volumes", "networks")
 SELECT_DELAY = 0.12
+MOUNT_HIDDEN_LATEST = 2.0
 
 
 class FilterInput(Input):
@@ -44,27 +45,59 @@ class CommandLine(Input):
 class MainScreen(LiveMixin, ActionsMixin):
     BINDINGS = bindings_for("main")
 
-    def __init__(self) -> None:
+    def __init__(self, containers: list[Container] | None = None) -> None:
         super().__init__()
         self._select_timer: Timer | None = None
+        self._first_containers = containers
+        self._pending_view: str | None = None
+        self._hidden_mounting = False
 
     def compose(self) -> ComposeResult:
+        # Only what the first frame shows; the rest is mounted after it (mount_hidden).
         yield EngineHeader(id="header")
         yield Static("", id="banner")
         yield Static("", id="view-tabs")
-        yield FilterInput(placeholder="filter (esc clears)", id="filter")
         with Vertical(id="body"):
             with ContentSwitcher(initial="containers-table", id="views"):
                 yield ContainersTable(id="containers-table")
-                yield ImagesTable(id="images-table")
-                yield VolumesTable(id="volumes-table")
-                yield NetworksTable(id="networks-table")
             yield DetailPane(id="detail")
-        yield CommandLine(
-            placeholder=":containers :images :volumes :networks :ctx NAME :theme NAME :q",
-            id="command-line",
-        )
         yield KeyBar()
+
+    async def mount_hidden(self) -> None:
+        """The other views, the inputs and the detail tabs, mounted once the list is painted.
+
+        Styling a widget costs Textual about a millisecond (a table's every component class
+        is styled too): the ones nobody sees yet would delay the first frame by some 60 ms.
+        A terminal too small to draw the list at all gets them after MOUNT_HIDDEN_LATEST.
+        """
+        if self._hidden_mounting:
+            return
+        self._hidden_mounting = True
+        tables = [
+            ImagesTable(id="images-table"),
+            VolumesTable(id="volumes-table"),
+            NetworksTable(id="networks-table"),
+        ]
+        for table in tables:
+            table.display = False  # ContentSwitcher hides the children it starts with only
+        await self.query_one(ContentSwitcher).mount_all(tables)
+        await self.mount(
+            FilterInput(placeholder="filter (esc clears)", id="filter"), after="#view-tabs"
+        )
+        await self.mount(
+            CommandLine(
+                placeholder=":containers :images :volumes :networks :ctx NAME :theme NAME :q",
+                id="command-line",
+            ),
+            before=self.query_one(KeyBar),
+        )
+        await self.detail.mount_tabs()
+        self._share_names()
+        self.hidden_mounted.set()
+        self._update_counts()
+        self._show_view_tabs()
+        if self._pending_view is not None:
+            self.action_view(self._pending_view)
 
     def on_mount(self) -> None:
         self.banner.display = False
@@ -73,17 +106,23 @@ class MainScreen(LiveMixin, ActionsMixin):
         self.containers_table.stats = self.stats
         self.detail.stats = self.stats
         self.detail.engine = self.engine
-        self.detail.logs.tail = self.app_config.log_tail
-        self.detail.logs.copy_lines = self.app_config.copy_lines
+        self.detail.log_tail = self.app_config.log_tail
+        self.detail.copy_lines = self.app_config.copy_lines
+        self.start_live(read=self._first_containers is None)
+        if self._first_containers is not None:
+            self.on_resources_fetched(ResourcesFetched("containers", self._first_containers))
+            self._first_containers = None
         self._show_view_tabs()
-        self.start_live()
+        self.set_timer(MOUNT_HIDDEN_LATEST, self.mount_hidden)
         self.set_interval(self.app_config.reconcile_interval, self.reconcile)
         self.set_interval(30, self._tick_clock)
         self.containers_table.focus()
 
     # data in ----------------------------------------------------------------
     def on_resources_fetched(self, message: ResourcesFetched) -> None:
-        table = self.table(message.kind)
+        table = self.mounted_table(message.kind)
+        if table is None:
+            return  # read again once mounted (LiveMixin.reconcile waits for that)
         key_of = {"containers": "id", "images": "id", "volumes": "name", "networks": "id"}[
             message.kind
         ]
@@ -91,7 +130,8 @@ class MainScreen(LiveMixin, ActionsMixin):
         table.marked &= set(table.items)
         table.now = self.app.clock()
         if message.kind == "containers":
-            self.volumes_table.id_names = {c.id: c.name for c in message.items}  # type: ignore[attr-defined]
+            self.id_names = {c.id: c.name for c in message.items}
+            self._share_names()
             self.restart_stats_if_needed(message.items)
             self.header.connected = True
         table.refresh_rows()
@@ -99,6 +139,11 @@ class MainScreen(LiveMixin, ActionsMixin):
         self._update_counts()
         self._show_view_tabs()
         self._refresh_selected_item(table)
+
+    def _share_names(self) -> None:
+        volumes = self.mounted_table("volumes")
+        if isinstance(volumes, VolumesTable):
+            volumes.id_names = self.id_names
 
     def on_info_fetched(self, message: InfoFetched) -> None:
         self.header.info = message.info
@@ -117,6 +162,9 @@ class MainScreen(LiveMixin, ActionsMixin):
             if self.detail.active == "tab-stats":
                 self.detail.refresh_stats()
 
+    async def on_containers_table_first_painted(self) -> None:
+        await self.mount_hidden()
+
     def on_screen_resume(self) -> None:
         if self.is_mounted and self.query(ContainersTable):
             self.on_stats_updated(StatsUpdated())
@@ -127,15 +175,12 @@ class MainScreen(LiveMixin, ActionsMixin):
         self.header.counts = (
             len(containers),
             running,
-            len(self.images_table.items),
-            len(self.volumes_table.items),
-            len(self.networks_table.items),
+            *(len(self.items_of(view)) for view in VIEWS[1:]),
         )
 
     def _tick_clock(self) -> None:
         """Uptimes age without any event, so the clock advances them now and then."""
-        for view in VIEWS:
-            table = self.table(view)
+        for table in self.query(ResourceTable):
             table.now = self.app.clock()
             table.refresh_rows()
 
@@ -172,10 +217,7 @@ class MainScreen(LiveMixin, ActionsMixin):
             members = [
                 c for c in self.containers_table.items.values() if c.compose_project == project
             ]
-            self.detail.item = None
-            self.detail.logs.engine = self.engine
-            self.detail.logs.show_project(project, members)
-            self.detail.refresh_stats()
+            self.detail.show_project(project, members)
         elif item is not self.detail.item:
             self.detail.select(item)
 
@@ -185,6 +227,9 @@ class MainScreen(LiveMixin, ActionsMixin):
     # views, filter, zoom -------------------------------------------------------------
     def action_view(self, view: str) -> None:
         if view not in VIEWS:
+            return
+        if not self.hidden_mounted.is_set():
+            self._pending_view = view  # a key pressed in the first frame's few milliseconds
             return
         self.current_view = view
         self.query_one(ContentSwitcher).current = f"{view}-table"
@@ -202,7 +247,7 @@ class MainScreen(LiveMixin, ActionsMixin):
     def _show_view_tabs(self) -> None:
         labels = []
         for number, view in enumerate(VIEWS, start=1):
-            count = len(self.table(view).items)
+            count = len(self.items_of(view))
             text = f" {number} {view.title()} ({count}) "
             labels.append(f"[reverse b]{text}[/]" if view == self.current_view else text)
         tabs = self.query_one("#view-tabs", Static)
@@ -210,6 +255,8 @@ class MainScreen(LiveMixin, ActionsMixin):
             tabs.update("".join(labels))
 
     def action_filter(self) -> None:
+        if not self.hidden_mounted.is_set():
+            return
         filter_input = self.query_one(FilterInput)
         filter_input.display = True
         # Focus now, not via call_later: keys typed right after `/` are already queued.
@@ -243,6 +290,8 @@ class MainScreen(LiveMixin, ActionsMixin):
             self.table().focus()
 
     def open_command_line(self) -> None:
+        if not self.hidden_mounted.is_set():
+            return
         line = self.query_one(CommandLine)
         line.display = True
         self.set_focus(line)

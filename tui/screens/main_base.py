@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.screen import Screen
@@ -27,6 +29,8 @@ class MainScreenBase(ReportsWorkerErrors, Screen[None]):
         super().__init__()
         self.stats = StatsHistory()
         self.current_view = "containers"
+        self.id_names: dict[str, str] = {}  # container id -> name, for the volumes' users
+        self.hidden_mounted = asyncio.Event()  # the views and tabs the first frame leaves out
 
     @property
     def app(self) -> DockyardApp:  # type: ignore[override]
@@ -70,3 +74,16 @@ class MainScreenBase(ReportsWorkerErrors, Screen[None]):
 
     def table(self, view: str | None = None) -> ResourceTable:
         return self.query_one(f"#{view or self.current_view}-table", ResourceTable)
+
+    def mounted_table(self, view: str) -> ResourceTable | None:
+        """The view's table, or None before it is mounted (only the containers' is at first)."""
+        return (
+            self.query(f"#{view}-table").first(ResourceTable)
+            if self.query(f"#{view}-table")
+            else None
+        )
+
+    def items_of(self, view: str) -> Mapping[str, Any]:
+        """The view's items by key; none before its table is mounted."""
+        table = self.mounted_table(view)
+        return table.items if table is not None else {}

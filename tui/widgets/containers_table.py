@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
 
 from engine_adapters.models import Container, ContainerState
 from tui.keymap import bindings_for
@@ -46,10 +49,22 @@ class ContainersTable(ResourceTable):
         (("name", 10), ("uptime", 12)),
     )
 
+    class FirstPainted(Message):
+        """The list has been drawn once: what the screen left out of the first frame can mount."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.stats = StatsHistory()
         self._branches: dict[str, str] = {}
+        self._painted = False
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if not self._painted:
+            # Posted, not handled now: the frame being drawn reaches the terminal first.
+            self._painted = True
+            self.post_message(self.FirstPainted())
+        return lines
 
     def search_text(self, item: Any) -> str:
         c: Container = item

@@ -6,22 +6,34 @@ import dataclasses
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tree
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
 
 from engine_adapters.models import Container, ContainerDetails, ContainerState, Image
 from tui.keymap import bindings_for
-from tui.widgets.log_panel import LogPanel
 from tui.widgets.stats_history import StatsHistory
-from tui.widgets.stats_panel import StatsPanel
 from tui.widgets.worker_errors import ReportsWorkerErrors
+
+if TYPE_CHECKING:
+    from textual.widgets import TabbedContent
+
+    from tui.widgets.log_panel import LogPanel
 
 SECRET = re.compile(r"pass|secret|token|key|credential|auth|private|cert", re.IGNORECASE)
 MASK = "••••••••"
+TABS = (
+    ("Logs", "tab-logs"),
+    ("Stats", "tab-stats"),
+    ("Inspect", "tab-inspect"),
+    ("Env", "tab-env"),
+    ("Ports", "tab-ports"),
+    ("Processes", "tab-top"),
+)
 
 
 def _plain(value: Any) -> Any:
@@ -65,7 +77,12 @@ class EnvTable(DataTable[str]):
 
 
 class DetailPane(ReportsWorkerErrors, Vertical):
-    """Loads what the active tab needs for the selected item; engine calls run in workers."""
+    """Loads what the active tab needs for the selected item; engine calls run in workers.
+
+    The first frame shows only the tab titles: the tabs themselves (a dozen widgets, with
+    their styles and imports) are mounted right after it, by `mount_tabs`. Until then a
+    selection is only remembered.
+    """
 
     # Not focusable itself, so Textual would refuse `z` (zoom) from the logs without this.
     ALLOW_MAXIMIZE = True
@@ -75,37 +92,66 @@ class DetailPane(ReportsWorkerErrors, Vertical):
         self.engine: Any = None
         self.item: Any = None
         self.stats = StatsHistory()
+        self.log_tail = 0
+        self.copy_lines = 0
+        self.tabs_mounted = False
+        self._project: tuple[str, list[Container]] | None = None
+        self._first_tab = TABS[0][1]
 
     def compose(self) -> ComposeResult:
-        with TabbedContent(id="detail-tabs"):
-            with TabPane("Logs", id="tab-logs"):
-                yield LogPanel(id="logs")
-            with TabPane("Stats", id="tab-stats"):
-                yield StatsPanel(id="stats")
-            with TabPane("Inspect", id="tab-inspect"):
-                yield Tree[Any]("inspect", id="inspect")
-            with TabPane("Env", id="tab-env"):
-                yield EnvTable(id="env")
-            with TabPane("Ports", id="tab-ports"):
-                yield DataTable[str](id="ports", cursor_type="row")
-            with TabPane("Processes", id="tab-top"):
-                yield DataTable[str](id="top", cursor_type="row")
-                yield Static("", id="top-note")
+        titles = "  ".join(title for title, _ in TABS)
+        yield Static(f" [b]{titles}[/b]", id="detail-placeholder")
+
+    async def mount_tabs(self) -> None:
+        """The tabs and their content, in place of the placeholder; then the selection loads."""
+        from textual.widgets import TabbedContent, TabPane, Tree
+
+        from tui.widgets.log_panel import LogPanel
+        from tui.widgets.stats_panel import StatsPanel
+
+        logs = LogPanel(id="logs")
+        logs.engine, logs.tail, logs.copy_lines = self.engine, self.log_tail, self.copy_lines
+        ports = DataTable[str](id="ports", cursor_type="row")
+        ports.add_columns("CONTAINER", "HOST IP", "HOST PORT")
+        content: dict[str, list[Widget]] = {
+            "tab-logs": [logs],
+            "tab-stats": [StatsPanel(id="stats")],
+            "tab-inspect": [Tree[Any]("inspect", id="inspect")],
+            "tab-env": [EnvTable(id="env")],
+            "tab-ports": [ports],
+            "tab-top": [DataTable[str](id="top", cursor_type="row"), Static("", id="top-note")],
+        }
+        tabs = TabbedContent(id="detail-tabs", initial=self._first_tab)
+        for title, tab in TABS:
+            tabs.compose_add_child(TabPane(title, *content[tab], id=tab))
+        await self.query_one("#detail-placeholder").remove()
+        await self.mount(tabs)
+        self.tabs_mounted = True
+        if self._project is not None:
+            self.show_project(*self._project)
+        elif self.item is not None:
+            self.select(self.item)
+
+    @property
+    def tabs(self) -> TabbedContent:
+        from textual.widgets import TabbedContent
+
+        return self.query_one(TabbedContent)
 
     @property
     def active(self) -> str:
-        return self.query_one(TabbedContent).active
+        return self.tabs.active if self.tabs_mounted else self._first_tab
 
     @active.setter
     def active(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-
-    def on_mount(self) -> None:
-        self.query_one("#ports", DataTable).add_columns("CONTAINER", "HOST IP", "HOST PORT")
+        if self.tabs_mounted:
+            self.tabs.active = tab
+        else:
+            self._first_tab = tab
 
     def only_inspect(self, inspect_only: bool) -> None:
         """Images, volumes and networks have no logs, stats, env, ports or processes."""
-        tabs = self.query_one(TabbedContent)
+        tabs = self.tabs
         for tab in ("tab-logs", "tab-stats", "tab-env", "tab-ports", "tab-top"):
             if inspect_only:
                 tabs.hide_tab(tab)
@@ -116,22 +162,41 @@ class DetailPane(ReportsWorkerErrors, Vertical):
 
     @property
     def logs(self) -> LogPanel:
+        from tui.widgets.log_panel import LogPanel
+
         return self.query_one(LogPanel)
 
     def select(self, item: Any) -> None:
         """Show `item` (a model object or None); container-only tabs clear for other kinds."""
         self.item = item
+        self._project = None
+        if not self.tabs_mounted:
+            return
         container = item if isinstance(item, Container) else None
         self.logs.engine = self.engine
         self.logs.show_container(container)
         self.refresh_stats()
         self._load()
 
+    def show_project(self, project: str, members: list[Container]) -> None:
+        """A compose project's merged logs (its header row is selected)."""
+        self.item = None
+        self._project = (project, members)
+        if not self.tabs_mounted:
+            return
+        self.logs.engine = self.engine
+        self.logs.show_project(project, members)
+        self.refresh_stats()
+
     def on_tabbed_content_tab_activated(self) -> None:
         if self.item is not None:
             self._load()
 
     def refresh_stats(self) -> None:
+        from tui.widgets.stats_panel import StatsPanel
+
+        if not self.tabs_mounted:
+            return
         item = self.item if isinstance(self.item, Container) else None
         self.query_one(StatsPanel).show(
             self.stats, item.id if item else None, item.name if item else ""
@@ -139,6 +204,8 @@ class DetailPane(ReportsWorkerErrors, Vertical):
 
     @work(exclusive=True, group="detail", exit_on_error=False)
     async def _load(self) -> None:
+        if not self.tabs_mounted:
+            return  # mount_tabs loads the selection when it is done
         item, tab = self.item, self.active
         if isinstance(item, Container):
             if tab in ("tab-inspect", "tab-env", "tab-ports"):
@@ -163,6 +230,8 @@ class DetailPane(ReportsWorkerErrors, Vertical):
             )
 
     def _show_json(self, data: object) -> None:
+        from textual.widgets import Tree
+
         tree = self.query_one("#inspect", Tree)
         tree.clear()
         tree.add_json(data)

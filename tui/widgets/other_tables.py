@@ -87,6 +87,10 @@ class VolumesTable(ResourceTable):
     )
     FIT = ((("used", 12), ("name", 16)), (("used", 0),), (("name", 10), ("project", 8)))
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.id_names: dict[str, str] = {}  # container id -> name, kept by the screen
+
     def search_text(self, item: Any) -> str:
         v: Volume = item
         return f"{v.name} {v.driver} {v.compose_project or ''}"
@@ -111,9 +115,8 @@ class VolumesTable(ResourceTable):
         ]
 
     def names(self, ids: tuple[str, ...]) -> str:
-        """Container names come from the screen's container list (`id_names`), ids if unknown."""
-        lookup: dict[str, str] = getattr(self, "id_names", {})
-        return ", ".join(lookup.get(i, i[:12]) for i in ids)
+        """Container names as the screen last listed them (`id_names`), ids if unknown."""
+        return ", ".join(self.id_names.get(i, i[:12]) for i in ids)
 
     def action_create(self) -> None:
         self.post_message(self.ActionRequested(self, "create", []))

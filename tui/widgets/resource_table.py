@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding, BindingType
-from textual.coordinate import Coordinate
-from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets.data_table import RowKey
 
 from tui.keymap import action_name, mutating_actions, specs_for
+from tui.widgets.cell_table import CellTable
 
 Cells = tuple[Any, ...]
 Row = tuple[str, Cells]
@@ -42,49 +39,6 @@ def clipped(text: str, style: str = "") -> Text:
     # Text for the same string makes building and comparing as cheap as with plain strings.
     # Sharing is safe: Rich renders and crops copies, never the cell's own Text.
     return Text(text, style=style, overflow="ellipsis", no_wrap=True, end="")
-
-
-class CellTable(DataTable[Any]):
-    """A DataTable whose cell updates repaint one row, not the whole table (bytes over SSH)."""
-
-    def set_cell(self, row_key: str, column_key: str, value: Any) -> None:
-        column = self.columns.get(ColumnKey(column_key))
-        width = cell_len(value.plain if isinstance(value, Text) else str(value))
-        # A fixed width (the dashboard's) is room; a trimmed one (fit_columns) is not: only
-        # a cell wider than anything the column holds needs the column re-measured.
-        if column is None or width > max(column.width, column.content_width):
-            self.update_cell(row_key, column_key, value, update_width=True)
-            return
-        # DataTable.update_cell refreshes the whole widget; writing the cell and bumping the
-        # render-cache counter, then refreshing only the cell's region, sends just that cell.
-        self._data[RowKey(row_key)][ColumnKey(column_key)] = value
-        self._update_count += 1
-        column_index = self._column_locations.get(ColumnKey(column_key)) or 0
-        self.refresh_coordinate(Coordinate(self.get_row_index(row_key), column_index))
-
-    @property
-    def room(self) -> int:
-        """Cells the columns' content can take without a horizontal scrollbar."""
-        room = self.container_size.width - 2 * self.cell_padding * len(self.columns)
-        if self.virtual_size.height > self.container_size.height:
-            room -= self.styles.scrollbar_size_vertical
-        return room
-
-    def set_widths(self, widths: Mapping[str, int | None]) -> None:
-        """Fix the named columns' widths (None: back to the content's natural width)."""
-        changed = False
-        for name, width in widths.items():
-            column = self.columns[ColumnKey(name)]
-            auto = width is None
-            if column.auto_width != auto or (width is not None and column.width != width):
-                column.auto_width, column.width = auto, width or 0
-                changed = True
-        if changed:
-            # Column widths are not part of DataTable's render-cache keys: bump the counter.
-            self._update_count += 1
-            total = sum(column.get_render_width(self) for column in self.columns.values())
-            self.virtual_size = Size(total, self.virtual_size.height)
-            self.refresh()
 
 
 class ResourceTable(CellTable):
