@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from textual.command import CommandList, CommandPalette
+from textual.widgets import DataTable
 
 from tests.ui.conftest import settle, wait_for
 from tests.ui.fake_engine import FakeEngine, cid
@@ -168,3 +171,26 @@ async def test_engine_switcher_replaces_the_engine(make_app: Callable[..., Docky
 def test_binding_ids_match_owners() -> None:
     assert BY_ID["containers.stop"].key == "x"
     assert BY_ID["app.help"].key == "question_mark"
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 170])
+async def test_stats_dashboard_fits_the_width(
+    make_app: Callable[..., DockyardApp], fake: FakeEngine, width: int
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        table = app.screen.query_one("#dashboard-table", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 3)
+        # Wider numbers arrive after the first paint: the trend column gives them room.
+        wider = [
+            replace(s, mem_used=s.mem_used * 40, net_rx=s.net_rx * 10**6)
+            for s in fake.stats_batch(step=2)
+        ]
+        fake.stats_streams[-1].push(wider)
+        await wait_for(pilot, lambda: "GiB" in str(table.get_row_at(0)))
+        await pilot.pause()
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert table.max_scroll_x == 0

@@ -14,6 +14,7 @@ from tui.screens.covering import CoveringScreen
 from tui.widgets.cell_table import CellTable
 from tui.widgets.format import human_size, spark
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.resource_table import FitSteps, fit_widths
 from tui.widgets.stats_history import StatsHistory
 
 COLUMNS = ("NAME", "CPU%", "TREND", "MEM USAGE / LIMIT", "MEM%", "NET I/O", "BLOCK I/O", "PIDS")
@@ -28,8 +29,16 @@ WIDTHS = {
     "BLOCK I/O": 18,
     "PIDS": 5,
 }
-# The trend takes the room the other columns leave, within these bounds.
+# The trend takes the room the other columns leave, within these bounds; on a narrow screen
+# it shrinks first, then block I/O goes, then the trend, then network I/O, then names shorten.
 TREND_MIN, TREND_MAX = 6, 30
+FIT: FitSteps = (
+    (("TREND", TREND_MIN),),
+    (("BLOCK I/O", 0),),
+    (("TREND", 0),),
+    (("NET I/O", 0),),
+    (("NAME", 12),),
+)
 RESORT_TICKS = 10
 
 
@@ -64,20 +73,28 @@ class DashboardScreen(CoveringScreen):
             table.add_column(label, key=label, width=WIDTHS.get(label))
         self.refresh_rows(resort=True)
         self.set_interval(1.0, self._tick)
+        # Numbers get wider (a first sample, MiB to GiB): the trend gives the room back.
+        self.watch(table, "virtual_size", self.fit_trend, init=False)
         self.query_one(DataTable).focus()
 
     def on_resize(self) -> None:
-        """The trend column grows or shrinks with the screen, so the table fits its width."""
+        self.fit_trend()
+
+    def fit_trend(self) -> None:
+        """The trend takes the room the others leave; a narrow screen loses the least useful."""
         table = self.query_one(CellTable)
-        others = sum(
-            max(column.width, column.content_width)
+        natural = {
+            str(key.value): TREND_MAX
+            if key.value == "TREND"
+            else max(WIDTHS.get(str(key.value), 0), column.content_width)
             for key, column in table.columns.items()
-            if key.value != "TREND"
-        )
-        trend = max(TREND_MIN, min(TREND_MAX, table.room - others))
-        if trend != self.trend:
-            self.trend = trend
-            table.set_widths({"TREND": trend})
+        }
+        widths = fit_widths(natural, table.room, FIT)
+        # The name column stays as wide as its content unless it had to be trimmed.
+        names = widths["NAME"]
+        table.set_widths({**widths, "NAME": None if names == natural["NAME"] else names})
+        if widths["TREND"] != self.trend:
+            self.trend = widths["TREND"]
             self.refresh_rows(resort=True)
 
     def _tick(self) -> None:
@@ -124,8 +141,8 @@ class DashboardScreen(CoveringScreen):
             self._patch(table, rows)
         self._cells = dict(rows)
         title = (
-            f"[b]Stats[/b]: running containers, sorted by {self.sort_by}"
-            "  (CPU% as the docker CLI computes it; see ? for the definition)"
+            f"[b]Stats[/b]: running containers by {self.sort_by}"
+            "  (CPU% as docker stats computes it: see ?)"
         )
         if title != self._title:  # Static.update re-lays out the screen: skip no-ops
             self._title = title

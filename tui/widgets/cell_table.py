@@ -9,16 +9,36 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
 SegmentLines = list[list[Segment]]
+# DataTable's caches hold 10,000 cells and 1,000 rows and lines. Their keys include its update
+# counter, which every cell update bumps (a stats sample, each interval): entries of earlier
+# counts are never hit again, yet they stay until pushed out, several MiB of dead lines.
+# Room for two screens of the current count is all that is ever used (see on_resize).
+SCREEN_COLUMNS = 12  # cells a line is budgeted for
 
 
 class CellTable(DataTable[Any]):
     """A DataTable whose cell updates repaint one row, not the whole table (bytes over SSH)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._cell_render_cache = LRUCache(2 * 24 * SCREEN_COLUMNS)
+        self._row_render_cache = LRUCache(2 * 24)
+        self._row_renderable_cache = LRUCache(2 * 24)
+        self._line_cache = LRUCache(2 * 24)
+
+    def on_resize(self, event: events.Resize) -> None:
+        lines = 2 * event.size.height
+        for cache in (self._row_render_cache, self._row_renderable_cache, self._line_cache):
+            cache.grow(lines)
+        self._cell_render_cache.grow(lines * max(len(self.columns), SCREEN_COLUMNS))
 
     def set_cell(self, row_key: str, column_key: str, value: Any) -> None:
         column = self.columns.get(ColumnKey(column_key))

@@ -86,7 +86,7 @@ BARS = " ▁▂▃▄▅▆▇█"
 
 def spark(values: list[float], width: int) -> str:
     """A one-line text sparkline for table cells (the dashboard's per-row trend)."""
-    values = values[-width:]
+    values = values[-width:] if width > 0 else []
     if not values:
         return ""
     top = max(values) or 1.0

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -84,7 +85,8 @@ class ResourceTable(CellTable):
         # widths may have grown, so the plan may change.
         self.fit_columns()
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
         self.fit_columns()
 
     def fit_columns(self) -> None:
