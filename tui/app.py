@@ -131,13 +131,13 @@ class DockyardApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def action_command_mode(self) -> None:
+    async def action_command_mode(self) -> None:
         main = self.main_screen
         if main is None:
             return
         while self.screen is not main:
             self.pop_screen()
-        main.open_command_line()
+        await main.open_command_line()
 
     def action_dashboard(self) -> None:
         from tui.screens.dashboard import DashboardScreen
@@ -212,7 +212,7 @@ class DockyardApp(App[None]):
         verb = COMMAND_ALIASES.get(verb, verb)
         main = self.main_screen
         if verb in VIEWS and main is not None:
-            main.action_view(verb)
+            self.call_later(main.action_view, verb)
         elif verb in ("q", "quit", "q!", "exit"):
             self.exit()
         elif verb in ("ctx", "context", "engine") and args:

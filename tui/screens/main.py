@@ -49,7 +49,6 @@ class MainScreen(LiveMixin, ActionsMixin):
         super().__init__()
         self._select_timer: Timer | None = None
         self._first_containers = containers
-        self._pending_view: str | None = None
         self._hidden_mounting = False
 
     def compose(self) -> ComposeResult:
@@ -96,8 +95,6 @@ class MainScreen(LiveMixin, ActionsMixin):
         self.hidden_mounted.set()
         self._update_counts()
         self._show_view_tabs()
-        if self._pending_view is not None:
-            self.action_view(self._pending_view)
 
     def on_mount(self) -> None:
         self.banner.display = False
@@ -225,11 +222,14 @@ class MainScreen(LiveMixin, ActionsMixin):
         self.query_one("#body").set_class(self.size.height < 32, "-short")
 
     # views, filter, zoom -------------------------------------------------------------
-    def action_view(self, view: str) -> None:
+    async def action_view(self, view: str) -> None:
+        # Keys run in the app's task: awaiting here holds the keys typed after this one until
+        # the screen's task has mounted the views, so none is lost or taken out of order.
+        await self.hidden_mounted.wait()
+        self.show_view(view)
+
+    def show_view(self, view: str) -> None:
         if view not in VIEWS:
-            return
-        if not self.hidden_mounted.is_set():
-            self._pending_view = view  # a key pressed in the first frame's few milliseconds
             return
         self.current_view = view
         self.query_one(ContentSwitcher).current = f"{view}-table"
@@ -254,9 +254,8 @@ class MainScreen(LiveMixin, ActionsMixin):
         if tabs.content != "".join(labels):  # an update re-lays out the screen: skip no-ops
             tabs.update("".join(labels))
 
-    def action_filter(self) -> None:
-        if not self.hidden_mounted.is_set():
-            return
+    async def action_filter(self) -> None:
+        await self.hidden_mounted.wait()  # as in action_view
         filter_input = self.query_one(FilterInput)
         filter_input.display = True
         # Focus now, not via call_later: keys typed right after `/` are already queued.
@@ -289,9 +288,8 @@ class MainScreen(LiveMixin, ActionsMixin):
         elif focused is not None and not isinstance(focused, ResourceTable):
             self.table().focus()
 
-    def open_command_line(self) -> None:
-        if not self.hidden_mounted.is_set():
-            return
+    async def open_command_line(self) -> None:
+        await self.hidden_mounted.wait()  # as in action_view
         line = self.query_one(CommandLine)
         line.display = True
         self.set_focus(line)
