@@ -83,8 +83,9 @@ class Engine(Protocol):
 
     async def ping(self) -> None: ...
 
-    async def first_contact(self) -> None:
-        """Check the engine answers, like ping; it may keep what the first screen will ask."""
+    async def first_contact(self) -> list[Container] | None:
+        """Check the engine answers, like ping; an engine that can list its containers as
+        cheaply answers with them (the first screen shows them), else None."""
         ...
 
     async def info(self) -> EngineInfo: ...

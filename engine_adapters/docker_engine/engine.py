@@ -101,15 +101,15 @@ class DockerEngine(ResourceCalls):
     async def ping(self) -> None:
         await self.call(lambda: self.api.ping())
 
-    async def first_contact(self) -> None:
-        """A local engine answers with its container list, read without loading the SDK;
-        the next `containers()` returns it (first_contact.py says why)."""
+    async def first_contact(self) -> list[Container] | None:
+        """A local engine answers with its container list, read without loading the SDK
+        (first_contact.py says why); others are pinged and answer None."""
         path = first_contact.socket_path(self._url)
         if path is None or self._api is not None:
             await self.ping()
-            return
+            return None
         raw = await self.call(first_contact.list_containers, path, API_VERSION, self._timeout)
-        self.keep_first_list(raw)
+        return sorted((convert.container_from_list(c) for c in raw), key=lambda c: c.name)
 
     async def info(self) -> EngineInfo:
         def fetch() -> tuple[dict[str, Any], dict[str, Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
@@ -26,14 +25,9 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 
-# The first contact's list is the first screen's; older than this, it is asked again.
-FIRST_LIST_TTL = 2.0
-
 
 class ResourceCalls:
     """The request/response half of DockerEngine; `api` and `call` come from the engine."""
-
-    _first_list: tuple[float, list[dict[str, Any]]] | None = None
 
     @property
     def api(self) -> docker.APIClient:
@@ -43,19 +37,8 @@ class ResourceCalls:
         raise NotImplementedError
 
     # containers
-    def keep_first_list(self, raw: list[dict[str, Any]]) -> None:
-        self._first_list = (time.monotonic(), raw)
-
-    def _take_first_list(self) -> list[dict[str, Any]] | None:
-        """The list read by the first contact, handed out once and only while fresh."""
-        kept, self._first_list = self._first_list, None
-        if kept is None or time.monotonic() - kept[0] > FIRST_LIST_TTL:
-            return None
-        return kept[1]
-
     async def containers(self, all: bool = True) -> list[Container]:
-        kept = self._take_first_list() if all else None
-        raw = kept if kept is not None else await self.call(lambda: self.api.containers(all=all))
+        raw = await self.call(lambda: self.api.containers(all=all))
         return sorted((convert.container_from_list(c) for c in raw), key=lambda c: c.name)
 
     async def inspect_container(self, ref: str) -> ContainerDetails:

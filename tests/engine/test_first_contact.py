@@ -19,16 +19,17 @@ from tests.fixtures.docker import TEST_IMAGE, Resources
 REPO = Path(__file__).resolve().parents[2]
 
 
-async def test_the_first_list_is_the_engines_and_is_used_once(
+async def test_the_first_contact_answers_with_the_engines_list(
     engine: DockerEngine, docker_client: docker.DockerClient, res: Resources
 ) -> None:
     name = res.container()
     docker_client.containers.create(TEST_IMAGE, name=name)
-    await engine.first_contact()
-    first = {c.name: c for c in await engine.containers()}
-    assert name in first
+    listed = await engine.first_contact()
+    assert listed is not None
+    first = {c.name: c for c in listed}
     assert first[name].id == docker_client.containers.get(name).id
-    # The kept list is handed out once: a container made after it shows on the next read.
+    # The same containers, in the same shape, as a later read through the SDK gives.
+    assert first[name] == {c.name: c for c in await engine.containers()}[name]
     later = res.container()
     docker_client.containers.create(TEST_IMAGE, name=later)
     assert later in {c.name for c in await engine.containers()}
@@ -44,8 +45,7 @@ def test_the_first_screen_needs_no_sdk(docker_url: str) -> None:
 
         async def main():
             engine = DockerEngine({docker_url!r})
-            await engine.first_contact()
-            listed = await engine.containers()
+            listed = await engine.first_contact()
             print(len(listed), "docker" in sys.modules)
             await engine.info()  # a later call loads the SDK and works
             print("docker" in sys.modules)

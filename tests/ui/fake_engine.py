@@ -166,8 +166,9 @@ class FakeEngine:
     async def ping(self) -> None:
         self._check("ping")
 
-    async def first_contact(self) -> None:
+    async def first_contact(self) -> list[Container] | None:
         self._check("ping")
+        return None
 
     async def info(self) -> EngineInfo:
         if not self.available:

@@ -5,22 +5,29 @@ from __future__ import annotations
 import asyncio
 
 from engine_adapters import Engine, EngineUnavailable, NativeEngine, open_engine, resolve
+from engine_adapters.models import Container
 
 CONNECT_TIMEOUT = 8.0
 
 
 async def connect(spec: str | None) -> Engine:
     """An engine that has just answered a ping; EngineError with one line otherwise."""
+    engine, _ = await connect_listing(spec)
+    return engine
+
+
+async def connect_listing(spec: str | None) -> tuple[Engine, list[Container] | None]:
+    """As `connect`, with the containers when the first contact read them (a local engine)."""
     target = resolve(spec)
     engine = open_engine(target)
     try:
         if isinstance(engine, NativeEngine):
             await engine.ensure_started()
-        await asyncio.wait_for(engine.first_contact(), CONNECT_TIMEOUT)
+        containers = await asyncio.wait_for(engine.first_contact(), CONNECT_TIMEOUT)
     except TimeoutError:
         await engine.close()
         raise EngineUnavailable(f"{target.url} did not answer in {CONNECT_TIMEOUT:.0f}s") from None
     except BaseException:
         await engine.close()
         raise
-    return engine
+    return engine, containers

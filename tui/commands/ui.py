@@ -7,8 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from engine_adapters import Engine, discover, open_engine
-from engine_adapters.models import Container
-from tui.commands.connect import connect
+from tui.commands.connect import connect_listing
 
 
 def engine_choices() -> list[tuple[str, Callable[[], Engine]]]:
@@ -21,20 +20,10 @@ def engine_choices() -> list[tuple[str, Callable[[], Engine]]]:
     ]
 
 
-async def first_screen(spec: str | None) -> tuple[Engine, list[Container]]:
-    """The engine and its containers: what the first frame shows."""
-    engine = await connect(spec)
-    try:
-        return engine, await engine.containers()
-    except BaseException:
-        await engine.close()
-        raise
-
-
 def run_ui(spec: str | None, read_only: bool = False) -> int:
     # The engine is asked while Textual loads: the answer costs little CPU but some waiting.
     with ThreadPoolExecutor(1, thread_name_prefix="connect") as pool:
-        answer = pool.submit(asyncio.run, first_screen(spec))
+        answer = pool.submit(asyncio.run, connect_listing(spec))
         from tui.app import DockyardApp
 
         engine, containers = answer.result()
