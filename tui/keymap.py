@@ -22,6 +22,11 @@ class ActionSpec:
     # Keys that open an input run as the app reads them (priority), so the keys typed right
     # after them land in that input and not in the widget that had focus.
     opens_input: bool = False
+    # Keys typed just before such a key must be handled first, but a plain key is handled
+    # only once it has bubbled up from the focused widget, after the input took the focus:
+    # `2/` in one read (as over SSH) would filter the containers. Keys a user types before
+    # `/` or `:` run as the app reads them too; they stand aside while an input has focus.
+    immediate: bool = False
 
     @property
     def id(self) -> str:
@@ -52,10 +57,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("app", "topology", "T", "Network topology"),
     A("app", "shells", "ctrl+t", "Shell sessions"),
     A("app", "open_compose", "O", "Open compose file…", mutates=True, show=False),
-    A("main", "view('containers')", "1", "Containers"),
-    A("main", "view('images')", "2", "Images"),
-    A("main", "view('volumes')", "3", "Volumes"),
-    A("main", "view('networks')", "4", "Networks"),
+    A("main", "view('containers')", "1", "Containers", immediate=True),
+    A("main", "view('images')", "2", "Images", immediate=True),
+    A("main", "view('volumes')", "3", "Volumes", immediate=True),
+    A("main", "view('networks')", "4", "Networks", immediate=True),
     A("main", "filter", "slash", "Filter", opens_input=True),
     A("main", "zoom", "z", "Zoom pane"),
     A("main", "refresh", "ctrl+r", "Refresh", show=False),
@@ -133,7 +138,7 @@ def bindings_for(owner: str) -> list[BindingType]:
             spec.description,
             show=spec.show,
             id=spec.id,
-            priority=spec.opens_input,
+            priority=spec.opens_input or spec.immediate,
         )
         for spec in specs_for(owner)
     ]
@@ -147,6 +152,11 @@ def action_name(spec: ActionSpec) -> str:
 def input_openers(owner: str) -> set[str]:
     """Actions bound with priority: they must stand aside while an input has focus."""
     return {action_name(spec) for spec in specs_for(owner) if spec.opens_input}
+
+
+def immediate_actions(owner: str) -> set[str]:
+    """Plain keys bound with priority (see ActionSpec.immediate)."""
+    return {action_name(spec) for spec in specs_for(owner) if spec.immediate}
 
 
 def mutating_actions(owner: str) -> set[str]:

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from engine_adapters.docker_engine import convert, first_contact
-from engine_adapters.docker_engine.cgroup_stats import CgroupStats, can_read_locally
 from engine_adapters.docker_engine.errors import translate, translated
 from engine_adapters.docker_engine.logs import iter_log_lines
 from engine_adapters.docker_engine.resources import ResourceCalls
@@ -179,6 +178,9 @@ class DockerEngine(ResourceCalls):
         return ThreadedStream(opener, self._url, ends_cleanly=False, name="dockyard-events")
 
     def stats(self, refs: Sequence[str], interval: float = 2.0) -> Stream[list[StatsSample]]:
+        # Loaded here, as the SDK is: the first screen does not wait for it.
+        from engine_adapters.docker_engine.cgroup_stats import CgroupStats, can_read_locally
+
         def fetch(ref: str) -> Any:
             return self.api.stats(ref, stream=False, one_shot=True)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from textual import events
+from textual.widgets import Input
 
 from engine_adapters.errors import Conflict, EngineUnavailable
 from engine_adapters.models import Container, ContainerState
@@ -164,3 +166,20 @@ async def test_keys_typed_in_a_burst_after_slash_land_in_the_filter(
         table = main(app).containers_table
         await wait_for(pilot, lambda: table.filter_text == "cache")
         assert table.row_count == 1
+
+
+@pytest.mark.parametrize("opener", [("slash", "/"), ("colon", ":")])
+async def test_a_key_typed_just_before_an_input_opens_is_handled_first(
+    make_app: Callable[..., DockyardApp], opener: tuple[str, str]
+) -> None:
+    """`2/` in one read: the view switches to images, then the filter opens on it."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        for key, char in [("2", "2"), opener, ("x", "x")]:
+            app.post_message(events.Key(key, char))
+        await wait_for(pilot, lambda: screen.current_view == "images")
+        await wait_for(pilot, lambda: isinstance(screen.focused, Input) and screen.focused.value)
+        assert screen.images_table.display and not screen.containers_table.display
+        assert screen.focused.value == "x"  # type: ignore[union-attr]

@@ -11,7 +11,7 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Static
 
 from engine_adapters.models import Container
-from tui.keymap import bindings_for, input_openers, mutating_actions
+from tui.keymap import bindings_for, immediate_actions, input_openers, mutating_actions
 from tui.screens.actions import ActionsMixin
 from tui.screens.live import (
     InfoFetched,
@@ -238,7 +238,7 @@ class MainScreen(LiveMixin, ActionsMixin):
         filter_input = self.query_one(FilterInput)
         filter_input.value = table.filter_text
         filter_input.display = bool(table.filter_text)
-        table.focus()
+        self.set_focus(table)  # now, not later: a `/` typed next moves it to the filter
         self.detail.only_inspect(view != "containers")
         self.detail.item = False  # force a reload: the same item may be shown again
         self._show_selection()
@@ -312,11 +312,13 @@ class MainScreen(LiveMixin, ActionsMixin):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in mutating_actions("main") and self.app.read_only:
             return None
+        focused = self.focused
         if action in input_openers("main"):
             # The priority `/` must not steal the key from an input or the logs' own `/`.
-            focused = self.focused
             if isinstance(focused, Input) or focused in list(self.query("LogPanel *")):
                 return False
+        elif action in immediate_actions("main") and isinstance(focused, Input):
+            return False  # `2` typed in the filter is text
         return True
 
     def show_container_logs(self, container: Container) -> None:
