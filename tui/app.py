@@ -233,8 +233,8 @@ class DockyardApp(App[None]):
         elif verb in ("shells", "sh", "terminals"):
             self.action_shells()
         elif verb in ("up", "compose"):
-            if args:
-                self._compose().open_file(args[0])
+            if args:  # `:up a.yaml b.yaml` as `:up a.yaml,b.yaml`: each file like a -f
+                self._compose().open_file(",".join(args))
             else:
                 self._compose().prompt_file()
         else:

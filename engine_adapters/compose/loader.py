@@ -10,6 +10,7 @@ from typing import Any
 
 from engine_adapters.compose.checker import Checker
 from engine_adapters.compose.errors import ComposeFileError, Problem
+from engine_adapters.compose.extends import apply_extends
 from engine_adapters.compose.interpolate import interpolate, parse_env_file
 from engine_adapters.compose.merge import merge_sources
 from engine_adapters.compose.model import NetworkConfig, Project, Service, VolumeConfig
@@ -81,7 +82,8 @@ def load_project(
 ) -> Project:
     """Raises ComposeFileError listing every problem; reading never touches an engine.
 
-    Several files merge in order (`merge.py`). The project folder is the first file's;
+    Each file's `extends` apply first (`extends.py`), then several files merge in order
+    (`merge.py`), as Docker Compose does. The project folder is the first file's;
     a relative path resolves against the folder of the file it is written in, as Docker
     Compose v2 does (docker-compose 1.x resolved every path against the first file's).
     `profiles` (else COMPOSE_PROFILES) and the `services` named on the command line
@@ -94,11 +96,17 @@ def load_project(
     paths = [os.path.abspath(f) for f in files]
     project_dir = os.path.dirname(paths[0])
     environment = _environment(project_dir, env, env_file)
-    checks = [_read(shown, path, environment) for shown, path in zip(files, paths, strict=True)]
+    checks: list[Checker] = []
+    broken: set[str] = set()  # services whose `extends` failed: that problem is enough
+    for shown, path in zip(files, paths, strict=True):
+        checks.append(_read(shown, path, environment))
+        broken |= apply_extends(checks[-1], path, environment)
     merged = merge_sources([c.source for c in checks])
     active = active_profiles(profiles, environment)
     check = Checker(merged)
-    project = _project(check, paths, project_dir, project_name, environment, active, services)
+    project = _project(
+        check, paths, project_dir, project_name, environment, active, services, broken
+    )
     checks.append(check)
     problems = [p for c in checks for p in c.problems]
     if problems:
@@ -156,6 +164,7 @@ def _project(
     env: Mapping[str, str],
     active: frozenset[str],
     targets: Sequence[str],
+    broken: set[str],
 ) -> Project:
     """The merged data checked and resolved; what is wrong lands in `check.problems`."""
     data = check.source.data
@@ -172,12 +181,14 @@ def _project(
     for service_name, raw in raw_services.items():
         if not re.fullmatch(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*", service_name):
             check.fail(("services", service_name), "invalid service name")
+        if service_name in broken:
+            continue
         service = parse_service(check, service_name, raw, project_dir, env)
         if service is not None:
             services.append(service)
     networks = _networks(check, data.get("networks"), name)
     volumes = _volumes(check, data.get("volumes"), name)
-    _check_references(check, services, networks, volumes)
+    _check_references(check, services, networks, volumes, set(raw_services))
     services = select(check, services, active, targets)
     return Project(
         name=name,
@@ -302,8 +313,8 @@ def _check_references(
     services: list[Service],
     networks: list[NetworkConfig],
     volumes: list[VolumeConfig],
+    names: set[str],
 ) -> None:
-    names = {s.name for s in services}
     network_keys = {n.key for n in networks}
     volume_keys = {v.key for v in volumes}
     for service in services:

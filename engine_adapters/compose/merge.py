@@ -6,7 +6,8 @@ service's `networks` merge by key whichever form (list or mapping) each file use
 are unique by (ip, target, published, protocol) and `volumes` by target, a later entry
 replacing an earlier one; `dns`, `expose` and their kin drop exact repeats. `!reset` removes
 what earlier files said and `!override` replaces it whole. Every merged value keeps the file
-and line it came from, so a problem found later still names them.
+and line it came from, so a problem found later still names them. A service's `extends`
+merges over its base by the same rules (`extend_service`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,27 @@ def merge_sources(sources: Sequence[Source]) -> Source:
         merged = _merge(out, out.data, source, (), source.data, ())
         out.data = None if merged is _DROP else merged
     return out
+
+
+def extend_service(out: Source, dst: Path, own: Any, base: Source, at: Path, value: Any) -> Any:
+    """`extends`: the service `own` (at `dst` in `out`) merged over a copy of `value` (at `at`
+    in `base`, which may be `out`) by the same rules as a later file's; the merged service.
+
+    The caller stores the result at `dst`; each value keeps the file and line it came from.
+    """
+    size = len(dst)
+    mine = Source(
+        out.file,
+        own,
+        lines={p: n for p, n in out.lines.items() if p[:size] == dst},
+        files={p: f for p, f in out.files.items() if p[:size] == dst},
+        resets=out.resets,
+        overrides=out.overrides,
+    )
+    _forget(out, dst)
+    copied = _adopt(out, base, at, dst, value)
+    merged = _merge(out, copied, mine, dst, own, dst)
+    return {} if merged is _DROP else merged
 
 
 def _rule(path: Path) -> str:
@@ -128,7 +150,8 @@ def _adopt(out: Source, src: Source, at: Path, dst: Path, value: Any) -> Any:
         return _DROP
     if at in src.lines:
         out.lines[dst] = src.lines[at]
-        out.files[dst] = src.file
+        # A source may itself hold values from other files (a service it extended).
+        out.files[dst] = src.files.get(at, src.file)
     if isinstance(value, dict):
         result: dict[str, Any] = {}
         for key, item in value.items():

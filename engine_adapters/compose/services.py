@@ -41,6 +41,7 @@ SUPPORTED = (
     "profiles",
     "scale",
     "deploy",
+    "extends",  # applied before a service is parsed (extends.py); listed for the suggestions
 )
 # Valid Compose keys that Dockyard does not apply yet: a warning, not an error.
 UNSUPPORTED = (
@@ -56,7 +57,6 @@ UNSUPPORTED = (
     "dns_search",
     "domainname",
     "expose",
-    "extends",
     "external_links",
     "extra_hosts",
     "group_add",

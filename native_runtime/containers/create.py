@@ -87,6 +87,9 @@ async def create(rt: Runtime, body: dict[str, Any], name: str | None) -> Contain
     init_process.check(host_config)  # --init without tini on the host
     spec.capabilities(host_config)  # unknown capability names fail here, not at start
     security.check(host_config)  # so does a malformed seccomp profile
+    # dockerd finds a missing --device only at start and leaves a dead container behind;
+    # refusing it here means a failed `docker run` stores nothing.
+    spec.custom_devices(host_config)
     config = merge_config(record.config.get("config") or {}, body)
     config["Image"] = image_name
     check = health.merge(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 import os
-import stat
 from pathlib import Path
 from typing import Any
+
+from native_runtime.containers import devices
 
 # Capability names by kernel number (bit n of a capability mask).
 KERNEL_ORDER = [
@@ -54,6 +55,11 @@ def _in_user_namespace() -> bool:
         return False
 
 
+def takes_host_devices(host_config: dict[str, Any]) -> bool:
+    """--privileged outside a user namespace: every host device, so --device adds nothing."""
+    return bool(host_config.get("Privileged")) and not _in_user_namespace()
+
+
 def host_devices(folder: str = "/dev") -> list[dict[str, Any]]:
     """Every character and block device under `folder`, as OCI `linux.devices` entries."""
     try:
@@ -69,22 +75,11 @@ def host_devices(folder: str = "/dev") -> list[dict[str, Any]]:
         if entry.name == "console":
             continue  # the container gets its own console (or none)
         try:
-            info = entry.stat(follow_symlinks=False)
+            node = devices.entry(entry.path, entry.stat(follow_symlinks=False))
         except OSError:
             continue  # gone since the listing
-        kind = "c" if stat.S_ISCHR(info.st_mode) else "b" if stat.S_ISBLK(info.st_mode) else ""
-        if kind:
-            found.append(
-                {
-                    "path": entry.path,
-                    "type": kind,
-                    "major": os.major(info.st_rdev),
-                    "minor": os.minor(info.st_rdev),
-                    "fileMode": stat.S_IMODE(info.st_mode),
-                    "uid": info.st_uid,
-                    "gid": info.st_gid,
-                }
-            )
+        if node is not None:
+            found.append(node)
     return found
 
 

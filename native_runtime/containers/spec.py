@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from native_runtime.containers import init_process, privileged, security
+from native_runtime.containers import devices, init_process, privileged, security
 from native_runtime.containers.model import Container, ContainerDirs
 from native_runtime.errors import BadParameter
 
@@ -62,25 +62,21 @@ READONLY_PATHS = [
 ]
 
 
-def _dev(kind: str, major: int | None, minor: int | None, access: str) -> dict[str, Any]:
-    return {"allow": True, "type": kind, "major": major, "minor": minor, "access": access}
-
-
 # Docker's devices cgroup: deny everything, then allow mknod of any node and
 # read/write of the standard character devices, ptys and tun.
 DEFAULT_DEVICE_RULES: list[dict[str, Any]] = [
     {"allow": False, "access": "rwm"},
-    _dev("c", None, None, "m"),
-    _dev("b", None, None, "m"),
-    _dev("c", 1, 3, "rwm"),
-    _dev("c", 1, 8, "rwm"),
-    _dev("c", 1, 7, "rwm"),
-    _dev("c", 5, 0, "rwm"),
-    _dev("c", 1, 5, "rwm"),
-    _dev("c", 1, 9, "rwm"),
-    _dev("c", 136, None, "rwm"),
-    _dev("c", 5, 2, "rwm"),
-    _dev("c", 10, 200, "rwm"),
+    devices.allow("c", None, None, "m"),
+    devices.allow("b", None, None, "m"),
+    devices.allow("c", 1, 3, "rwm"),
+    devices.allow("c", 1, 8, "rwm"),
+    devices.allow("c", 1, 7, "rwm"),
+    devices.allow("c", 5, 0, "rwm"),
+    devices.allow("c", 1, 5, "rwm"),
+    devices.allow("c", 1, 9, "rwm"),
+    devices.allow("c", 136, None, "rwm"),
+    devices.allow("c", 5, 2, "rwm"),
+    devices.allow("c", 10, 200, "rwm"),
 ]
 
 
@@ -150,9 +146,24 @@ def capabilities(host_config: dict[str, Any]) -> list[str]:
     return [c for c in caps if c not in drops]
 
 
-def resources(host_config: dict[str, Any]) -> dict[str, Any]:
-    """Memory, CPU and pids limits from Docker's HostConfig."""
-    res: dict[str, Any] = {"devices": DEFAULT_DEVICE_RULES}
+def custom_devices(
+    host_config: dict[str, Any],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """--device nodes and their cgroup rules plus --device-cgroup-rule, as dockerd adds them.
+
+    --privileged already gets every host device and every access, so dockerd looks at
+    neither list then (not even for a missing device), and nor do we.
+    """
+    if privileged.takes_host_devices(host_config):
+        return [], []
+    return devices.gather(host_config)
+
+
+def resources(
+    host_config: dict[str, Any], device_rules: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Memory, CPU and pids limits from Docker's HostConfig; extra device rules go last."""
+    res: dict[str, Any] = {"devices": DEFAULT_DEVICE_RULES + (device_rules or [])}
     memory = int(host_config.get("Memory") or 0)
     if memory:
         res["memory"] = {"limit": memory}
@@ -202,6 +213,7 @@ def build(
             network["path"] = netns_path
         namespaces += [{"type": "uts"}, network]
     caps = capabilities(ctr.host_config)
+    device_nodes, device_rules = custom_devices(ctr.host_config)
     args = process_args(ctr)
     mounts = default_mounts(dirs, host_network, ctr.host_config)
     if init_process.wanted(ctr.host_config):
@@ -224,13 +236,15 @@ def build(
         "linux": {
             "namespaces": namespaces,
             "cgroupsPath": f"/dockyard/{ctr.id}",
-            "resources": resources(ctr.host_config),
+            "resources": resources(ctr.host_config, device_rules),
             "maskedPaths": MASKED_PATHS,
             "readonlyPaths": READONLY_PATHS,
         },
     }
     if ctr.host_config.get("Privileged"):
         privileged.unconfine(spec)
+    if device_nodes:
+        spec["linux"]["devices"] = spec["linux"].get("devices", []) + device_nodes
     seccomp_filter = security.seccomp_filter(ctr.host_config, caps)
     if seccomp_filter is not None:
         spec["linux"]["seccomp"] = seccomp_filter

@@ -1,8 +1,9 @@
-"""Compose project verbs in the UI (up, down, restart, pull, open a file) over the Orchestrator."""
+"""Compose project verbs in the UI (up, down, restart, pull, open files) over the Orchestrator."""
 
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -11,11 +12,11 @@ from engine_adapters.compose import (
     ComposeFileError,
     Orchestrator,
     Project,
-    find_compose_file,
     load_project,
     project_from_labels,
 )
 from engine_adapters.compose.conventions import CONFIG_FILES, WORKING_DIR
+from engine_adapters.compose.loader import compose_files, find_compose_files
 from engine_adapters.errors import EngineError, EngineUnavailable
 from engine_adapters.models import Container
 from tui.dialogs.compose import DOWN_VOLUMES, ComposeDownDialog, ComposeProblemsDialog
@@ -28,23 +29,50 @@ Verb = Callable[[Orchestrator], Awaitable[None]]
 SHOWN_STEPS = 8
 
 
-def compose_cli(project: str, *args: str, file: str | None = None) -> str:
+def compose_cli(project: str, *args: str, files: list[str] | None = None) -> str:
     """The `docker compose` line that does the same, for the command log."""
-    where = ["-f", file] if file else []
+    where = [word for file in files or () for word in ("-f", file)]
     return shlex.join(["docker", "compose", *where, "-p", project, *args])
 
 
-def config_file(members: list[Container]) -> str | None:
-    """The project's first compose file as its labels name it (relative to its working dir)."""
+def config_files(members: list[Container]) -> list[str]:
+    """The project's compose files as its labels name them (relative to its working dir)."""
     for c in members:
         files = [f for f in c.labels.get(CONFIG_FILES, "").split(",") if f]
         if files:
-            return os.path.join(c.labels.get(WORKING_DIR, ""), files[0])
-    return None
+            return [os.path.join(c.labels.get(WORKING_DIR, ""), f) for f in files]
+    return []
 
 
-def default_compose_path() -> str:
-    return find_compose_file(".") or "./compose.yaml"
+# The prompt takes several files as `-f` does: commas, or the separator COMPOSE_FILE uses.
+_SEPARATORS = re.compile(f"[,{re.escape(os.pathsep)}]")
+
+
+def split_paths(text: str) -> list[str]:
+    """`a.yaml, b.yaml` (or `a.yaml:b.yaml`) as the paths, in order, with `~` expanded."""
+    return [os.path.expanduser(p.strip()) for p in _SEPARATORS.split(text) if p.strip()]
+
+
+def chosen_files(text: str) -> list[str]:
+    """The files to load for what was typed, as the CLI picks them. Several paths are taken as
+    given, like `-f` each; a folder, or the default file of a folder, is what `docker compose`
+    run in that folder reads: that file and the override file beside it."""
+    paths = split_paths(text)
+    if len(paths) != 1:
+        return paths
+    only = paths[0]
+    folder = only if os.path.isdir(only) else os.path.dirname(only) or "."
+    found = find_compose_files(folder)
+    if os.path.isdir(only):
+        return found or [os.path.join(only, "compose.yaml")]  # the loader says it is missing
+    if found and os.path.abspath(found[0]) == os.path.abspath(only):
+        return [only, *found[1:]]
+    return [only]
+
+
+def default_compose_paths() -> str:
+    """What the CLI reads here with no `-f`: COMPOSE_FILE, else the folder's files."""
+    return ", ".join(compose_files(None, os.environ)) or "./compose.yaml"
 
 
 class ComposeActions:
@@ -55,17 +83,18 @@ class ComposeActions:
 
     # from a project in the containers view ---------------------------------------
     def up(self, name: str, members: list[Container]) -> None:
-        path = config_file(members)
-        if path is None or not os.access(path, os.R_OK):
+        paths = config_files(members)
+        gone = next((p for p in paths if not os.access(p, os.R_OK)), None)
+        if not paths or gone is not None:
             self.app.notify(
-                f"The compose file of {name} is gone ({path or 'no label'}): "
+                f"The compose file of {name} is gone ({gone or 'no label'}): "
                 "only down, stop, restart and logs work",
                 title="Cannot bring up",
                 severity="warning",
                 timeout=6,
             )
             return
-        self.open_file(path, name)
+        self.open_files(paths, name)
 
     def down(self, name: str, members: list[Container]) -> None:
         """Asks first; the dialog lists the networks the engine has now, not a stale view."""
@@ -111,31 +140,41 @@ class ComposeActions:
 
     # from a compose file -------------------------------------------------------------
     def prompt_file(self) -> None:
-        def chosen(path: str | None) -> None:
-            if path:
-                self.open_file(path)
+        def chosen(text: str | None) -> None:
+            if text:
+                self.open_file(text)
 
         self.app.push_screen(
-            PromptDialog("Open compose file", default_compose_path(), "path to compose.yaml"),
+            PromptDialog(
+                "Open compose files (several: a.yaml, b.yaml)",
+                default_compose_paths(),
+                "path to compose.yaml, or a folder",
+            ),
             chosen,
         )
 
-    def open_file(self, path: str, name: str | None = None) -> None:
-        """Loads and checks the file first: a bad file shows every problem and creates nothing."""
+    def open_file(self, text: str, name: str | None = None) -> None:
+        """`text` as typed: one file or folder, or several files (see `chosen_files`)."""
+        files = chosen_files(text)
+        if files:
+            self.open_files(files, name)
+
+    def open_files(self, files: list[str], name: str | None = None) -> None:
+        """Loads and checks the files first: a bad file shows every problem and creates nothing."""
         if self.app.read_only:
             self.app.notify("Read-only mode: compose up is not allowed", severity="warning")
             return
         try:
-            project = load_project(os.path.expanduser(path), name)
+            project = load_project(files, name)
         except ComposeFileError as error:
             problems = [str(p) for p in error.problems] or [str(error)]
-            self.app.push_screen(ComposeProblemsDialog(path, problems))
+            self.app.push_screen(ComposeProblemsDialog(", ".join(files), problems))
             return
         for warning in project.warnings:
             self.app.notify(warning, title=f"{project.name}: warning", severity="warning")
         self._run(
             project,
-            compose_cli(project.name, "up", "-d", file=path),
+            compose_cli(project.name, "up", "-d", files=files),
             lambda runner: runner.up(),
             f"Project {project.name} is up",
         )
