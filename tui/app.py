@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import shlex
 import sys
 from collections.abc import Callable, Iterable
@@ -85,6 +86,13 @@ class DockyardApp(App[None]):
         # list's first frame would wait for the next full repaint.
         self.call_later(self.push_screen, MainScreen(self._first_containers))
         self._first_containers = None
+
+    def started(self) -> None:
+        """The main screen is up. If start-up ran without the cyclic collector (run_ui), it
+        comes back on, and what start-up made is frozen: later collections skip it."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def _remember_theme(self, theme: Theme) -> None:
         if theme.name != self.config.theme:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,20 @@ async def test_keys_pressed_before_the_rest_is_mounted_take_effect(
         assert screen.images_table.display
         assert not screen.query_one(ContainersTable).display
         assert screen.query_one("#filter", Input).value == "ab"
+
+
+async def test_the_collector_comes_back_once_the_screen_is_up(
+    fake: FakeEngine, isolated_config: Path
+) -> None:
+    """run_ui starts without the cyclic collector; the main screen turns it back on."""
+    app = DockyardApp(fake, config_path=isolated_config)
+    gc.disable()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+            await wait_for(pilot, lambda: main(app).hidden_mounted.is_set())
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # start-up's objects are left out of collections
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -93,6 +93,7 @@ class MainScreen(LiveMixin, ActionsMixin):
         await self.detail.mount_tabs()
         self._share_names()
         self.hidden_mounted.set()
+        self.app.started()
         self._update_counts()
         self._show_view_tabs()
 
