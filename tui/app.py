@@ -89,8 +89,10 @@ class DockyardApp(App[None]):
 
     def started(self) -> None:
         """The main screen is up. If start-up ran without the cyclic collector (run_ui), it
-        comes back on, and what start-up made is frozen: later collections skip it."""
+        comes back on: one collection for start-up's garbage, then what is left (the
+        modules, the widgets) is frozen, so later collections skip it."""
         if not gc.isenabled():
+            gc.collect()
             gc.freeze()
             gc.enable()
 
