@@ -6,7 +6,7 @@ import dataclasses
 import json
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -19,10 +19,11 @@ from tui.keymap import bindings_for
 from tui.widgets.stats_history import StatsHistory
 from tui.widgets.worker_errors import ReportsWorkerErrors
 
-if TYPE_CHECKING:
-    from textual.widgets import TabbedContent
+if TYPE_CHECKING:  # imported for real by mount_tabs, after the first frame
+    from textual.widgets import TabbedContent, Tree
 
     from tui.widgets.log_panel import LogPanel
+    from tui.widgets.stats_panel import StatsPanel
 
 SECRET = re.compile(r"pass|secret|token|key|credential|auth|private|cert", re.IGNORECASE)
 MASK = "••••••••"
@@ -134,9 +135,7 @@ class DetailPane(ReportsWorkerErrors, Vertical):
 
     @property
     def tabs(self) -> TabbedContent:
-        from textual.widgets import TabbedContent
-
-        return self.query_one(TabbedContent)
+        return cast("TabbedContent", self.query_one("#detail-tabs"))
 
     @property
     def active(self) -> str:
@@ -162,9 +161,7 @@ class DetailPane(ReportsWorkerErrors, Vertical):
 
     @property
     def logs(self) -> LogPanel:
-        from tui.widgets.log_panel import LogPanel
-
-        return self.query_one(LogPanel)
+        return cast("LogPanel", self.query_one("#logs"))
 
     def select(self, item: Any) -> None:
         """Show `item` (a model object or None); container-only tabs clear for other kinds."""
@@ -193,12 +190,10 @@ class DetailPane(ReportsWorkerErrors, Vertical):
             self._load()
 
     def refresh_stats(self) -> None:
-        from tui.widgets.stats_panel import StatsPanel
-
         if not self.tabs_mounted:
             return
         item = self.item if isinstance(self.item, Container) else None
-        self.query_one(StatsPanel).show(
+        cast("StatsPanel", self.query_one("#stats")).show(
             self.stats, item.id if item else None, item.name if item else ""
         )
 
@@ -230,9 +225,7 @@ class DetailPane(ReportsWorkerErrors, Vertical):
             )
 
     def _show_json(self, data: object) -> None:
-        from textual.widgets import Tree
-
-        tree = self.query_one("#inspect", Tree)
+        tree = cast("Tree[Any]", self.query_one("#inspect"))
         tree.clear()
         tree.add_json(data)
         tree.root.expand()
