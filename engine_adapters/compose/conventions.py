@@ -22,6 +22,9 @@ CONFIG_HASH = f"{PREFIX}.config-hash"
 VERSION = f"{PREFIX}.version"
 NETWORK = f"{PREFIX}.network"
 VOLUME = f"{PREFIX}.volume"
+# Compose has no label for this (it leaves the choice within a host port range to dockerd);
+# ours records each replica's port of a range, so a recreated or stopped replica keeps it.
+HOST_PORTS = "dockyard.compose.host-ports"
 
 
 def tool_version() -> str:
@@ -70,6 +73,11 @@ def _service_dict(service: Service) -> dict[str, Any]:
     # Neither shapes a container: scaling must not recreate the running ones, and hashes
     # stay those of containers made before these fields existed.
     del raw["profiles"], raw["scale"]
+    for port in raw["ports"]:
+        # Where a port was written is not its config; a port without a range hashes as before
+        del port["origin"]
+        if port["published_end"] is None:
+            del port["published_end"]
     # asdict keeps Labels objects as they are; make them plain dicts
     for key in ("environment", "labels"):
         raw[key] = dict(getattr(service, key))

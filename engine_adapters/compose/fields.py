@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import shlex
+from dataclasses import replace
 from typing import Any
 
 from engine_adapters.compose.checker import Checker, describe
 from engine_adapters.compose.model import Dependency, Healthcheck, Mount, PortMapping
-from engine_adapters.compose.source import Path
+from engine_adapters.compose.source import Path, path_text
 
 _PORT_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(us|ms|s|m|h)")
@@ -57,20 +58,29 @@ def ports(check: Checker, path: Path, value: Any) -> list[PortMapping]:
         return []
     result: list[PortMapping] = []
     for i, item in enumerate(value):
+        parsed: list[PortMapping] | None = []
         if isinstance(item, dict):
-            result.extend(_long_port(check, (*path, i), item))
+            parsed = _long_port(check, (*path, i), item)
         elif isinstance(item, (str, int)) and not isinstance(item, bool):
             parsed = short_port(str(item))
             if parsed is None:
                 check.fail((*path, i), f'invalid port "{item}"')
-            result.extend(parsed or ())
         else:
             check.fail((*path, i), f"invalid port {describe(item)}")
+        origin = _origin(check, (*path, i))
+        result.extend(replace(p, origin=origin) for p in parsed or ())
     return result
 
 
+def _origin(check: Checker, path: Path) -> str:
+    """`compose.yaml:9: services.web.ports[0]`, as a Problem names its place."""
+    file, line = check.source.where(path)
+    return f"{file}:{line}: {path_text(path)}" if line else f"{file}: {path_text(path)}"
+
+
 def short_port(text: str) -> list[PortMapping] | None:
-    """`[ip:][host:]container[/proto]`, where host and container may be ranges of equal length."""
+    """`[ip:][host:]container[/proto]`, where host and container may be ranges of equal length
+    (mapped one to one), or host a range and container one port (a port of the range each)."""
     spec, _, protocol = text.partition("/")
     protocol = protocol.lower() or "tcp"
     if protocol not in ("tcp", "udp", "sctp"):
@@ -97,7 +107,11 @@ def short_port(text: str) -> list[PortMapping] | None:
     if not host:
         return [PortMapping(t, None, protocol, host_ip) for t in range(targets[0], targets[1] + 1)]
     hosts = _port_range(host)
-    if hosts is None or hosts[1] - hosts[0] + 1 != count:
+    if hosts is None:
+        return None
+    if count == 1 and hosts[1] > hosts[0]:
+        return [PortMapping(targets[0], hosts[0], protocol, host_ip, hosts[1])]
+    if hosts[1] - hosts[0] + 1 != count:
         return None
     return [PortMapping(targets[0] + k, hosts[0] + k, protocol, host_ip) for k in range(count)]
 
@@ -114,10 +128,11 @@ def _long_port(check: Checker, path: Path, item: dict[str, Any]) -> list[PortMap
     if published is None or published == "":
         return [PortMapping(target, None, protocol, host_ip)]
     hosts = _port_range(str(published))
-    if hosts is None or hosts[0] != hosts[1]:
+    if hosts is None:
         check.fail((*path, "published"), f'invalid port "{published}"')
         return []
-    return [PortMapping(target, hosts[0], protocol, host_ip)]
+    end = hosts[1] if hosts[1] > hosts[0] else None
+    return [PortMapping(target, hosts[0], protocol, host_ip, end)]
 
 
 def _is_path(source: str) -> bool:

@@ -290,10 +290,7 @@ def _port_key(item: Any) -> Hashable:
     parsed = short_port(str(item)) if isinstance(item, (str, int)) else None
     if not parsed:
         return repr(item)
-    return tuple(
-        (p.target, None if p.published is None else str(p.published), p.protocol, p.host_ip)
-        for p in parsed
-    )
+    return tuple((p.target, p.published_text, p.protocol, p.host_ip) for p in parsed)
 
 
 def _volume_key(item: Any) -> Hashable:

@@ -10,10 +10,32 @@ from engine_adapters.models import EMPTY
 
 @dataclass(frozen=True, slots=True)
 class PortMapping:
+    """`published_end` closes a host port range (`8080-8082:80`) shared out among replicas."""
+
     target: int
     published: int | None = None
     protocol: str = "tcp"
     host_ip: str = ""
+    published_end: int | None = None
+    # Where the entry was written (`compose.yaml:9: services.web.ports[0]`), so a refusal at
+    # `up --scale` time can name the line as the loader's problems do.
+    origin: str = field(default="", compare=False)
+
+    @property
+    def published_text(self) -> str | None:
+        """The host side as written: `8080`, `8080-8082`, or None when the engine picks."""
+        if self.published is None:
+            return None
+        if self.published_end is None:
+            return str(self.published)
+        return f"{self.published}-{self.published_end}"
+
+    @property
+    def host_port_count(self) -> int:
+        """How many containers can publish this mapping at once (0: any number)."""
+        if self.published is None:
+            return 0
+        return 1 if self.published_end is None else self.published_end - self.published + 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
 
-from engine_adapters.compose import conventions, replicas
+from engine_adapters.compose import conventions, hostports, replicas
 from engine_adapters.compose.errors import ComposeError
 from engine_adapters.compose.model import Dependency, NetworkConfig, Project, Service
 from engine_adapters.compose.planner import (
@@ -86,7 +86,7 @@ class Orchestrator:
         order = start_order(self.project, services)
         counts = {s.name: replicas.wanted(s, scale) for s in order}
         for service in order:
-            problem = replicas.scale_problem(service, counts[service.name])
+            problem = replicas.scale_refusal(service, counts[service.name])
             if problem is not None:
                 raise ComposeError(problem)
         await self._ensure_networks(used_networks(self.project, order))
@@ -130,8 +130,9 @@ class Orchestrator:
         )
         keep, extra = replicas.split(existing.get(service.name, []), count)
         await asyncio.gather(*(self._remove_extra(c) for c in extra))
+        ports = hostports.assign(service, keep)
         started = [
-            await self._converge(service, number, current, digest, mode)
+            await self._converge(service, number, current, digest, mode, ports[number])
             for number, current in keep.items()
         ]
         if started:
@@ -152,6 +153,7 @@ class Orchestrator:
         current: Container | None,
         digest: str,
         mode: str | None,
+        host_ports: hostports.Assigned,
     ) -> Container:
         """One numbered container brought to the wanted config and running."""
         action = decide(
@@ -164,7 +166,7 @@ class Orchestrator:
                 await self.engine.stop(current.id, self._timeout(current, None))
             await self.engine.remove(current.id, force=True)
         if action in (Action.CREATE, Action.RECREATE):
-            container_id = await self._create(service, digest, mode, number)
+            container_id = await self._create(service, digest, mode, number, host_ports)
             self.report(f"Container {name}  {'Recreated' if current else 'Created'}")
         else:
             assert current is not None
@@ -223,8 +225,15 @@ class Orchestrator:
             await self.pull_service(service)
         return (await self.engine.inspect_image(ref)).image.id
 
-    async def _create(self, service: Service, digest: str, mode: str | None, number: int) -> str:
-        spec, extra = run_spec(self.project, service, digest, mode, number)
+    async def _create(
+        self,
+        service: Service,
+        digest: str,
+        mode: str | None,
+        number: int,
+        host_ports: hostports.Assigned,
+    ) -> str:
+        spec, extra = run_spec(self.project, service, digest, mode, number, host_ports)
         container = await self.engine.run(spec)
         try:
             for network in extra:

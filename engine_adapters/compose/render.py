@@ -74,7 +74,8 @@ def _service(service: Service) -> dict[str, Any]:
                 _drop_empty(
                     {
                         "target": p.target,
-                        "published": p.published,
+                        # a range stays the text it was written as, as Compose prints it
+                        "published": p.published if p.published_end is None else p.published_text,
                         "protocol": p.protocol,
                         "host_ip": p.host_ip or None,
                     }

@@ -26,19 +26,32 @@ def wanted(service: Service, scale: Mapping[str, int] | None = None) -> int:
 
 def scale_problem(service: Service, count: int) -> str | None:
     """Why `service` cannot run `count` containers, or None when it can."""
+    found = _problem(service, count)
+    return None if found is None else found[1]
+
+
+def scale_refusal(service: Service, count: int) -> str | None:
+    """scale_problem led by the place in the file of the port at fault, for `up --scale`."""
+    found = _problem(service, count)
+    if found is None:
+        return None
+    origin, problem = found
+    return f"{origin}: {problem}" if origin else problem
+
+
+def _problem(service: Service, count: int) -> tuple[str, str] | None:
+    """Where the obstacle was written ("" when nowhere in particular) and what it is."""
     if count <= 1:
         return None
+    cannot = f'service "{service.name}" cannot run {count} containers'
     if service.container_name:
-        return (
-            f'service "{service.name}" cannot run {count} containers: '
-            f'container_name "{service.container_name}" fits one only'
-        )
-    fixed = next((p for p in service.ports if p.published is not None), None)
-    if fixed is not None:
-        return (
-            f'service "{service.name}" cannot run {count} containers: '
-            f"host port {fixed.published} can be published by one only"
-        )
+        return "", f'{cannot}: container_name "{service.container_name}" fits one only'
+    for port in service.ports:
+        room = port.host_port_count
+        if room == 1:
+            return port.origin, f"{cannot}: host port {port.published} can be published by one only"
+        if 1 < room < count:
+            return port.origin, f"{cannot}: host port range {port.published_text} has {room} ports"
     return None
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from engine_adapters.compose import conventions
-from engine_adapters.compose.model import Project, Service
+from engine_adapters.compose import conventions, hostports
+from engine_adapters.compose.model import PortMapping, Project, Service
 from engine_adapters.models import HealthcheckSpec, Labels, PortSpec, RunSpec, VolumeSpec
 
 
@@ -32,7 +33,9 @@ def run_spec(
     digest: str,
     mode: str | None,
     number: int = 1,
+    host_ports: Mapping[str, int] | None = None,
 ) -> tuple[RunSpec, list[ExtraNetwork]]:
+    """`host_ports` holds this replica's port of each host port range (hostports.assign)."""
     extra: list[ExtraNetwork] = []
     primary: str | None = mode
     aliases: tuple[str, ...] = ()
@@ -53,15 +56,19 @@ def run_spec(
         if check is not None
         else None
     )
-    host_ports = mode != "host"
+    publish = mode != "host"
+    labels = conventions.container_labels(project, service, digest, number)
+    ranges = hostports.keys(service)
+    if host_ports and publish:
+        labels[conventions.HOST_PORTS] = hostports.label(host_ports)
     spec = RunSpec(
         image=conventions.image_of(project, service),
         name=conventions.container_name(project, service, number),
         command=service.command,
         entrypoint=service.entrypoint,
         env=Labels(service.environment),
-        ports=tuple(PortSpec(p.target, p.published, p.protocol, p.host_ip) for p in service.ports)
-        if host_ports
+        ports=tuple(_port(p, ranges.get(i), host_ports or {}) for i, p in enumerate(service.ports))
+        if publish
         else (),
         volumes=tuple(
             _volume(project, m.type, m.source, m.target, m.read_only) for m in service.volumes
@@ -70,7 +77,7 @@ def run_spec(
         network_aliases=aliases,
         network_ipv4=ipv4,
         restart_policy=service.restart,
-        labels=Labels(conventions.container_labels(project, service, digest, number)),
+        labels=Labels(labels),
         tty=service.tty,
         stdin_open=service.stdin_open,
         working_dir=service.working_dir,
@@ -82,6 +89,14 @@ def run_spec(
         start=False,
     )
     return spec, extra
+
+
+def _port(mapping: PortMapping, name: str | None, host_ports: Mapping[str, int]) -> PortSpec:
+    """A ranged mapping publishes this replica's port of the range (its first without one)."""
+    published = mapping.published
+    if name is not None:
+        published = host_ports.get(name, published)
+    return PortSpec(mapping.target, published, mapping.protocol, mapping.host_ip)
 
 
 def _links(project: Project, service: Service) -> tuple[str, ...]:
