@@ -186,11 +186,16 @@ async def test_volumes_named_anonymous_and_bind(
 
     await compose.down(timeout=0)
     assert docker_client.api.inspect_volume(f"{name}_data")["Name"] == f"{name}_data"
-    await compose.up()
-    assert sh(docker_client, container, "cat /data/f") == (0, "kept\n")
-    await compose.down(volumes=True, timeout=0)
-    with pytest.raises(docker.errors.NotFound):
-        docker_client.api.inspect_volume(f"{name}_data")
+    # As with docker compose, `down` without -v keeps the first container's anonymous volume.
+    scratch = mounts["/scratch"]["Name"]
+    try:
+        await compose.up()
+        assert sh(docker_client, container, "cat /data/f") == (0, "kept\n")
+        await compose.down(volumes=True, timeout=0)
+        with pytest.raises(docker.errors.NotFound):
+            docker_client.api.inspect_volume(f"{name}_data")
+    finally:
+        docker_client.api.remove_volume(scratch)
 
 
 async def test_networks_with_ipam_aliases_and_an_external_network(
