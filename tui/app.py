@@ -6,13 +6,14 @@ import contextlib
 import gc
 import shlex
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.filter import ANSIToTruecolor, LineFilter
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Input
@@ -25,6 +26,7 @@ from tui.config import BUILTIN_THEMES_DIR, THEME_VARIABLE_DEFAULTS, Config, conf
 from tui.keymap import bindings_for, input_openers, merge_keymap, mutating_actions
 from tui.screens.main import VIEWS, MainScreen
 from tui.screens.palette import ActionsProvider
+from tui.truecolor import TruecolorWhereNeeded
 
 # Screens not shown at start, and the shell widget (pyte), are imported when first opened:
 # their imports would otherwise delay the first paint of the list.
@@ -66,7 +68,10 @@ class DockyardApp(App[None]):
         self.engine: Any = engine
         self.read_only = read_only
         self.engines = list(engines or [])
-        self._first_containers = containers  # already read: the first frame shows them
+        self._first_containers = containers
+        self._truecolor: TruecolorWhereNeeded | None = (
+            None  # already read: the first frame shows them
+        )
         self.command_log: list[LoggedCommand] = []
         # Tests and screenshots swap this for a fixed time so uptimes and ages are stable.
         self.clock: Callable[[], datetime] = lambda: datetime.now().astimezone()
@@ -75,6 +80,18 @@ class DockyardApp(App[None]):
         self.theme = (
             self.config.theme if self.config.theme in self.available_themes else "dockyard-dark"
         )
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, its ANSI-to-truecolor one made to skip styles it would not
+        change (tui/truecolor.py). The same wrapper object each time: Textual caches filtered
+        lines per filter."""
+        filters = list(super().get_line_filters())
+        for index, found in enumerate(filters):
+            if isinstance(found, ANSIToTruecolor):
+                if self._truecolor is None or self._truecolor.inner is not found:
+                    self._truecolor = TruecolorWhereNeeded(found)
+                filters[index] = self._truecolor
+        return filters
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(THEME_VARIABLE_DEFAULTS)
@@ -88,7 +105,7 @@ class DockyardApp(App[None]):
         self._first_containers = None
 
     def started(self) -> None:
-        """The main screen is up. If start-up ran without the cyclic collector (run_ui), it
+        """The main screen is up. If start-up ran without the cyclic collector (tui/cli.py), it
         comes back on: one collection for start-up's garbage, then what is left (the
         modules, the widgets) is frozen, so later collections skip it."""
         if not gc.isenabled():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -22,10 +21,6 @@ def engine_choices() -> list[tuple[str, Callable[[], Engine]]]:
 
 
 def run_ui(spec: str | None, read_only: bool = False) -> int:
-    # Start-up makes a few hundred thousand objects (Textual, Rich, ours) and none of them is
-    # garbage, yet the cyclic collector would walk them over and over: about 35 ms of the time
-    # to the first frame. It is off until the main screen is up (DockyardApp.started).
-    gc.disable()
     # The engine is asked while Textual loads: the answer costs little CPU but some waiting.
     with ThreadPoolExecutor(1, thread_name_prefix="connect") as pool:
         answer = pool.submit(asyncio.run, connect_listing(spec))
