@@ -116,9 +116,13 @@ class PtyApp:
         os.close(self.fd)
 
 
+def engine_processes() -> list[psutil.Process]:
+    return [p for p in psutil.process_iter(["name"]) if p.info["name"] in ENGINE_PROCESSES]
+
+
 def cpu_over(app: PtyApp, seconds: float) -> tuple[float, float, float, float]:
     """App CPU%, engine CPU%, app RSS MiB and terminal KiB/s over `seconds`."""
-    engines = [p for p in psutil.process_iter(["name"]) if p.info["name"] in ENGINE_PROCESSES]
+    engines = engine_processes()
     app.process.cpu_percent(None)
     for p in engines:
         p.cpu_percent(None)
@@ -134,7 +138,7 @@ def cpu_over(app: PtyApp, seconds: float) -> tuple[float, float, float, float]:
 
 def engine_cpu(seconds: float) -> float:
     """dockerd and containerd's CPU% over `seconds`."""
-    engines = [p for p in psutil.process_iter(["name"]) if p.info["name"] in ENGINE_PROCESSES]
+    engines = engine_processes()
     for p in engines:
         with contextlib.suppress(psutil.Error):
             p.cpu_percent(None)

@@ -36,6 +36,12 @@ def instant(text: str) -> str:
     return f"{head}.{fraction.ljust(9, '0')}"
 
 
+def env_of(client: docker.DockerClient, container: str) -> dict[str, str]:
+    """A container's environment as a mapping."""
+    raw = client.api.inspect_container(container)["Config"]["Env"] or []
+    return dict(item.partition("=")[::2] for item in raw)
+
+
 def labels(client: docker.DockerClient, container: str) -> dict[str, str]:
     raw: dict[str, Any] = client.api.inspect_container(container)
     return dict(raw["Config"]["Labels"] or {})

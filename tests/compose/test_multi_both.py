@@ -10,7 +10,7 @@ import pytest
 
 from engine_adapters.compose import ComposeError
 from tests.compose.conftest import Projects
-from tests.compose.helpers import dockyard, labels, project_containers, project_networks, sh
+from tests.compose.helpers import dockyard, env_of, labels, project_containers, project_networks, sh
 from tests.fixtures.both_engines import docker_client, docker_url
 
 pytestmark = pytest.mark.docker
@@ -20,11 +20,6 @@ __all__ = ["docker_client", "docker_url"]
 
 Write = Callable[..., Path]
 IMAGE = "dockyard-test/busybox:latest"
-
-
-def env_of(client: docker.DockerClient, container: str) -> dict[str, str]:
-    raw = client.api.inspect_container(container)["Config"]["Env"] or []
-    return dict(item.partition("=")[::2] for item in raw)
 
 
 def test_an_override_file_merges_over_the_base(

@@ -8,6 +8,7 @@ from pathlib import Path
 import docker
 import pytest
 
+from tests.compose.helpers import env_of
 from tests.fixtures.docker import TEST_IMAGE
 from tests.ui_compose.conftest import command, main, project_containers, until
 from tui.app import DockyardApp
@@ -25,11 +26,6 @@ services:
     command: sleep 3600
     stop_grace_period: 1s
 """
-
-
-def env_of(client: docker.DockerClient, container: str) -> dict[str, str]:
-    raw = client.api.inspect_container(container)["Config"]["Env"] or []
-    return dict(item.partition("=")[::2] for item in raw)
 
 
 async def test_up_reads_the_override_beside_the_file_and_so_does_the_up_key(

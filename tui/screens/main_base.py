@@ -77,11 +77,7 @@ class MainScreenBase(ReportsWorkerErrors, Screen[None]):
 
     def mounted_table(self, view: str) -> ResourceTable | None:
         """The view's table, or None before it is mounted (only the containers' is at first)."""
-        return (
-            self.query(f"#{view}-table").first(ResourceTable)
-            if self.query(f"#{view}-table")
-            else None
-        )
+        return next(iter(self.query(f"#{view}-table").results(ResourceTable)), None)
 
     def items_of(self, view: str) -> Mapping[str, Any]:
         """The view's items by key; none before its table is mounted."""
