@@ -139,7 +139,9 @@ class DetailPane(ReportsWorkerErrors, Vertical):
 
     @property
     def active(self) -> str:
-        return self.tabs.active if self.tabs_mounted else self._first_tab
+        # Asked by stats updates at any time, also while the app is closing and the tabs go.
+        tabs = next(iter(self.query("#detail-tabs")), None)
+        return cast("TabbedContent", tabs).active if tabs is not None else self._first_tab
 
     @active.setter
     def active(self, tab: str) -> None:
@@ -190,10 +192,11 @@ class DetailPane(ReportsWorkerErrors, Vertical):
             self._load()
 
     def refresh_stats(self) -> None:
-        if not self.tabs_mounted:
+        panel = next(iter(self.query("#stats")), None)  # none before mount_tabs, or at exit
+        if panel is None:
             return
         item = self.item if isinstance(self.item, Container) else None
-        cast("StatsPanel", self.query_one("#stats")).show(
+        cast("StatsPanel", panel).show(
             self.stats, item.id if item else None, item.name if item else ""
         )
 
