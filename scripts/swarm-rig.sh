@@ -136,8 +136,11 @@ ENV
 
   # The test image goes to the rig's registry through node 1, whose daemon trusts it.
   .venv/bin/python scripts/test_image.py --host "unix://$(sock_of 1)" >/dev/null
-  dockerc 1 tag dockyard-test/busybox:latest "$REGISTRY/dockyard-test/busybox:latest"
-  dockerc 1 push -q "$REGISTRY/dockyard-test/busybox:latest" >/dev/null
+  # `:v2` is the same image under another tag: a rolling update replaces every task.
+  for tag in latest v2; do
+    dockerc 1 tag dockyard-test/busybox:latest "$REGISTRY/dockyard-test/busybox:$tag"
+    dockerc 1 push -q "$REGISTRY/dockyard-test/busybox:$tag" >/dev/null
+  done
   for n in $(seq 1 $NODES); do echo "NODE${n}_SOCKET=unix://$(sock_of "$n")" >>"$envfile"; done
   trap - ERR
   log "up: 3 nodes on $NET.0/24 (manager, manager, worker), registry $REGISTRY"

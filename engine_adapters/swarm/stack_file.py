@@ -39,8 +39,10 @@ def load_stack(files: Sequence[str], name: str, env: Mapping[str, str] | None = 
     """Raises ComposeFileError listing every problem, as `dockyard compose` does."""
     project, source = load_project_source(list(files), project_name=name, env=env, swarm=True)
     check = Checker(source)
-    # The compose loader warns that `deploy.*` is ignored: a stack applies it.
-    warnings = [w for w in project.warnings if ".deploy." not in w]
+    # The compose loader warns that `deploy.*` and a network's `attachable` are ignored:
+    # a stack applies them.
+    applied = (".deploy.", ".attachable:")
+    warnings = [w for w in project.warnings if not any(a in w for a in applied)]
     networks = _networks(check, project, source)
     used = {n.key for n in networks}
     services = tuple(_service(check, project, s, source, used) for s in project.services)
