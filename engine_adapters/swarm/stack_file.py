@@ -47,6 +47,8 @@ def load_stack(files: Sequence[str], name: str, env: Mapping[str, str] | None = 
     used = {n.key for n in networks}
     services = tuple(_service(check, project, s, source, used) for s in project.services)
     if check.problems:
+        order = {file: i for i, file in enumerate(files)}
+        check.problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line or 0))
         raise ComposeFileError(check.problems)
     return Stack(project.name, services, networks, tuple(warnings + check.warnings))
 
@@ -95,9 +97,9 @@ def _service(
         "healthcheck": "dockyard stack does not send healthchecks",
         "stdin_open": "a task has no one to read its input",
     }
-    for key, why in reasons.items():
-        if key in raw:
-            _ignored(check, (*at, key), why)
+    for key in raw:  # in the file's order
+        if key in reasons:
+            _ignored(check, (*at, key), reasons[key])
     deploy = read_deploy(check, (*at, "deploy"), raw.get("deploy"))
     labels = {STACK_LABEL: project.name}
     mounts = []

@@ -106,6 +106,8 @@ def _remove_network(client: docker.APIClient, network_id: str) -> None:
         try:
             client.remove_network(network_id)
             return
+        except docker.errors.NotFound:
+            return
         except docker.errors.APIError:
             if time.monotonic() > deadline:
                 raise
