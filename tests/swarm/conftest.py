@@ -1,4 +1,4 @@
-"""The swarm rig for the session: three dockerd nodes in network namespaces (scripts/swarm-rig.sh)."""
+"""The swarm rig for the session: three dockerd nodes in network namespaces."""
 
 from __future__ import annotations
 

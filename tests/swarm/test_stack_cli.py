@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from engine_adapters.compose import ComposeFileError
 from engine_adapters.docker_engine.swarm import DockerSwarm
+from engine_adapters.swarm.stack_file import load_stack
 from tests.swarm.conftest import SwarmRig, unique
 from tests.waiting import eventually
 from tui.cli import main
@@ -22,9 +24,7 @@ def dockyard(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, 
     return code, captured.out, captured.err
 
 
-async def dockyard_async(
-    capsys: pytest.CaptureFixture[str], *argv: str
-) -> tuple[int, str, str]:
+async def dockyard_async(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     """The command line from an async test: it runs its own event loop, so in a thread."""
     return await asyncio.to_thread(dockyard, capsys, *argv)
 
@@ -119,7 +119,8 @@ def test_a_worker_is_refused_with_one_line(
 ) -> None:
     code, out, err = dockyard(capsys, "stack", "--engine", swarm_rig.sockets[2], "ls")
     assert code == 2 and out == ""
-    assert err == f"dockyard: {swarm_rig.sockets[2]} is not a swarm manager: stacks need a manager (--engine)\n"
+    refusal = "is not a swarm manager: stacks need a manager (--engine)"
+    assert err == f"dockyard: {swarm_rig.sockets[2]} {refusal}\n"
 
 
 def test_keys_a_swarm_cannot_honour_are_named_by_line(
@@ -149,21 +150,20 @@ networks:
     )
     code, out, err = dockyard(capsys, "stack", "deploy", "-c", str(file), "bad")
     assert code == 1 and out == ""
+    web, db = f"{file}:{{}}: services.web.", f"{file}:{{}}: services.db."
     assert err.splitlines() == [
-        f'{file}:6: services.web.ports[0]: a swarm publishes one port per target, not a range',
-        f'{file}:8: services.web.deploy.mode: must be replicated or global, not "everywhere"',
-        f'{file}:10: services.web.deploy.placement.constraints[0]: invalid constraint "node.role manager"',
-        f'{file}:12: services.web.deploy.resources.limits.memory: invalid size "lots"',
-        f"{file}:14: services.db.build: a swarm does not build: give an image pushed to a registry",
-        f"{file}:15: services.db.network_mode: a swarm task joins networks, not another's network stack",
+        web.format(6) + "ports[0]: a swarm publishes one port per target, not a range",
+        web.format(8) + 'deploy.mode: must be replicated or global, not "everywhere"',
+        web.format(10) + 'deploy.placement.constraints[0]: invalid constraint "node.role manager"',
+        web.format(12) + 'deploy.resources.limits.memory: invalid size "lots"',
+        db.format(14) + "build: a swarm does not build: give an image pushed to a registry",
+        db.format(15) + "network_mode: a swarm task joins networks, not another's network stack",
     ]
 
 
 def test_ignored_keys_are_warnings_with_their_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from engine_adapters.swarm.stack_file import load_stack
-
     file = tmp_path / "stack.yml"
     file.write_text(
         """services:
@@ -186,14 +186,16 @@ networks:
     driver: bridge
 """
     )
-    with pytest.raises(Exception, match=r"stack.yml:18: networks.front.driver: a \"bridge\" network cannot span nodes"):
+    bridge = r'stack.yml:18: networks.front.driver: a "bridge" network cannot span nodes'
+    with pytest.raises(ComposeFileError, match=bridge):
         load_stack([str(file)], "w")
     file.write_text(file.read_text().replace("driver: bridge", "driver: overlay"))
     stack = load_stack([str(file)], "w")
+    web = f"{file}:{{}}: services.web.{{}}: ignored by a swarm: {{}}"
     assert list(stack.warnings) == [
-        f"{file}:4: services.web.container_name: ignored by a swarm: a swarm names each task's container",
-        f"{file}:5: services.web.restart: ignored by a swarm: use deploy.restart_policy",
-        f"{file}:6: services.web.depends_on: ignored by a swarm: a swarm starts services in any order",
+        web.format(4, "container_name", "a swarm names each task's container"),
+        web.format(5, "restart", "use deploy.restart_policy"),
+        web.format(6, "depends_on", "a swarm starts services in any order"),
     ]
     web = next(s for s in stack.services if s.name == "w_web")
     assert web.replicas == 3 and web.update_config is not None
