@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from engine_adapters.docker_engine import swarm_wire as wire
+from engine_adapters.docker_engine.errors import translated
 from engine_adapters.docker_engine.streams import Closer, ThreadedStream, response_closer
 from engine_adapters.docker_engine.swarm_logs import iter_service_logs
 from engine_adapters.errors import EngineError, EngineUnavailable, InvalidRequest
@@ -197,15 +198,21 @@ class DockerSwarm:
         return RollingProgress(service.name, updated, service.desired, service.update_status)
 
     async def rollback(self, ref: str) -> None:
-        def change(spec: dict[str, Any]) -> None:
-            pass  # the engine takes the previous spec itself (`rollback=previous`)
+        def rollback() -> None:
+            current = self._get("/services/{0}", ref)
+            if not current.get("PreviousSpec"):
+                raise InvalidRequest(f"{ref} has no previous spec to roll back to")
+            # The engine takes the previous spec itself; the body is the current one.
+            version = current["Version"]["Index"]
+            self._post(
+                "/services/{0}/update",
+                current["ID"],
+                body=current["Spec"],
+                version=version,
+                rollback="previous",
+            )
 
-        def has_previous() -> bool:
-            return bool(self._get("/services/{0}", ref).get("PreviousSpec"))
-
-        if not await self._engine.call(has_previous):
-            raise InvalidRequest(f"{ref} has no previous spec to roll back to")
-        await self._edit(ref, change, rollback="previous")
+        await self._engine.call(rollback)
 
     async def remove_service(self, ref: str) -> None:
         def remove() -> None:
@@ -243,11 +250,13 @@ class DockerSwarm:
 
     def _task_names(self, task_ids: set[str]) -> dict[str, tuple[str, str]]:
         """Task id -> (task name, node hostname), for the tasks a log stream met."""
-        names = {s["ID"]: s["Spec"]["Name"] for s in self._get("/services")}
-        hostnames = {n["ID"]: n["Description"]["Hostname"] for n in self._get("/nodes")}
+        with translated(self.endpoint):
+            names = {s["ID"]: s["Spec"]["Name"] for s in self._get("/services")}
+            hostnames = {n["ID"]: n["Description"]["Hostname"] for n in self._get("/nodes")}
+            raw = self._get("/tasks", filters=json.dumps({"id": sorted(task_ids)}))
         found = {}
-        for raw in self._get("/tasks", filters=json.dumps({"id": sorted(task_ids)})):
-            t = wire.task(raw, names, hostnames)
+        for entry in raw:
+            t = wire.task(entry, names, hostnames)
             found[t.id] = (t.name, t.node_hostname)
         return found
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from engine_adapters.docker_engine.logs import LineAssembler
 from engine_adapters.docker_engine.sessions import FrameDecoder
+from engine_adapters.errors import EngineError
 from engine_adapters.models import LogLine
 from engine_adapters.swarm.models import ServiceLogLine
 
@@ -43,7 +44,7 @@ def iter_service_logs(
         if task_id and task_id not in names:
             try:
                 names.update(namer({task_id}))
-            except Exception:
+            except EngineError:
                 names[task_id] = ("", "")  # the line still shows; its names stay blank
         task_name, hostname = names.get(task_id, ("", ""))
         return ServiceLogLine(
