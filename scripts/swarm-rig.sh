@@ -8,7 +8,7 @@
 # The host's own dockerd and everything of other users are left alone. `start` writes
 # DIR/rig.env (names, sockets, addresses) first, so `stop` can undo a start that failed
 # halfway; `stop` removes processes, mounts, namespaces, links and the iptables rules.
-set -euo pipefail
+set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
 usage() { echo "usage: $0 start|stop|status DIR" >&2; exit 2; }
@@ -92,6 +92,7 @@ YAML
   echo $! >"$dir/registry.pid"
   for _ in $(seq 1 80); do
     curl -fsS --max-time 2 "http://$REGISTRY/v2/" >/dev/null 2>&1 && return 0
+    kill -0 "$(cat "$dir/registry.pid")" 2>/dev/null || break
     sleep 0.25
   done
   log "the registry did not answer on $REGISTRY"

@@ -39,6 +39,22 @@ async def test_scaling_spreads_tasks_over_the_three_nodes(
     listed = {s.name: s for s in await swarm.services()}
     assert listed[name].replicas_text == "6/6"
 
+    await swarm.remove_service(name)
+    assert name not in {s.name for s in await swarm.services()}
+    with pytest.raises(NotFound):
+        await swarm.inspect_service(name)
+
+
+async def test_refusals_are_one_line_engine_errors(swarm: DockerSwarm) -> None:
+    with pytest.raises(InvalidRequest) as bad_name:
+        await swarm.create_service(ServiceSpec(name="not a name!", image=IMAGE))
+    with pytest.raises(NotFound) as missing:
+        await swarm.scale("dyt-no-such-service", 2)
+    with pytest.raises(InvalidRequest, match="0 or more"):
+        await swarm.scale("dyt-no-such-service", -1)
+    for refused in (bad_name.value, missing.value):
+        assert str(refused) and "\n" not in str(refused)
+
 
 async def _count(swarm: DockerSwarm, name: str, wanted: int) -> bool:
     return sum((await running_nodes(swarm, name)).values()) == wanted
