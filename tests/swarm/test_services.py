@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 
 import pytest
@@ -138,7 +139,12 @@ async def test_merged_logs_name_the_task_and_node_of_each_line(
 ) -> None:
     name = unique()
     names.append(name)
-    speaker = ("sh", "-c", "echo hello from $(hostname); trap 'exit 0' TERM; sleep 600 & wait")
+    speaker = (
+        "sh",
+        "-c",
+        "echo hello from $(hostname); trap 'exit 0' TERM; "
+        "while true; do sleep 1; echo tick $(hostname); done",
+    )
     spec = ServiceSpec(
         name=name,
         image=IMAGE,
@@ -161,9 +167,23 @@ async def test_merged_logs_name_the_task_and_node_of_each_line(
         return found if len({node for _, node, _ in found}) == 3 else None
 
     found = await eventually(lines, timeout=60, interval=0.5)
-    assert {node for _, node, _ in found} == {"swarm-node1", "swarm-node2", "swarm-node3"}
-    assert all(text.startswith("hello from ") for _, _, text in found)
+    every_node = {"swarm-node1", "swarm-node2", "swarm-node3"}
+    assert {node for _, node, text in found if text.startswith("hello from ")} == every_node
     assert {task for task, _, _ in found} == {t.name for t in tasks.values()}
+
+    # Followed: new lines arrive from every node until the stream is closed.
+    followed = swarm.service_logs(name, tail=0, follow=True)
+    ticking: set[str] = set()
+    try:
+        async with asyncio.timeout(60):
+            async for line in followed:
+                assert line.text.startswith("tick ") and line.timestamp is None
+                ticking.add(line.node_hostname)
+                if ticking == every_node:
+                    break
+    finally:
+        await followed.aclose()
+    assert ticking == every_node
 
 
 async def test_node_roles_and_labels(swarm: DockerSwarm) -> None:
