@@ -1,4 +1,4 @@
-"""The swarm rig for the session: three dockerd nodes in network namespaces."""
+"""The swarm rig for these tests: three dockerd nodes in network namespaces."""
 
 from __future__ import annotations
 
@@ -44,9 +44,10 @@ def _read_env(path: Path) -> dict[str, str]:
     return {k: v for k, v in pairs}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def swarm_rig() -> Iterator[SwarmRig]:
-    """Started once for the tests that ask for it, removed whatever they did."""
+    """Started once for this folder's tests that ask for it, removed after the last one
+    (the rest of a run does not carry three idle daemons), whatever they did."""
     require(os.geteuid() == 0, "the swarm rig needs root (network namespaces)")
     for tool in ("dockerd", "docker", "docker-registry", "nsenter", "unshare", "ip", "iptables"):
         require(shutil.which(tool) is not None, f"{tool} is not installed")

@@ -1,4 +1,4 @@
-"""Pure parsing of the swarm layer: log line details, memory sizes, a stack's deploy keys."""
+"""Pure logic of the swarm layer: log line details, memory sizes, deploy keys, swarm_of."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 
 from engine_adapters.compose import ComposeFileError
+from engine_adapters.docker_engine import DockerEngine
 from engine_adapters.docker_engine.swarm_logs import split_details
 from engine_adapters.swarm.deploy_keys import memory_bytes
+from engine_adapters.swarm.reach import swarm_of
 from engine_adapters.swarm.stack_file import load_stack
+from tests.ui.fake_engine import FakeEngine
 
 
 def test_details_before_a_log_message_are_split_off() -> None:
@@ -77,3 +80,9 @@ def test_a_global_service_takes_no_replicas(tmp_path: Path) -> None:
     problem = r"stack.yml:4: services.a.deploy.replicas: a global"
     with pytest.raises(ComposeFileError, match=problem):
         load_stack([str(file)], "g")
+
+
+def test_only_docker_api_engines_have_swarm_calls() -> None:
+    engine = DockerEngine("unix:///nowhere.sock")
+    assert swarm_of(engine) is engine.swarm
+    assert swarm_of(FakeEngine()) is None
