@@ -16,7 +16,7 @@ from engine_adapters.swarm.stack_file import Stack
 class DeployStep:
     """One thing a deploy did, as the docker CLI prints it: `Creating service web_db`."""
 
-    verb: str  # "Creating" or "Updating"
+    verb: str  # "Creating", "Updating" or "Removing"
     kind: str  # "network" or "service"
     name: str
 
@@ -31,8 +31,9 @@ async def require_manager(swarm: SwarmEngine) -> None:
         raise InvalidRequest(f"{swarm.endpoint} {where}: stacks need a manager (--engine)")
 
 
-async def deploy(swarm: SwarmEngine, stack: Stack) -> list[DeployStep]:
-    """Creates the stack's missing networks, then creates or updates each service."""
+async def deploy(swarm: SwarmEngine, stack: Stack, prune: bool = False) -> list[DeployStep]:
+    """Creates the stack's missing networks, then creates or updates each service; with
+    `prune`, removes the stack's services that the files no longer name."""
     await require_manager(swarm)
     steps: list[DeployStep] = []
     existing = {n.name for n in await swarm.overlay_networks()}
@@ -44,7 +45,7 @@ async def deploy(swarm: SwarmEngine, stack: Stack) -> list[DeployStep]:
         labels = {STACK_LABEL: stack.name}
         await swarm.create_overlay_network(network.name, labels, network.attachable)
         steps.append(DeployStep("Creating", "network", network.name))
-    services = {s.name for s in await swarm.services(stack=stack.name)}
+    services = {s.name: s.id for s in await swarm.services(stack=stack.name)}
     for spec in stack.services:
         if spec.name in services:
             await swarm.replace_service(spec.name, spec)
@@ -52,6 +53,11 @@ async def deploy(swarm: SwarmEngine, stack: Stack) -> list[DeployStep]:
         else:
             await swarm.create_service(spec)
             steps.append(DeployStep("Creating", "service", spec.name))
+    wanted = {spec.name for spec in stack.services}
+    for name, service_id in sorted(services.items()):
+        if prune and name not in wanted:
+            await swarm.remove_service(service_id)
+            steps.append(DeployStep("Removing", "service", name))
     return steps
 
 

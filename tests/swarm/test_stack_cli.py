@@ -35,6 +35,7 @@ async def test_the_lecture_stack_deploys_spans_nodes_and_is_removed(
     swarm: DockerSwarm,
     names: list[str],
     capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     name = unique("lecture")
     names.append(name)
@@ -96,10 +97,24 @@ async def test_the_lecture_stack_deploys_spans_nodes_and_is_removed(
         f"Updating service {name}_mysql",
     ]
 
+    # Without mysql in the files, --prune removes its service; tomcat is left as it was.
+    tomcat_only = tmp_path / "tomcat.yml"
+    text = EXAMPLE.read_text()
+    mysql, networks = text.index("  mysql:"), text.index("networks:\n  backend")
+    tomcat_only.write_text(text[:mysql] + text[networks:])
+    code, out, err = await dockyard_async(
+        capsys, *engine, "deploy", "--prune", "-c", str(tomcat_only), name
+    )
+    assert code == 0, err
+    assert out.splitlines() == [
+        f"Updating service {name}_tomcat",
+        f"Removing service {name}_mysql",
+    ]
+    assert [s.name for s in await swarm.services(stack=name)] == [f"{name}_tomcat"]
+
     code, out, _ = await dockyard_async(capsys, *engine, "rm", name)
     assert code == 0
     assert out.splitlines() == [
-        f"Removing service {name}_mysql",
         f"Removing service {name}_tomcat",
         f"Removing network {name}_backend",
     ]

@@ -39,7 +39,7 @@ async def _run(spec: str | None, args: argparse.Namespace, stack: Stack | None) 
             raise InvalidRequest(f"{engine.endpoint} has no swarm mode")
         verb = args.stack_command
         if verb == "deploy" and stack is not None:
-            for step in await deploy(swarm, stack):
+            for step in await deploy(swarm, stack, prune=args.prune):
                 print(step)
         elif verb == "ls":
             _table(

@@ -22,6 +22,9 @@ def add_stack_parser(subparsers: Any) -> None:
         metavar="FILE",
         help="compose file, repeatable: later files merge over earlier ones",
     )
+    deploy.add_argument(
+        "--prune", action="store_true", help="remove the stack's services the files no longer name"
+    )
     deploy.add_argument("name", metavar="NAME")
     verbs.add_parser("ls", help="list the stacks")
     ps = verbs.add_parser("ps", help="list a stack's tasks")
