@@ -24,6 +24,7 @@ if [[ $profile == test ]]; then
     [dot]=graphviz
     [tmux]=tmux
     [curl]=curl
+    [nsenter]=util-linux
   )
 fi
 

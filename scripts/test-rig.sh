@@ -16,6 +16,10 @@ started_registry=0
 
 cleanup() {
   local status=$?
+  # a swarm rig the tests could not stop themselves (tests/swarm/conftest.py starts them here)
+  for swarm in "$DOCKYARD_RIG_DIR"/swarm-*/; do
+    [[ -f $swarm/rig.env ]] && scripts/swarm-rig.sh stop "$swarm"
+  done
   if ((started_registry)); then scripts/registry-ctl.sh stop || true; fi
   if ((started_dockerd)); then
     echo "test rig: stopping the dockerd it started"

@@ -1,4 +1,4 @@
-"""The `dockyard` command line: the UI by default, plus `engine`, `compose` and `topology`."""
+"""The `dockyard` command line: the UI by default, plus `engine`, `compose`, `stack`, `topology`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from tui.commands.compose_args import add_compose_parser
+from tui.commands.stack_args import add_stack_parser
 
 
 class VersionAction(argparse.Action):
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     engine.add_argument("--foreground", action="store_true", help="run the daemon in this process")
 
     add_compose_parser(sub)
+    add_stack_parser(sub)
 
     topology = sub.add_parser("topology", help="export the network topology graph")
     topology.add_argument("--engine", "-e", dest="sub_engine", metavar="ENGINE", help=ENGINE_HELP)
@@ -75,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.commands.compose import run_compose_command
 
             return run_compose_command(args)
+        if args.command == "stack":
+            from tui.commands.stack import run_stack_command
+
+            return run_stack_command(args)
         if args.command == "topology":
             from tui.commands.topology import run_topology_command
 

@@ -16,7 +16,7 @@ from engine_adapters.compose.merge import merge_sources
 from engine_adapters.compose.model import NetworkConfig, Project, Service, VolumeConfig
 from engine_adapters.compose.profiles import active_profiles, select
 from engine_adapters.compose.services import parse_service
-from engine_adapters.compose.source import YamlProblem, read_source
+from engine_adapters.compose.source import Source, YamlProblem, read_source
 from engine_adapters.models import Labels
 
 DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
@@ -80,7 +80,22 @@ def load_project(
     profiles: Sequence[str] | None = None,
     services: Sequence[str] = (),
 ) -> Project:
-    """Raises ComposeFileError listing every problem; reading never touches an engine.
+    """Raises ComposeFileError listing every problem; reading never touches an engine."""
+    return load_project_source(file, project_name, env, env_file, profiles, services)[0]
+
+
+def load_project_source(
+    file: str | Sequence[str] | None = None,
+    project_name: str | None = None,
+    env: Mapping[str, str] | None = None,
+    env_file: str | None = None,
+    profiles: Sequence[str] | None = None,
+    services: Sequence[str] = (),
+    swarm: bool = False,
+) -> tuple[Project, Source]:
+    """`load_project`, plus the merged and interpolated data with each value's file and line
+    (for readers of keys the project leaves out, such as a stack's `deploy`). For a `swarm`
+    the replicas of a service may share a host port (the routing mesh, or one task per node).
 
     Each file's `extends` apply first (`extends.py`), then several files merge in order
     (`merge.py`), as Docker Compose does. The project folder is the first file's;
@@ -105,7 +120,7 @@ def load_project(
     active = active_profiles(profiles, environment)
     check = Checker(merged)
     project = _project(
-        check, paths, project_dir, project_name, environment, active, services, broken
+        check, paths, project_dir, project_name, environment, active, services, broken, swarm
     )
     checks.append(check)
     problems = [p for c in checks for p in c.problems]
@@ -113,7 +128,7 @@ def load_project(
         order = {shown: i for i, shown in enumerate(files)}
         problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line or 0))
         raise ComposeFileError(problems)
-    return replace(project, warnings=tuple(w for c in checks for w in c.warnings))
+    return replace(project, warnings=tuple(w for c in checks for w in c.warnings)), merged
 
 
 def _read(shown: str, path: str, env: Mapping[str, str]) -> Checker:
@@ -165,6 +180,7 @@ def _project(
     active: frozenset[str],
     targets: Sequence[str],
     broken: set[str],
+    swarm: bool,
 ) -> Project:
     """The merged data checked and resolved; what is wrong lands in `check.problems`."""
     data = check.source.data
@@ -183,7 +199,7 @@ def _project(
             check.fail(("services", service_name), "invalid service name")
         if service_name in broken:
             continue
-        service = parse_service(check, service_name, raw, project_dir, env)
+        service = parse_service(check, service_name, raw, project_dir, env, swarm)
         if service is not None:
             services.append(service)
     networks = _networks(check, data.get("networks"), name)

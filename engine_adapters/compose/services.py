@@ -87,8 +87,14 @@ NETWORK_MODES = ("host", "none", "bridge")
 
 
 def parse_service(
-    check: Checker, name: str, raw: Any, project_dir: str, shell_env: Mapping[str, str]
+    check: Checker,
+    name: str,
+    raw: Any,
+    project_dir: str,
+    shell_env: Mapping[str, str],
+    swarm: bool = False,
 ) -> Service | None:
+    """`swarm`: the replicas run on a swarm, where they may share a published port."""
     path: Path = ("services", name)
     entry = check.mapping(path, raw)
     if entry is None:
@@ -164,7 +170,7 @@ def parse_service(
         profiles=_profiles(check, at("profiles"), entry["profiles"]) if "profiles" in entry else (),
         scale=_scale(check, path, entry),
     )
-    if service.scale is not None:
+    if service.scale is not None and not swarm:
         problem = scale_problem(service, service.scale)
         if problem is not None:
             check.fail(at("scale") if "scale" in entry else (*at("deploy"), "replicas"), problem)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -16,7 +15,8 @@ from engine_adapters.docker_engine.resources import ResourceCalls
 from engine_adapters.docker_engine.run import create_kwargs
 from engine_adapters.docker_engine.sessions import HijackedSession
 from engine_adapters.docker_engine.stats import StatsPoller
-from engine_adapters.docker_engine.streams import Closer, ThreadedStream
+from engine_adapters.docker_engine.streams import Closer, ThreadedStream, response_closer
+from engine_adapters.docker_engine.swarm import DockerSwarm
 from engine_adapters.errors import EngineError, InvalidRequest, NotFound
 from engine_adapters.models import (
     BuildProgress,
@@ -53,6 +53,7 @@ class DockerEngine(ResourceCalls):
         self._api: docker.APIClient | None = None
         # Worker threads may make the first calls at once: one of them builds the client.
         self._api_lock = threading.Lock()
+        self._swarm: DockerSwarm | None = None
 
     @classmethod
     def from_url(cls, url: str, name: str = "docker") -> DockerEngine:
@@ -65,6 +66,17 @@ class DockerEngine(ResourceCalls):
     @property
     def endpoint(self) -> str:
         return self._url
+
+    @property
+    def timeout(self) -> float:
+        return self._timeout
+
+    @property
+    def swarm(self) -> DockerSwarm:
+        """The swarm this engine manages; `swarm.state()` says whether it is a manager."""
+        if self._swarm is None:
+            self._swarm = DockerSwarm(self)
+        return self._swarm
 
     @property
     def api(self) -> docker.APIClient:
@@ -221,7 +233,7 @@ class DockerEngine(ResourceCalls):
                 url, params=params, stream=True, timeout=timeout
             )
             api._raise_for_status(response)  # type: ignore[attr-defined]
-            return iter_log_lines(response, tty, timestamps), _closer(response)
+            return iter_log_lines(response, tty, timestamps), response_closer(response)
 
         return ThreadedStream(opener, self._url, name="dockyard-logs")
 
@@ -323,26 +335,6 @@ class DockerEngine(ResourceCalls):
             return None if state.get("Running") else int(state.get("ExitCode") or 0)
 
         return HijackedSession(ref, sock, tty, self._url, resize, exit_code)
-
-
-def _closer(response: Any) -> Closer:
-    """Closes a streamed response even while a thread is blocked reading a quiet stream.
-
-    `response.close()` alone waits for the buffer's lock, which that reader holds
-    until data arrives (never, for a silent container); shutting the socket down
-    first wakes the reader (docker-py's CancellableStream does the same).
-    """
-
-    def close() -> None:
-        with contextlib.suppress(Exception):
-            fp = response.raw._fp.fp
-            raw = getattr(fp, "raw", fp)
-            sock = getattr(raw, "_sock", None) or getattr(raw, "sock", None)
-            if sock is not None:
-                sock.shutdown(socket.SHUT_RDWR)
-        response.close()
-
-    return close
 
 
 def _build_progress(item: dict[str, Any]) -> BuildProgress:

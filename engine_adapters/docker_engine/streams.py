@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from engine_adapters.docker_engine.errors import translate
 from engine_adapters.errors import EngineUnavailable
@@ -122,3 +123,23 @@ def _quietly(closer: Closer) -> None:
     # closing a dead connection may fail; it is closed either way
     with contextlib.suppress(Exception):
         closer()
+
+
+def response_closer(response: Any) -> Closer:
+    """Closes a streamed response even while a thread is blocked reading a quiet stream.
+
+    `response.close()` alone waits for the buffer's lock, which that reader holds
+    until data arrives (never, for a silent container); shutting the socket down
+    first wakes the reader (docker-py's CancellableStream does the same).
+    """
+
+    def close() -> None:
+        with contextlib.suppress(Exception):
+            fp = response.raw._fp.fp
+            raw = getattr(fp, "raw", fp)
+            sock = getattr(raw, "_sock", None) or getattr(raw, "sock", None)
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+        response.close()
+
+    return close
