@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import shutil
 from dataclasses import dataclass
@@ -11,10 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from native_runtime import names
 from native_runtime.db import Database
 from native_runtime.errors import BadParameter, Conflict, NotFound
-
-NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS volumes (
@@ -83,7 +81,7 @@ class VolumeStore:
         """Return the volume and whether it is new; creating an existing name is a no-op."""
         anonymous = not name
         name = name or secrets.token_hex(32)
-        if not NAME_RE.match(name):
+        if not names.valid_name(name):
             raise BadParameter(
                 f'create {name}: "{name}" includes invalid characters for a local volume name, '
                 "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
