@@ -54,18 +54,27 @@ def image_config(base: dict[str, Any], ctr: Container, options: CommitOptions) -
 
 
 async def commit(rt: Runtime, ctr: Container, options: CommitOptions) -> str:
-    """Store the container's changes as a layer and an image; return the image id."""
-    record = rt.images.get(ctr.image_id)
-    upper = rt.dirs(ctr).upper
-    upper.mkdir(parents=True, exist_ok=True)
+    """Store the container's changes as a layer and an image; return the image id.
+
+    A running container is paused for the whole commit, as dockerd does by
+    default: the diff is a consistent snapshot the container cannot change or
+    redirect while it is read.
+    """
     freeze = options.pause and ctr.state.status == RUNNING
     if freeze:
         await pause(rt, ctr)
     try:
-        diff_id = await asyncio.to_thread(workspace.store_diff, rt, upper, workspace.MOUNT_STUBS)
+        return await _commit(rt, ctr, options)
     finally:
         if freeze:
             await unpause(rt, ctr)
+
+
+async def _commit(rt: Runtime, ctr: Container, options: CommitOptions) -> str:
+    record = rt.images.get(ctr.image_id)
+    upper = rt.dirs(ctr).upper
+    upper.mkdir(parents=True, exist_ok=True)
+    diff_id = await asyncio.to_thread(workspace.store_diff, rt, upper, workspace.MOUNT_STUBS)
     doc = copy.deepcopy(record.config)
     doc["config"] = image_config(doc, ctr, options)
     created = now_rfc3339()
