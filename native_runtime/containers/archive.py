@@ -69,7 +69,7 @@ def path_stat(root: Path, path: str) -> dict[str, Any]:
         except FileNotFoundError:
             raise NotFound(f"Could not find the file {path} in container") from None
         st = st or os.fstat(parent_fd)
-        link = os.readlink(name, dir_fd=parent_fd) if stat.S_ISLNK(st.st_mode) else ""
+        link = _link_target(parent_fd, name) if stat.S_ISLNK(st.st_mode) else ""
     mode = stat.S_IMODE(st.st_mode)
     # Go's os.FileMode bits, which the CLI decodes.
     if stat.S_ISDIR(st.st_mode):
@@ -84,6 +84,15 @@ def path_stat(root: Path, path: str) -> dict[str, Any]:
         "mtime": mtime,
         "linkTarget": link,
     }
+
+
+def _link_target(parent_fd: int, name: str) -> str:
+    try:
+        return os.readlink(name, dir_fd=parent_fd)
+    except OSError as exc:
+        if exc.errno in (errno.EINVAL, errno.ENOENT):
+            return ""  # no longer a link: the container changed it since the stat
+        raise
 
 
 def stat_header(info: dict[str, Any]) -> str:

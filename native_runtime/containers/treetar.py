@@ -8,6 +8,7 @@ or device swapped in mid-walk is ever read.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tarfile
@@ -48,9 +49,17 @@ class TreeWriter:
 
     def add(self, rel: str, parent_fd: int, name: str, st: os.stat_result) -> None:
         """One entry found below `parent_fd` (never followed if it is a symlink)."""
-        linkname = os.readlink(name, dir_fd=parent_fd) if stat.S_ISLNK(st.st_mode) else ""
-        if not stat.S_ISREG(st.st_mode):
+        if stat.S_ISLNK(st.st_mode):
+            try:
+                linkname = os.readlink(name, dir_fd=parent_fd)
+            except OSError as exc:
+                if exc.errno in (errno.ENOENT, errno.EINVAL):
+                    return  # removed or replaced since it was listed
+                raise
             self.tar.addfile(tarinfo(rel, st, linkname))
+            return
+        if not stat.S_ISREG(st.st_mode):
+            self.tar.addfile(tarinfo(rel, st))
             return
         try:
             fd = inroot.open_regular(parent_fd, name)

@@ -17,7 +17,7 @@ import pytest
 
 from tests.fixtures.docker import TEST_IMAGE, Resources, is_native
 from tests.native.conftest import wait_for
-from tests.security.conftest import Canary
+from tests.security.conftest import SECRET, Canary
 from tests.security.hostile import busybox_rootfs, cli, import_image, swapping
 
 TRIES = 100
@@ -166,3 +166,38 @@ def test_a_fifo_for_etc_passwd_never_stalls_the_engine(
         # Refused with a clear message, not read: a FIFO is not a passwd file.
         assert isinstance(outcome[0], docker.errors.APIError), outcome
         assert "/etc/passwd" in str(outcome[0])
+
+
+def _image_bytes(client: docker.DockerClient, image: str) -> bytes:
+    """Every file of every layer of `image`, concatenated."""
+    saved = io.BytesIO(b"".join(client.api.get_image(image)))
+    found: list[bytes] = []
+    with tarfile.open(fileobj=saved) as outer:
+        for member in outer.getmembers():
+            data = outer.extractfile(member) if member.name.endswith("layer.tar") else None
+            if data is None:
+                continue
+            with tarfile.open(fileobj=io.BytesIO(data.read())) as layer:
+                files = [layer.extractfile(m) for m in layer.getmembers() if m.isfile()]
+                found.extend(f.read() for f in files if f is not None)
+    return b"".join(found)
+
+
+def test_commit_and_export_while_a_symlink_is_swapped_in_read_nothing_of_the_host(
+    docker_client: docker.DockerClient, swapper_box: str, res: Resources
+) -> None:
+    root = _proc_root(docker_client, swapper_box)
+    box = docker_client.containers.get(swapper_box)
+    with swapping(f"{root}/w/dir", f"{root}/w/link") as swaps:
+        for attempt in range(TRIES // 10):
+            exported = b"".join(docker_client.api.export(swapper_box))
+            assert SECRET not in exported, f"export read the host ({attempt})"
+            try:
+                image = box.commit(repository=f"dyk-sec-race-{res.prefix}", tag=str(attempt))
+            except docker.errors.APIError:
+                continue  # refused: dockerd's tar of the diff met the swap and failed
+            try:
+                assert SECRET not in _image_bytes(docker_client, str(image.id)), attempt
+            finally:
+                docker_client.api.remove_image(str(image.id), force=True)
+    assert swaps[0] > 0
