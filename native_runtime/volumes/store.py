@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import shutil
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from native_runtime import names
+from native_runtime.containers import inroot
 from native_runtime.db import Database
 from native_runtime.errors import BadParameter, Conflict, NotFound
 
@@ -107,11 +110,14 @@ class VolumeStore:
         shutil.rmtree(self.root / name, ignore_errors=True)
 
     def size(self, name: str) -> int:
+        """Bytes in regular files; walked through fds, so no link leads the count out."""
         total = 0
-        for path in self.data_dir(name).rglob("*"):
-            try:
-                if not path.is_symlink() and path.is_file():
-                    total += path.stat().st_size
-            except OSError:
-                continue
+        flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+        try:
+            with inroot.fd_of(self.data_dir(name), flags) as fd:
+                for entry in inroot.walk(fd):
+                    if stat.S_ISREG(entry.st.st_mode):
+                        total += entry.st.st_size
+        except OSError:
+            return total
         return total
