@@ -201,3 +201,20 @@ def test_commit_and_export_while_a_symlink_is_swapped_in_read_nothing_of_the_hos
             finally:
                 docker_client.api.remove_image(str(image.id), force=True)
     assert swaps[0] > 0
+
+
+def test_copy_in_of_an_archive_that_writes_through_its_own_link_stays_inside(
+    docker_client: docker.DockerClient, swapper_box: str, canary: Canary
+) -> None:
+    payload = io.BytesIO()
+    with tarfile.open(fileobj=payload, mode="w") as tar:
+        link = tarfile.TarInfo("hop")
+        link.type, link.linkname = tarfile.SYMTYPE, str(canary.root)
+        tar.addfile(link)
+        dropped = tarfile.TarInfo("hop/dropped")
+        dropped.size = 3
+        tar.addfile(dropped, io.BytesIO(b"hi\n"))
+    # dockerd follows the link inside the container; the native engine refuses (400).
+    with contextlib.suppress(docker.errors.APIError):
+        docker_client.api.put_archive(swapper_box, "/w", payload.getvalue())
+    assert not (canary.root / "dropped").exists()
