@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import io
 import os
+import platform
 import shutil
 import subprocess
 import tarfile
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-SYS_RENAMEAT2 = 316  # x86_64
+SYS_RENAMEAT2 = {"x86_64": 316, "aarch64": 276}[platform.machine()]
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
