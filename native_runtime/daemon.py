@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import grp
 import logging
 import os
 import signal
@@ -12,7 +13,7 @@ from aiohttp import web
 
 from native_runtime.adopt import adopt_all
 from native_runtime.api.app import make_app
-from native_runtime.paths import Paths
+from native_runtime.paths import SOCKET_GROUP, SOCKET_MODE, Paths
 from native_runtime.runtime import Runtime
 
 log = logging.getLogger("native_runtime.daemon")
@@ -31,9 +32,7 @@ async def serve(paths: Paths) -> None:
     await runner.setup()
     with contextlib.suppress(FileNotFoundError):
         paths.socket.unlink()
-    site = web.UnixSite(runner, str(paths.socket))
-    await site.start()
-    os.chmod(paths.socket, 0o660)
+    await _listen(runner, paths)
     log.info("listening on %s (data root %s)", paths.socket, paths.data_root)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -52,6 +51,22 @@ async def serve(paths: Paths) -> None:
         with contextlib.suppress(FileNotFoundError):
             paths.pidfile.unlink()
         rt.db.close()
+
+
+async def _listen(runner: web.AppRunner, paths: Paths) -> None:
+    """Bind the socket with its final mode: the umask closes the window a chmod after bind leaves.
+
+    Whoever reaches the socket is root on this host, so it is 0660, owned by
+    the `docker` group where that group exists (as dockerd's), else root's.
+    """
+    site = web.UnixSite(runner, str(paths.socket))
+    previous = os.umask(0o777 & ~SOCKET_MODE)
+    try:
+        await site.start()
+    finally:
+        os.umask(previous)
+    with contextlib.suppress(KeyError):
+        os.chown(paths.socket, -1, grp.getgrnam(SOCKET_GROUP).gr_gid)
 
 
 def run(paths: Paths) -> None:

@@ -10,6 +10,10 @@ DEFAULT_DATA_ROOT = "/var/lib/dockyard"
 DEFAULT_SOCKET = "/run/dockyard/dockyard.sock"
 RUNC = "/usr/sbin/runc"
 CONMON = "/usr/bin/conmon"
+DATA_ROOT_MODE = 0o710
+PRIVATE_MODE = 0o700
+SOCKET_MODE = 0o660
+SOCKET_GROUP = "docker"
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,13 @@ class Paths:
         return self.data_root / "tmp"
 
     def ensure(self) -> None:
-        """Create every folder the daemon writes to."""
+        """Create every folder the daemon writes to, closed to other host users.
+
+        A container's rootfs and a volume may hold setuid-root files; if a host
+        user could reach them they would run as root outside any container
+        (CVE-2021-41091). As dockerd since 20.10.9: the data root is 0710 and
+        the folders holding rootfs and volumes are 0700, whatever the umask.
+        """
         for path in (
             self.data_root,
             self.layers,
@@ -84,6 +94,10 @@ class Paths:
             self.exits,
             self.attach_sockets,
             self.tmp,
+            self.volumes,
         ):
             path.mkdir(parents=True, exist_ok=True)
+        self.data_root.chmod(DATA_ROOT_MODE)
+        for private in (self.layers, self.containers, self.volumes, self.tmp):
+            private.chmod(PRIVATE_MODE)
         self.socket.parent.mkdir(parents=True, exist_ok=True)

@@ -49,7 +49,7 @@ async def stat_path(request: web.Request) -> web.Response:
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
     with archive.mounted_rootfs(rt, ctr) as root:
-        info = archive.path_stat(root, _path(request))
+        info = await asyncio.to_thread(archive.path_stat, root, _path(request))
     return web.Response(headers={STAT_HEADER: archive.stat_header(info)})
 
 
@@ -58,7 +58,7 @@ async def get_archive(request: web.Request) -> web.StreamResponse:
     ctr = rt.containers.find(request.match_info["id"])
     path = _path(request)
     with archive.mounted_rootfs(rt, ctr) as root:
-        info = archive.path_stat(root, path)
+        info = await asyncio.to_thread(archive.path_stat, root, path)
         return await _send_tar(
             request,
             rt,

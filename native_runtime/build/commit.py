@@ -10,7 +10,8 @@ from typing import Any
 
 from native_runtime.build import workspace
 from native_runtime.build.stage import now_rfc3339
-from native_runtime.containers.model import Container
+from native_runtime.containers.model import RUNNING, Container
+from native_runtime.containers.pause import pause, unpause
 from native_runtime.images.importer import apply_changes
 from native_runtime.runtime import Runtime
 
@@ -29,6 +30,8 @@ class CommitOptions:
     author: str = ""
     changes: list[str] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
+    # dockerd's default: the container is frozen while its changes are read.
+    pause: bool = True
 
     @property
     def ref(self) -> str | None:
@@ -51,7 +54,23 @@ def image_config(base: dict[str, Any], ctr: Container, options: CommitOptions) -
 
 
 async def commit(rt: Runtime, ctr: Container, options: CommitOptions) -> str:
-    """Store the container's changes as a layer and an image; return the image id."""
+    """Store the container's changes as a layer and an image; return the image id.
+
+    A running container is paused for the whole commit, as dockerd does by
+    default: the diff is a consistent snapshot the container cannot change or
+    redirect while it is read.
+    """
+    freeze = options.pause and ctr.state.status == RUNNING
+    if freeze:
+        await pause(rt, ctr)
+    try:
+        return await _commit(rt, ctr, options)
+    finally:
+        if freeze:
+            await unpause(rt, ctr)
+
+
+async def _commit(rt: Runtime, ctr: Container, options: CommitOptions) -> str:
     record = rt.images.get(ctr.image_id)
     upper = rt.dirs(ctr).upper
     upper.mkdir(parents=True, exist_ok=True)

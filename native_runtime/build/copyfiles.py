@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from native_runtime.build import scoped
+from native_runtime.containers import inroot
 from native_runtime.images import tarsafe
 
 
@@ -38,7 +39,12 @@ def _is_archive(path: Path) -> bool:
 
 
 class _Writer:
-    """Creates entries below `rootfs`; every parent is resolved inside the rootfs first."""
+    """Creates entries below `rootfs`.
+
+    Destinations follow the rootfs's own links as Docker does (`scoped.resolve`),
+    and every change is then made through an fd of the parent folder opened
+    inside the rootfs (`inroot`), so no link, present or swapped in, leads out.
+    """
 
     def __init__(self, rootfs: Path, options: CopyOptions) -> None:
         self.rootfs = rootfs
@@ -47,60 +53,85 @@ class _Writer:
     def _owner(self, st: os.stat_result) -> tuple[int, int]:
         return self.options.owner if self.options.owner is not None else (st.st_uid, st.st_gid)
 
-    def ensure_dir(self, rel: str) -> Path:
-        """`mkdir -p` inside the rootfs; created folders get the copy's owner."""
-        path = self.rootfs
+    def _real(self, rel: str) -> tuple[str, str]:
+        """The resolved parent folder (relative to the rootfs) and name of `rel`."""
+        real = scoped.relative(self.rootfs, scoped.resolve(self.rootfs, rel, follow_last=False))
+        parent, _, name = real.rpartition("/")
+        return parent or ".", name
+
+    def ensure_dir(self, rel: str) -> str:
+        """`mkdir -p` inside the rootfs; created folders get the copy's owner.
+
+        Returns the folder's resolved path relative to the rootfs.
+        """
         done = ""
         for part in [p for p in scoped.clean(rel).split("/") if p not in ("", ".")]:
             done = f"{done}/{part}"
-            path = scoped.resolve(self.rootfs, done)
-            if path.is_dir():
+            real = scoped.relative(self.rootfs, scoped.resolve(self.rootfs, done))
+            parent, _, name = real.rpartition("/")
+            if not name or name == ".":
                 continue
-            if os.path.lexists(path):
-                raise CopyError(f"cannot create directory {done}: a file is in the way")
-            os.mkdir(path, 0o755)
-            uid, gid = self.options.owner or (0, 0)
-            os.chown(path, uid, gid)
-        return path
+            with inroot.opened(self.rootfs, parent or "/", os.O_PATH | os.O_DIRECTORY) as pfd:
+                try:
+                    st = os.stat(name, dir_fd=pfd, follow_symlinks=False)
+                except FileNotFoundError:
+                    os.mkdir(name, 0o755, dir_fd=pfd)
+                    uid, gid = self.options.owner or (0, 0)
+                    os.chown(name, uid, gid, dir_fd=pfd, follow_symlinks=False)
+                    continue
+                if not stat.S_ISDIR(st.st_mode):
+                    raise CopyError(f"cannot create directory {done}: a file is in the way")
+        return scoped.relative(self.rootfs, scoped.resolve(self.rootfs, rel))
 
-    def leaf(self, rel: str) -> Path:
-        parent, _, name = scoped.clean(rel).rpartition("/")
-        return self.ensure_dir(parent) / name
-
-    def _meta(self, target: Path, st: os.stat_result) -> None:
+    def _meta(self, dir_fd: int, name: str, st: os.stat_result) -> None:
         uid, gid = self._owner(st)
-        os.chown(target, uid, gid, follow_symlinks=False)
-        if not stat.S_ISLNK(st.st_mode):
-            mode = self.options.chmod if self.options.chmod is not None else st.st_mode
-            os.chmod(target, stat.S_IMODE(mode))
-            os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+        os.chown(name, uid, gid, dir_fd=dir_fd, follow_symlinks=False)
+        if stat.S_ISLNK(st.st_mode):
+            return
+        mode = self.options.chmod if self.options.chmod is not None else st.st_mode
+        fd = os.open(name, os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd)
+        try:
+            os.chmod(f"/proc/self/fd/{fd}", stat.S_IMODE(mode))
+        finally:
+            os.close(fd)
+        os.utime(name, ns=(st.st_atime_ns, st.st_mtime_ns), dir_fd=dir_fd, follow_symlinks=False)
 
     def entry(self, src: Path, rel: str) -> None:
         st = os.lstat(src)
-        target = self.leaf(rel)
-        exists = os.path.lexists(target)
-        is_dir = exists and target.is_dir() and not target.is_symlink()
+        parent_rel, _, _ = scoped.clean(rel).rpartition("/")
+        self.ensure_dir(parent_rel)
+        parent, name = self._real(rel)
+        with inroot.opened(self.rootfs, parent, os.O_PATH | os.O_DIRECTORY) as pfd:
+            self._create(pfd, name, src, st, rel)
+
+    def _create(self, pfd: int, name: str, src: Path, st: os.stat_result, rel: str) -> None:
+        try:
+            existing: os.stat_result | None = os.stat(name, dir_fd=pfd, follow_symlinks=False)
+        except FileNotFoundError:
+            existing = None
+        is_dir = existing is not None and stat.S_ISDIR(existing.st_mode)
         if stat.S_ISDIR(st.st_mode):
-            if exists and not is_dir:
-                os.unlink(target)
+            if existing is not None and not is_dir:
+                os.unlink(name, dir_fd=pfd)
             if not is_dir:
-                os.mkdir(target, 0o755)
+                os.mkdir(name, 0o755, dir_fd=pfd)
         else:
             if is_dir:
                 raise CopyError(f"cannot overwrite directory {rel} with a non-directory")
-            if exists:
-                os.unlink(target)
+            if existing is not None:
+                os.unlink(name, dir_fd=pfd)
             if stat.S_ISLNK(st.st_mode):
-                os.symlink(os.readlink(src), target)
+                os.symlink(os.readlink(src), name, dir_fd=pfd)
             elif stat.S_ISREG(st.st_mode):
-                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+                fd = os.open(name, flags, 0o600, dir_fd=pfd)
                 with os.fdopen(fd, "wb") as out, open(src, "rb") as data:
                     shutil.copyfileobj(data, out, 1 << 20)
             elif stat.S_ISFIFO(st.st_mode):
-                os.mkfifo(target, 0o600)
+                os.mkfifo(name, 0o600, dir_fd=pfd)
             else:
                 return  # device nodes never come from a build context
-        self._meta(target, st)
+        self._meta(pfd, name, st)
 
     def tree(self, src: Path, rel: str) -> None:
         """The contents of folder `src` into folder `rel`."""

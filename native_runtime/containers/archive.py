@@ -1,14 +1,16 @@
 """`docker cp` and `docker export`: tar streams in and out of a container's root filesystem.
 
-Paths are resolved the way the container sees them: symlinks are followed
-inside the rootfs (an absolute link restarts at the rootfs, `..` never climbs
-above it), so a hostile image cannot point a copy at the host.
+Paths are resolved the way the container sees them, by the kernel, from an fd
+of the rootfs (`inroot`): an absolute link restarts at the rootfs, `..` never
+climbs above it, and a symlink the container swaps in mid-copy is never
+followed out of it. Reads and writes then go through fds only.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import json
 import os
 import stat
@@ -18,39 +20,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from native_runtime.containers import rootfs
+from native_runtime.containers import inroot, rootfs
 from native_runtime.containers.model import Container
+from native_runtime.containers.treetar import TreeWriter, tarinfo
 from native_runtime.errors import BadParameter, NotFound
 from native_runtime.images import tarsafe
 from native_runtime.runtime import Runtime
 
-MAX_LINKS = 40
 
-
-def resolve_inside(root: Path, path: str, follow_last: bool = True) -> Path:
-    """The host path of `path` as seen from inside `root` (chroot semantics)."""
-    parts = [p for p in path.split("/") if p not in ("", ".")]
-    resolved: list[str] = []
-    links = 0
-    while parts:
-        part = parts.pop(0)
-        if part == "..":
-            if resolved:
-                resolved.pop()
-            continue
-        candidate = root.joinpath(*resolved, part)
-        is_last = not parts
-        if candidate.is_symlink() and (follow_last or not is_last):
-            links += 1
-            if links > MAX_LINKS:
-                raise BadParameter(f"too many levels of symbolic links: {path}")
-            target = os.readlink(candidate)
-            if target.startswith("/"):
-                resolved = []
-            parts = [p for p in target.split("/") if p not in ("", ".")] + parts
-            continue
-        resolved.append(part)
-    return root.joinpath(*resolved)
+@contextlib.contextmanager
+def _resolved(root: Path, path: str, flags: int, what: str) -> Iterator[int]:
+    """`path` opened inside `root`; a missing path is a 404, a link loop a 400."""
+    try:
+        with inroot.opened(root, path, flags) as fd:
+            yield fd
+    except (FileNotFoundError, NotADirectoryError):
+        raise NotFound(f"Could not find the {what} {path} in container") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise BadParameter(f"too many levels of symbolic links: {path}") from None
+        raise
 
 
 @contextlib.contextmanager
@@ -70,12 +59,17 @@ def mounted_rootfs(rt: Runtime, ctr: Container) -> Iterator[Path]:
 
 
 def path_stat(root: Path, path: str) -> dict[str, Any]:
-    """Docker's X-Docker-Container-Path-Stat content for `path`."""
-    host = resolve_inside(root, path, follow_last=False)
-    try:
-        st = os.lstat(host)
-    except FileNotFoundError:
-        raise NotFound(f"Could not find the file {path} in container") from None
+    """Docker's X-Docker-Container-Path-Stat content for `path` (its last link not followed)."""
+    parent, _, name = path.rstrip("/").rpartition("/")
+    if name in ("", ".", ".."):
+        parent, name = path, ""
+    with _resolved(root, parent or "/", os.O_PATH | os.O_DIRECTORY, "file") as parent_fd:
+        try:
+            st = os.stat(name, dir_fd=parent_fd, follow_symlinks=False) if name else None
+        except FileNotFoundError:
+            raise NotFound(f"Could not find the file {path} in container") from None
+        st = st or os.fstat(parent_fd)
+        link = _link_target(parent_fd, name) if stat.S_ISLNK(st.st_mode) else ""
     mode = stat.S_IMODE(st.st_mode)
     # Go's os.FileMode bits, which the CLI decodes.
     if stat.S_ISDIR(st.st_mode):
@@ -88,36 +82,61 @@ def path_stat(root: Path, path: str) -> dict[str, Any]:
         "size": st.st_size,
         "mode": mode,
         "mtime": mtime,
-        "linkTarget": os.readlink(host) if stat.S_ISLNK(st.st_mode) else "",
+        "linkTarget": link,
     }
+
+
+def _link_target(parent_fd: int, name: str) -> str:
+    try:
+        return os.readlink(name, dir_fd=parent_fd)
+    except OSError as exc:
+        if exc.errno in (errno.EINVAL, errno.ENOENT):
+            return ""  # no longer a link: the container changed it since the stat
+        raise
 
 
 def stat_header(info: dict[str, Any]) -> str:
     return base64.b64encode(json.dumps(info).encode()).decode()
 
 
+def _write_tree(tar: tarfile.TarFile, path_fd: int, arcname: str) -> None:
+    """The entry behind `path_fd` under `arcname`, and below it if it is a directory."""
+    writer = TreeWriter(tar)
+    if not stat.S_ISDIR(os.fstat(path_fd).st_mode):
+        writer.add_open(arcname, path_fd)
+        return
+    dir_fd = inroot.reopen(path_fd, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        if arcname:
+            tar.addfile(tarinfo(arcname, os.fstat(dir_fd)))
+        prefix = f"{arcname}/" if arcname else ""
+        for entry in inroot.walk(dir_fd, prefix):
+            writer.add(entry.rel, entry.parent_fd, entry.name, entry.st)
+    finally:
+        os.close(dir_fd)
+
+
 def write_archive(root: Path, path: str, out: IO[bytes]) -> None:
     """Tar `path` (named by its basename, as `docker cp` expects) into `out`."""
-    host = resolve_inside(root, path)
-    if not os.path.lexists(host):
-        raise NotFound(f"Could not find the file {path} in container")
-    with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as tar:
-        # recursive add never follows symlinks, so nothing outside the rootfs is read
-        tar.add(str(host), arcname=os.path.basename(path.rstrip("/")) or ".")
+    with (
+        _resolved(root, path, os.O_PATH, "file") as fd,
+        tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as tar,
+    ):
+        _write_tree(tar, fd, os.path.basename(path.rstrip("/")) or ".")
 
 
 def write_export(root: Path, out: IO[bytes]) -> None:
-    with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as tar:
-        for entry in sorted(os.listdir(root)):
-            tar.add(str(root / entry), arcname=entry)
+    with (
+        _resolved(root, "/", os.O_PATH, "file") as fd,
+        tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as tar,
+    ):
+        _write_tree(tar, fd, "")
 
 
 def extract_into(root: Path, path: str, data: IO[bytes]) -> None:
     """Unpack a tar into the directory `path`; the safe extractor keeps it inside."""
-    target = resolve_inside(root, path)
-    if not target.is_dir():
-        raise NotFound(f"Could not find the directory {path} in container")
-    try:
-        tarsafe.extract(data, target)
-    except tarsafe.UnsafeArchive as exc:
-        raise BadParameter(str(exc)) from exc
+    with _resolved(root, path, os.O_RDONLY | os.O_DIRECTORY, "directory") as target:
+        try:
+            tarsafe.extract_at(data, target)
+        except tarsafe.UnsafeArchive as exc:
+            raise BadParameter(str(exc)) from exc

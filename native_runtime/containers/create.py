@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any
 
+from native_runtime import names
 from native_runtime.containers import health, init_process, security, spec
 from native_runtime.containers.exited import now_rfc3339
 from native_runtime.containers.model import Container
@@ -14,7 +14,6 @@ from native_runtime.registry import reference
 from native_runtime.runtime import Runtime
 from native_runtime.volumes import mounts
 
-NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 _ADJECTIVES = ["brave", "calm", "eager", "fond", "keen", "quiet", "swift", "tidy", "witty", "bold"]
 _NOUNS = ["hopper", "turing", "lovelace", "curie", "darwin", "euler", "gauss", "noether", "tesla"]
 
@@ -28,7 +27,7 @@ def _generate_name(rt: Runtime) -> str:
 
 def check_name(rt: Runtime, name: str) -> str:
     name = name.removeprefix("/")
-    if not NAME_RE.match(name):
+    if not names.valid_name(name):
         raise BadParameter(
             f"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
         )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from native_runtime.containers import devices, init_process, privileged, security
+from native_runtime.containers import devices, init_process, inroot, privileged, security
 from native_runtime.containers.model import Container, ContainerDirs
 from native_runtime.errors import BadParameter
 
 SWAP_ACCOUNTING = Path("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes").exists()
+# /etc/passwd and /etc/group larger than this are refused, not read into the daemon.
+ACCOUNTS_FILE_LIMIT = 4 << 20
 DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 DEFAULT_CAPS = [
@@ -258,32 +260,42 @@ def process_args(ctr: Container) -> list[str]:
 
 
 def resolve_user(rootfs: Path, spec_user: str) -> dict[str, Any]:
-    """Turn Docker's `user[:group]` (names or numbers) into uid/gid via the image's files."""
+    """Turn Docker's `user[:group]` (names or numbers) into uid/gid via the image's files.
+
+    The files are read as the container sees them (`inroot`): an image whose
+    /etc is a symlink to a host folder still gets its own /etc.
+    """
     name, _, group = (spec_user or "0").partition(":")
-    uid, gid = _lookup(rootfs / "etc/passwd", name, id_field=2, gid_field=3)
+    uid, gid = _lookup(_entries(rootfs, "/etc/passwd"), "passwd", name, id_field=2, gid_field=3)
     if group:
-        gid = _lookup(rootfs / "etc/group", group, id_field=2, gid_field=2)[0]
+        entries = _entries(rootfs, "/etc/group")
+        gid = _lookup(entries, "group", group, id_field=2, gid_field=2)[0]
     return {"uid": uid, "gid": gid}
 
 
-def _lookup(path: Path, key: str, id_field: int, gid_field: int) -> tuple[int, int]:
+def _lookup(
+    entries: list[list[str]], file: str, key: str, id_field: int, gid_field: int
+) -> tuple[int, int]:
     if key.isdigit():
         number = int(key)
-        for fields in _entries(path):
-            if len(fields) > gid_field and fields[id_field] == key:
+        for fields in entries:
+            if len(fields) > gid_field and fields[id_field] == key and fields[gid_field].isdigit():
                 return number, int(fields[gid_field])
         return number, number if id_field == gid_field else 0
-    for fields in _entries(path):
+    for fields in entries:
         if len(fields) > gid_field and fields[0] == key:
+            if not (fields[id_field].isdigit() and fields[gid_field].isdigit()):
+                raise LookupError(f"unable to find user {key}: invalid entry in {file} file")
             return int(fields[id_field]), int(fields[gid_field])
-    raise LookupError(f"unable to find user {key}: no matching entries in {path.name} file")
+    raise LookupError(f"unable to find user {key}: no matching entries in {file} file")
 
 
-def _entries(path: Path) -> list[list[str]]:
+def _entries(rootfs: Path, path: str) -> list[list[str]]:
+    """The lines of a passwd-style file; only a regular file of bounded size is read."""
     try:
-        # The file belongs to the image; refuse to follow a symlink out of the rootfs.
-        if path.is_symlink():
-            return []
-        return [line.split(":") for line in path.read_text(errors="replace").splitlines()]
-    except OSError:
+        data = inroot.read_regular(rootfs, path, ACCOUNTS_FILE_LIMIT)
+    except OSError as exc:
+        raise LookupError(f"{path} in the container: {exc.strerror}") from None
+    if data is None:
         return []
+    return [line.split(":") for line in data.decode(errors="replace").splitlines()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 
@@ -12,6 +13,8 @@ from native_runtime.errors import BadParameter
 from native_runtime.network import SandboxFiles
 from native_runtime.runtime import Runtime
 from native_runtime.volumes import mounts
+
+BUNDLE_TIMEOUT = 120.0
 
 
 def _write_etc(ctr: Container, dirs: ContainerDirs, files: SandboxFiles) -> None:
@@ -78,7 +81,9 @@ async def start(rt: Runtime, ctr: Container) -> None:
         # The sandbox exists before `runc create`, which joins its namespace.
         files = await rt.networks.attach(ctr.id)
         _share_peer_hostname(rt, ctr)
-        prepare_bundle(rt, ctr, files)
+        # The rootfs belongs to the container: reading its /etc/passwd or filling a
+        # volume from it may be slow, so it never runs on the event loop.
+        await asyncio.wait_for(asyncio.to_thread(prepare_bundle, rt, ctr, files), BUNDLE_TIMEOUT)
         pid, conmon_pid = await monitor.launch(rt.paths, ctr, dirs)
         code, err = await rt.runc("start", ctr.id)
         if code != 0:

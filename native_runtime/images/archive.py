@@ -10,8 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from native_runtime import names
 from native_runtime.errors import BadParameter
 from native_runtime.images.store import ImageStore, normalize_ref
+
+MAX_LINKS = 40
 
 
 def _spool_members(stream: IO[bytes], workdir: Path) -> dict[str, Path]:
@@ -40,13 +43,16 @@ def _spool_members(stream: IO[bytes], workdir: Path) -> dict[str, Path]:
 
 
 def _member(files: dict[str, Path], name: str) -> Path:
-    name = _normpath(name)
-    if name in files:
-        return files[name]
-    link = files.get("@link:" + name)
-    if link is not None:
-        return _member(files, _normpath(str(link)))
-    raise BadParameter(f"archive lacks {name}")
+    """The spooled file for `name`, following the archive's own links a bounded number of times."""
+    wanted = _normpath(name)
+    for _ in range(MAX_LINKS):
+        if wanted in files:
+            return files[wanted]
+        link = files.get("@link:" + wanted)
+        if link is None:
+            raise BadParameter(f"archive lacks {name}")
+        wanted = _normpath(str(link))
+    raise BadParameter(f"too many levels of links in the archive for {name}")
 
 
 def _normpath(path: str) -> str:
@@ -61,31 +67,57 @@ def _normpath(path: str) -> str:
 
 
 def load(store: ImageStore, stream: IO[bytes]) -> list[str]:
-    """Load every image of a docker-archive; return Docker's progress lines."""
+    """Load every image of a docker-archive; return Docker's progress lines.
+
+    Names are checked before anything is stored, and a failed load removes the
+    layers it added that no image uses, so a refused archive leaves nothing behind.
+    """
     workdir = Path(tempfile.mkdtemp(dir=store.layers.tmp, prefix="load-"))
+    added: set[str] = set()
     try:
         files = _spool_members(stream, workdir)
         if "manifest.json" not in files:
             raise BadParameter("not a docker-archive: manifest.json is missing")
-        manifest: list[dict[str, Any]] = json.loads(files["manifest.json"].read_bytes())
+        manifest = _read_manifest(files["manifest.json"])
         lines: list[str] = []
         for entry in manifest:
-            config_bytes = _member(files, entry["Config"]).read_bytes()
+            tags = [normalize_ref(str(t)) for t in entry.get("RepoTags") or []]
+            config_bytes = _member(files, str(entry["Config"])).read_bytes()
             config = json.loads(config_bytes)
-            expected = config.get("rootfs", {}).get("diff_ids", [])
+            expected = [names.check_digest(d, "layer diff-id") for d in _diff_ids(config)]
             for index, layer in enumerate(entry.get("Layers", [])):
-                with open(_member(files, layer), "rb") as src:
+                existed = index < len(expected) and store.layers.exists(expected[index])
+                with open(_member(files, str(layer)), "rb") as src:
                     diff_id = store.layers.add(src)
+                if not existed:
+                    added.add(diff_id)
                 if index < len(expected) and diff_id != expected[index]:
                     raise BadParameter(f"layer {layer} does not match the image config")
-            tags = [normalize_ref(t) for t in entry.get("RepoTags") or []]
             image_id = store.put(config_bytes, tags)
+            added.difference_update(_diff_ids(config))
             lines.extend(f"Loaded image: {t}" for t in tags)
             if not tags:
                 lines.append(f"Loaded image ID: {image_id}")
         return lines
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BadParameter(f"invalid docker-archive: {exc}") from exc
     finally:
+        if added:
+            store.layers.remove_unused(store.layers_in_use(), only=added)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _read_manifest(path: Path) -> list[dict[str, Any]]:
+    manifest = json.loads(path.read_bytes())
+    if not isinstance(manifest, list) or not all(isinstance(e, dict) for e in manifest):
+        raise BadParameter("invalid docker-archive: manifest.json is not a list of images")
+    return manifest
+
+
+def _diff_ids(config: Any) -> list[str]:
+    rootfs = config.get("rootfs") if isinstance(config, dict) else None
+    diff_ids = rootfs.get("diff_ids") if isinstance(rootfs, dict) else None
+    return [str(d) for d in diff_ids] if isinstance(diff_ids, list) else []
 
 
 def save(store: ImageStore, names: list[str], out: IO[bytes]) -> None:

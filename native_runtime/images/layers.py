@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
+from native_runtime import names
 from native_runtime.db import Database
 from native_runtime.images import tarsafe
 
@@ -61,7 +62,7 @@ class LayerStore:
         self.db = db
 
     def dir(self, diff_id: str) -> Path:
-        return self.root / diff_id.removeprefix("sha256:")
+        return self.root / names.digest_hex(diff_id, "layer diff-id")
 
     def rootfs(self, diff_id: str) -> Path:
         return self.dir(diff_id) / "root"
@@ -104,11 +105,11 @@ class LayerStore:
         finally:
             tar_file.unlink(missing_ok=True)
 
-    def remove_unused(self, in_use: set[str]) -> int:
-        """Delete layers no image references; return the bytes reclaimed."""
+    def remove_unused(self, in_use: set[str], only: set[str] | None = None) -> int:
+        """Delete layers no image uses (only those in `only`, if given); return bytes reclaimed."""
         reclaimed = 0
         for row in self.db.query("SELECT diff_id, size FROM layers"):
-            if row["diff_id"] in in_use:
+            if row["diff_id"] in in_use or (only is not None and row["diff_id"] not in only):
                 continue
             with self.db.transaction() as tx:
                 tx.execute("DELETE FROM layers WHERE diff_id=?", (row["diff_id"],))

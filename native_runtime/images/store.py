@@ -8,18 +8,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from native_runtime import names
 from native_runtime.db import Database
 from native_runtime.errors import BadParameter, NotFound
 from native_runtime.images.layers import LayerStore
+from native_runtime.registry import reference
 
 
 def normalize_ref(name: str) -> str:
-    """`busybox` -> `busybox:latest`; Docker Hub prefixes are dropped (we have no hub)."""
+    """`busybox` -> `busybox:latest`; Docker Hub prefixes are dropped (we have no hub).
+
+    The name must be a valid reference: a tag such as `../../x:latest` is refused
+    (InvalidReference, a 400) before it reaches the tags table.
+    """
+    if "@" in name:
+        raise BadParameter(f"digest references are not supported: {name}")
+    reference.parse(name)
     for prefix in ("docker.io/library/", "docker.io/", "index.docker.io/library/"):
         if name.startswith(prefix):
             name = name[len(prefix) :]
-    if "@" in name:
-        raise BadParameter(f"digest references are not supported: {name}")
     last = name.rsplit("/", 1)[-1]
     return name if ":" in last else f"{name}:latest"
 
@@ -57,11 +64,11 @@ class ImageStore:
         config = json.loads(config_bytes)
         diff_ids = config.get("rootfs", {}).get("diff_ids", [])
         for diff_id in diff_ids:
+            names.check_digest(diff_id, "layer diff-id")
             if not self.layers.exists(diff_id):
                 raise BadParameter(f"image config names a missing layer {diff_id}")
         size = sum(self.layers.size(d) for d in diff_ids)
-        path = self.root / (image_id.removeprefix("sha256:") + ".json")
-        path.write_bytes(config_bytes)
+        self._config_path(image_id).write_bytes(config_bytes)
         with self.db.transaction() as tx:
             tx.execute(
                 "INSERT OR REPLACE INTO images (id, created, size) VALUES (?, ?, ?)",
@@ -73,17 +80,22 @@ class ImageStore:
                 )
         return image_id
 
+    def _config_path(self, image_id: str) -> Path:
+        return self.root / (names.digest_hex(image_id, "image id") + ".json")
+
     def resolve(self, name: str) -> str:
         """Find an image id by full id, short id prefix, or repo[:tag]."""
         if name.startswith("sha256:") or (len(name) >= 4 and _is_hex(name)):
             prefix = name if name.startswith("sha256:") else "sha256:" + name
-            rows = self.db.query("SELECT id FROM images WHERE id LIKE ?", (prefix + "%",))
+            rows = self.db.query(
+                "SELECT id FROM images WHERE id LIKE ? ESCAPE '\\'", (names.like_prefix(prefix),)
+            )
             if len(rows) == 1:
                 return str(rows[0]["id"])
         try:
             ref = normalize_ref(name)
         except BadParameter:
-            ref = name
+            raise NotFound(f"No such image: {name}") from None
         rows = self.db.query("SELECT image_id FROM tags WHERE ref=?", (ref,))
         if rows:
             return str(rows[0]["image_id"])
@@ -93,7 +105,7 @@ class ImageStore:
         rows = self.db.query("SELECT id, size FROM images WHERE id=?", (image_id,))
         if not rows:
             raise NotFound(f"No such image: {image_id}")
-        data = (self.root / (image_id.removeprefix("sha256:") + ".json")).read_bytes()
+        data = self._config_path(image_id).read_bytes()
         return ImageRecord(image_id, data, int(rows[0]["size"]), self.tags_of(image_id))
 
     def lookup(self, name: str) -> ImageRecord:
@@ -120,7 +132,7 @@ class ImageStore:
         with self.db.transaction() as tx:
             tx.execute("DELETE FROM tags WHERE image_id=?", (image_id,))
             tx.execute("DELETE FROM images WHERE id=?", (image_id,))
-        (self.root / (image_id.removeprefix("sha256:") + ".json")).unlink(missing_ok=True)
+        self._config_path(image_id).unlink(missing_ok=True)
         self.layers.remove_unused(self.layers_in_use())
 
     def layers_in_use(self) -> set[str]:

@@ -78,9 +78,18 @@ def _remove_existing(dir_fd: int, name: str, keep_dir: bool) -> None:
 
 def _apply_meta(dir_fd: int, name: str, member: tarfile.TarInfo) -> None:
     os.chown(name, member.uid, member.gid, dir_fd=dir_fd, follow_symlinks=False)
-    if not member.issym():
-        os.chmod(name, member.mode & 0o7777, dir_fd=dir_fd)
-        os.utime(name, (member.mtime, member.mtime), dir_fd=dir_fd)
+    if member.issym():
+        return
+    # chmod by name would follow a symlink swapped in since the entry was made
+    # (a running container's rootfs); the O_PATH fd pins the inode just created.
+    fd = os.open(name, os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd)
+    try:
+        if stat.S_ISLNK(os.fstat(fd).st_mode):
+            return
+        os.chmod(f"/proc/self/fd/{fd}", member.mode & 0o7777)
+    finally:
+        os.close(fd)
+    os.utime(name, (member.mtime, member.mtime), dir_fd=dir_fd, follow_symlinks=False)
 
 
 def _write_file(dir_fd: int, name: str, member: tarfile.TarInfo, data: IO[bytes]) -> None:
@@ -151,12 +160,18 @@ def _hardlink(root_fd: int, dir_fd: int, base: str, linkname: str) -> None:
 
 def extract(fileobj: IO[bytes], target: Path) -> None:
     """Extract an (optionally compressed) tar stream into `target`, which must exist."""
-    root_fd = os.open(target, os.O_RDONLY | os.O_DIRECTORY)
+    root_fd = os.open(target, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        extract_at(fileobj, root_fd)
+    finally:
+        os.close(root_fd)
+
+
+def extract_at(fileobj: IO[bytes], root_fd: int) -> None:
+    """Extract into the open directory `root_fd` (resolved by the caller, say inside a rootfs)."""
     try:
         with tarfile.open(fileobj=fileobj, mode="r|*") as tar:
             for member in tar:
                 _extract_member(root_fd, tar, member)
     except tarfile.TarError as exc:
         raise UnsafeArchive(f"invalid tar archive: {exc}") from exc
-    finally:
-        os.close(root_fd)

@@ -7,6 +7,7 @@ import platform
 from dataclasses import dataclass
 from typing import Any
 
+from native_runtime import names
 from native_runtime.registry.errors import RegistryError
 
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
@@ -102,8 +103,11 @@ def _descriptor(doc: Any) -> Descriptor:
     if not isinstance(doc, dict):
         raise RegistryError("malformed descriptor in manifest")
     digest, size = doc.get("digest"), doc.get("size")
-    if not isinstance(digest, str) or not digest.startswith("sha256:") or len(digest) != 71:
-        raise RegistryError(f"unsupported digest {digest!r} in manifest")
+    # The digest names files and URLs later on: only `sha256:` and 64 lowercase hex pass.
+    if not isinstance(digest, str) or not names.valid_digest(digest):
+        raise RegistryError(f"invalid digest {digest!r} in manifest")
+    if not digest.startswith("sha256:"):
+        raise RegistryError(f"unsupported digest algorithm {digest!r} in manifest")
     if not isinstance(size, int) or size < 0:
         raise RegistryError(f"invalid size for {digest}")
     plat = doc.get("platform")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from native_runtime import names
 from native_runtime.errors import NotFound
 from native_runtime.images.layers import LayerStore
 from native_runtime.images.store import ImageStore
@@ -75,6 +76,9 @@ async def resolve(client: RegistryClient, wanted: mf.Platform) -> Plan:
         diff_ids = list(doc["rootfs"]["diff_ids"])
     except (ValueError, KeyError, TypeError) as exc:
         raise RegistryError(f"image config has no rootfs.diff_ids: {exc}") from exc
+    for diff_id in diff_ids:
+        if not isinstance(diff_id, str) or not names.valid_digest(diff_id):
+            raise RegistryError(f"invalid layer diff-id {diff_id!r} in the image config")
     if len(diff_ids) != len(parsed.layers):
         raise RegistryError(
             f"manifest has {len(parsed.layers)} layers but the config names {len(diff_ids)}"

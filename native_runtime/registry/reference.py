@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from dataclasses import dataclass
+
+from native_runtime import names
 
 DEFAULT_DOMAIN = "docker.io"
 # Docker Hub's API lives on another host than the name users type.
 DEFAULT_API_HOST = "registry-1.docker.io"
 OFFICIAL_PREFIX = "library/"
 
-_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
-_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
-_DIGEST = re.compile(r"^sha256:[a-f0-9]{64}$")
-_DOMAIN = re.compile(r"^(?:[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$")
 
-
-class InvalidReference(ValueError):
+class InvalidReference(names.InvalidName):
     """The text is not a valid image reference."""
 
 
@@ -106,21 +102,23 @@ def parse(text: str, tag: str | None = None) -> Reference:
     if ":" in last:
         path, found_tag = remainder.rsplit(":", 1)
     if tag:
-        if tag.startswith("sha256:"):
+        if ":" in tag:
             digest = digest or tag
         else:
             found_tag = tag
-    if not _DOMAIN.match(domain):
+    if not names.valid_domain(domain):
         raise InvalidReference(f"invalid registry in reference: {text!r}")
-    if any(not _COMPONENT.match(part) for part in path.split("/")):
+    if len(name) > names.NAME_TOTAL_LENGTH_MAX:
+        raise InvalidReference(f"repository name must not be more than 255 characters: {text!r}")
+    if not names.valid_repository_path(path):
         raise InvalidReference(
             f"invalid reference format: repository name must be lowercase: {text!r}"
         )
     if domain == DEFAULT_DOMAIN and "/" not in path:
         path = OFFICIAL_PREFIX + path
-    if found_tag is not None and not _TAG.match(found_tag):
+    if found_tag is not None and not names.valid_tag(found_tag):
         raise InvalidReference(f"invalid tag in reference: {text!r}")
-    if digest and not _DIGEST.match(digest):
+    if digest and not names.valid_digest(digest):
         raise InvalidReference(f"invalid or unsupported digest in reference: {text!r}")
     if not found_tag and not digest:
         found_tag = "latest"

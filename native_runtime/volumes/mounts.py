@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
-import shutil
 import stat
+import tarfile
+import tempfile
 from pathlib import Path
 from typing import Any
 
+from native_runtime.containers import inroot
+from native_runtime.containers.treetar import TreeWriter
 from native_runtime.errors import BadParameter, NotFound
+from native_runtime.images import tarsafe
 from native_runtime.volumes.store import VolumeStore
 
 Mount = dict[str, Any]
@@ -103,17 +107,32 @@ def resolve(
     return list(mounts.values())
 
 
-def _inside(rootfs: Path, dest: str) -> Path | None:
-    """The path of `dest` in the rootfs, or None if any component is a symlink."""
-    path = rootfs
-    for part in Path(dest).parts[1:]:
-        path = path / part
-        try:
-            if stat.S_ISLNK(os.lstat(path).st_mode):
-                return None
-        except FileNotFoundError:
-            return None
-    return path
+def _copy_from_image(rootfs: Path, dest: str, data: Path) -> None:
+    """The folder `dest` of the rootfs (resolved inside it) copied into the empty `data`.
+
+    Both sides are walked through fds: the image's tree is written as a tar and
+    unpacked by the safe extractor, so no symlink in the image or swapped into
+    a shared volume sends the copy to the host.
+    """
+    try:
+        with inroot.opened(rootfs, dest, os.O_PATH | os.O_DIRECTORY) as origin:
+            dir_fd = inroot.reopen(origin, os.O_RDONLY | os.O_DIRECTORY)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    try:
+        st = os.fstat(dir_fd)
+        with tempfile.TemporaryFile(dir=data.parent) as spool:
+            with tarfile.open(fileobj=spool, mode="w|", format=tarfile.PAX_FORMAT) as tar:
+                writer = TreeWriter(tar)
+                for entry in inroot.walk(dir_fd):
+                    writer.add(entry.rel, entry.parent_fd, entry.name, entry.st)
+            spool.seek(0)
+            with inroot.fd_of(data, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW) as target:
+                tarsafe.extract_at(spool, target)
+                os.fchown(target, st.st_uid, st.st_gid)
+                os.fchmod(target, stat.S_IMODE(st.st_mode))
+    finally:
+        os.close(dir_fd)
 
 
 def populate(mounts: list[Mount], rootfs: Path) -> None:
@@ -124,11 +143,7 @@ def populate(mounts: list[Mount], rootfs: Path) -> None:
         data = Path(entry["Source"])
         if any(data.iterdir()):
             continue
-        origin = _inside(rootfs, entry["Destination"])
-        if origin is None or not origin.is_dir():
-            continue
-        shutil.copytree(origin, data, symlinks=True, dirs_exist_ok=True)
-        shutil.copystat(origin, data)
+        _copy_from_image(rootfs, entry["Destination"], data)
 
 
 def oci_mounts(mounts: list[Mount]) -> list[dict[str, Any]]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-import re
+import os
 import secrets
 import shutil
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from native_runtime import names
+from native_runtime.containers import inroot
 from native_runtime.db import Database
 from native_runtime.errors import BadParameter, Conflict, NotFound
-
-NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS volumes (
@@ -83,7 +84,7 @@ class VolumeStore:
         """Return the volume and whether it is new; creating an existing name is a no-op."""
         anonymous = not name
         name = name or secrets.token_hex(32)
-        if not NAME_RE.match(name):
+        if not names.valid_name(name):
             raise BadParameter(
                 f'create {name}: "{name}" includes invalid characters for a local volume name, '
                 "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
@@ -109,11 +110,14 @@ class VolumeStore:
         shutil.rmtree(self.root / name, ignore_errors=True)
 
     def size(self, name: str) -> int:
+        """Bytes in regular files; walked through fds, so no link leads the count out."""
         total = 0
-        for path in self.data_dir(name).rglob("*"):
-            try:
-                if not path.is_symlink() and path.is_file():
-                    total += path.stat().st_size
-            except OSError:
-                continue
+        flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+        try:
+            with inroot.fd_of(self.data_dir(name), flags) as fd:
+                for entry in inroot.walk(fd):
+                    if stat.S_ISREG(entry.st.st_mode):
+                        total += entry.st.st_size
+        except OSError:
+            return total
         return total
