@@ -195,10 +195,10 @@ class DetailPane(ReportsWorkerErrors, Vertical):
         panel = next(iter(self.query("#stats")), None)  # none before mount_tabs, or at exit
         if panel is None:
             return
-        item = self.item if isinstance(self.item, Container) else None
-        cast("StatsPanel", panel).show(
-            self.stats, item.id if item else None, item.name if item else ""
-        )
+        # A compose project's header charts its members; a container row charts itself.
+        chosen = self._project[1] if self._project else [self.item]
+        subjects = [(c.id, c.name) for c in chosen if isinstance(c, Container)]
+        cast("StatsPanel", panel).show(self.stats, subjects)
 
     @work(exclusive=True, group="detail", exit_on_error=False)
     async def _load(self) -> None:
