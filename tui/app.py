@@ -182,7 +182,7 @@ class DockyardApp(App[None]):
         main = self.main_screen
         if main is None or isinstance(self.screen, ChartScreen):
             return
-        chosen = main.containers_table.target_items()
+        chosen = main.containers_table.target_items() if main.current_view == "containers" else []
         if not chosen:
             self.notify("Select or mark a container to chart", severity="warning")
             return

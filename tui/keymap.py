@@ -58,7 +58,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("app", "engines", "E", "Switch engine"),
     A("app", "topology", "T", "Network topology"),
     A("app", "shells", "ctrl+t", "Shell sessions"),
-    A("app", "charts", "H", "Stats charts of the selection"),
+    A("app", "charts", "H", "Stats charts of the selection", show=False),
     A("app", "open_compose", "O", "Open compose file…", mutates=True, show=False),
     A("main", "view('containers')", "1", "Containers", immediate=True),
     A("main", "view('images')", "2", "Images", immediate=True),

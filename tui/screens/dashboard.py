@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -48,12 +49,14 @@ RESORT_TICKS = 10
 TREND_FLOOR = 1.0
 
 
-def trend(column: Sequence[float], count: int, size: int, width: int) -> str:
-    """The newest 2 x `width` samples of a ring's column, as a braille line."""
+def trend(column: Sequence[float], count: int, size: int, width: int) -> Text:
+    """The newest 2 x `width` samples of a ring's column, as a braille line (not wrapped:
+    wrapping would drop a young container's leading blanks and move its line left)."""
     n = min(count, size, 2 * width)
     newest = (count - 1) % size
     values = [column[(newest - n + 1 + i) % size] for i in range(n)]
-    return braille_trend(values, width, TREND_FLOOR, odd=count % 2 == 1)
+    line = braille_trend(values, width, TREND_FLOOR, odd=count % 2 == 1)
+    return Text(line, no_wrap=True, end="")
 
 
 class DashboardScreen(CoveringScreen):

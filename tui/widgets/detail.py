@@ -188,6 +188,8 @@ class DetailPane(ReportsWorkerErrors, Vertical):
         self.refresh_stats()
 
     def on_tabbed_content_tab_activated(self) -> None:
+        if self.active == "tab-stats":  # samples kept coming while the tab was hidden
+            self.refresh_stats()
         if self.item is not None:
             self._load()
 

@@ -29,6 +29,21 @@ def readings(history: StatsHistory, subjects: Subjects) -> str:
     return "   ".join(parts) or "no container selected"
 
 
+# A chart needs a title, three rows of plot and its time axis to be read; below this width
+# two charts side by side leave too few dots for a minute of samples.
+MIN_HEIGHT, MIN_WIDTH = 6, 35
+
+
+def grid_shape(width: int, height: int) -> tuple[int, int]:
+    """(columns, charts shown) for a box: as many charts as fit at a readable size, in
+    the order of METRICS (CPU and memory first); a short, wide box puts all four in a row."""
+    count = len(METRICS)
+    fit = max(1, width // MIN_WIDTH)
+    rows = max(1, height // MIN_HEIGHT)
+    columns = count if rows == 1 and fit >= count else min(fit, 2)
+    return columns, min(count, columns * rows)
+
+
 class ChartGrid(Vertical):
     """Attributes down: the owner calls `show` with the history, whom to chart and the window."""
 
@@ -36,10 +51,7 @@ class ChartGrid(Vertical):
     ChartGrid { height: 1fr; }
     ChartGrid > .chart-grid--readings { height: 1; color: $text-muted; }
     ChartGrid > Grid { grid-size: 2; grid-gutter: 0 2; height: 1fr; }
-    ChartGrid.-narrow > Grid { grid-size: 1; }
     """
-    # Below this width two charts side by side leave too few dots for a minute of samples.
-    NARROW = 70
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -52,7 +64,10 @@ class ChartGrid(Vertical):
                 yield LineChart(id=f"chart-{metric.key}")
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < self.NARROW, "-narrow")
+        columns, shown = grid_shape(self.size.width, self.size.height - 1)
+        self.query_one(Grid).styles.grid_size_columns = columns
+        for n, metric in enumerate(METRICS):
+            self.chart(metric.key).display = n < shown
 
     def show(self, history: StatsHistory, subjects: Subjects, window: float) -> None:
         now = newest(history, [cid for cid, _ in subjects])
