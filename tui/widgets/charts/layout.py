@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import statistics
+from operator import itemgetter
 
 from tui.widgets.charts.braille import DotCanvas
 from tui.widgets.charts.metrics import ChartData, Series
@@ -24,13 +27,10 @@ def series_role(index: int) -> str:
 
 def _runs(cells: list[tuple[str, str]]) -> Line:
     """Neighbouring cells of one role joined, so a line is a few segments, not a cell each."""
-    line: Line = []
-    for char, role in cells:
-        if line and line[-1][1] == role:
-            line[-1] = (line[-1][0] + char, role)
-        else:
-            line.append((char, role))
-    return line
+    return [
+        ("".join(char for char, _ in run), role)
+        for role, run in itertools.groupby(cells, key=itemgetter(1))
+    ]
 
 
 def _fit(line: Line, width: int) -> Line:
@@ -90,10 +90,14 @@ def layout_chart(data: ChartData, width: int, height: int) -> list[Line]:
         return (lines + [[(" " * width, MUTED)]] * height)[:height]
 
     canvas = DotCanvas(plot_w, plot_h)
-    left = data.now - data.window
+    # The right edge is `now` rounded up to a whole cell of time, so a sample keeps its dot
+    # until the picture moves by a whole cell: between moves only the newest cell changes,
+    # not every cell of the chart (a long window moves once in several samples).
+    cell_time = data.window / plot_w
+    right = math.ceil(data.now / cell_time) * cell_time
 
     def x_of(t: float) -> float:
-        return (t - left) / data.window * (canvas.dots_x - 1)
+        return canvas.dots_x - 1 - (right - t) / cell_time * 2
 
     def y_of(v: float) -> float:
         return (1 - min(max(v / axis.top, 0.0), 1.0)) * (canvas.dots_y - 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -43,12 +44,25 @@ class LineChart(Widget):
         super().__init__(id=id)
         self.data = data
         self._strips: list[Strip] = []
+        self._cells: list[list[tuple[str, str]]] = []  # (character, role) per cell, per line
         self._key: tuple[object, ...] | None = None
 
     def show(self, data: ChartData) -> None:
-        if data != self.data:
-            self.data = data
+        """New data repaints only the cells it changed: Textual would otherwise send the whole
+        box to the terminal for each sample (about 7 KiB for 120x20, each second)."""
+        if data == self.data:
+            return
+        self.data = data
+        old, size = self._cells, self._key[1:] if self._key else None
+        self.lines()
+        if size != tuple(self.size) or len(old) != len(self._cells):
             self.refresh()
+            return
+        for y, (before, after) in enumerate(zip(old, self._cells, strict=True)):
+            if before == after:
+                continue
+            changed = [x for x, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+            self.refresh(Region(changed[0], y, changed[-1] - changed[0] + 1, 1))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -67,12 +81,15 @@ class LineChart(Widget):
         if key != self._key:
             self._key = key
             if self.data is None or width <= 0:
+                self._cells = []
                 self._strips = [Strip.blank(width, self.rich_style)] * height
             else:
                 styles = self._styles()
+                laid = layout_chart(self.data, width, height)
+                self._cells = [[(c, role) for text, role in line for c in text] for line in laid]
                 self._strips = [
                     Strip([Segment(text, styles[role]) for text, role in line], width)
-                    for line in layout_chart(self.data, width, height)
+                    for line in laid
                 ]
         return self._strips
 
