@@ -223,3 +223,18 @@ def test_readings_show_memory_whole_with_its_limit() -> None:
         "web: CPU 1.5%  mem 320.0KiB / 23.0GiB (0.0%)  pids 3"
     )
     assert "not running" in readings(history, [("zz", "gone")])
+
+
+def test_history_keeps_fifteen_minutes_at_the_default_interval_without_growing() -> None:
+    history = _history([1.0] * 1000, step=2.0)
+    ring = history.samples["a"]
+    assert ring.size == 450 and len(ring) == 450
+    assert ring[-1].at - ring[0].at == 898.0
+
+
+def test_history_grows_to_keep_fifteen_minutes_of_a_faster_interval() -> None:
+    history = _history([float(n) for n in range(2000)], step=1.0)
+    ring = history.samples["a"]
+    assert ring.size == 900  # a sample a second: the most a ring holds
+    assert history.series("a", "cpu_percent") == [float(n) for n in range(1100, 2000)]
+    assert ring[0].cpu_percent == 1100.0 and ring[-1].cpu_percent == 1999.0
