@@ -126,6 +126,8 @@ def test_the_trend_grows_from_the_right_and_keeps_its_cells_between_samples() ->
     after = braille_trend([1, 2, 3, 4, 4], 3, floor=4, odd=True)
     assert before[1:] == after[:2]
     assert braille_trend([0.01, 0.02], 1, floor=1.0) == "⣀"  # idle noise stays flat
+    assert braille_trend([0.0, 0.0, 0.0, 0.0], 2) == "  "  # an idle row stays blank
+    assert braille_trend([0.0, 0.0, 0.0, 8.0], 2) == " ⣸"  # a rise starts from the floor
 
 
 def test_the_dashboard_trend_reads_the_newest_samples_of_a_ring() -> None:

@@ -95,8 +95,13 @@ def braille_trend(
     peak = max(max(values), floor) or 1.0
     canvas = DotCanvas(width, 1)
     offset = room - len(values)
+    # Zero between zeros stays blank, as an idle row's sparkline was: a flat line there would
+    # change as it grows and repaint every idle row of the dashboard on every sample.
     points: list[tuple[float, float] | None] = [
-        (offset + n, 3 - 3 * min(max(v / peak, 0.0), 1.0)) for n, v in enumerate(values)
+        None
+        if v <= 0 and all(w <= 0 for w in values[max(0, n - 1) : n + 2])
+        else (offset + n, 3 - 3 * min(max(v / peak, 0.0), 1.0))
+        for n, v in enumerate(values)
     ]
     canvas.polyline(points, 0)
     return "".join(char for char, _ in canvas.rows()[0])
