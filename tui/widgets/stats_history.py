@@ -33,17 +33,18 @@ class SampleRing:
     8 MiB of the app's memory, as columns it is 1.6 MiB.
     """
 
-    def __init__(self, container_id: str, size: int) -> None:
+    def __init__(self, container_id: str, size: int, most: int | None = None) -> None:
         self.container_id = container_id
         self.size = size
+        self.most = size if most is None else max(size, most)
         self.count = 0  # samples added (since the ring last grew); the newest at (count - 1) % size
         self.columns = {field: array("d", bytes(8 * size)) for field in FIELDS}
 
     def append(self, sample: StatsSample) -> None:
-        if self.count >= self.size and self.size < MOST:
+        if self.count >= self.size and self.size < self.most:
             oldest = self.columns["at"][self.count % self.size]
             if sample.at - oldest < KEEP_SECONDS:
-                self._grow(min(MOST, 2 * self.size))
+                self._grow(min(self.most, 2 * self.size))
         slot = self.count % self.size
         for field, column in self.columns.items():
             column[slot] = getattr(sample, field)
@@ -83,8 +84,9 @@ class SampleRing:
 class StatsHistory:
     """Samples keyed by container id; `dirty` lists ids changed since the last flush."""
 
-    def __init__(self, size: int = HISTORY) -> None:
+    def __init__(self, size: int = HISTORY, most: int = MOST) -> None:
         self.size = size
+        self.most = most  # samples a ring may grow to, to keep KEEP_SECONDS
         self.samples: dict[str, SampleRing] = {}
         self.dirty: set[str] = set()
         self.generation = 0
@@ -95,7 +97,7 @@ class StatsHistory:
             ring = self.samples.get(sample.container_id)
             if ring is None:
                 ring = self.samples[sample.container_id] = SampleRing(
-                    sample.container_id, self.size
+                    sample.container_id, self.size, self.most
                 )
             ring.append(sample)
             self.dirty.add(sample.container_id)
