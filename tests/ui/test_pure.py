@@ -89,7 +89,7 @@ def test_formatting() -> None:
 
 
 def test_stats_history_keeps_a_ring_and_rates() -> None:
-    history = StatsHistory(size=3, most=3)
+    history = StatsHistory(size=3)
     for step in range(5):
         history.add([StatsSample("c", float(step * 2), 1.0, 10, 100, step * 2048, 0, 0, 0, 1)])
     assert len(history.samples["c"]) == 3
@@ -100,7 +100,7 @@ def test_stats_history_keeps_a_ring_and_rates() -> None:
 
 
 def test_stats_ring_wraps_oldest_first() -> None:
-    history = StatsHistory(size=4, most=4)
+    history = StatsHistory(size=4)
     for step in range(7):
         history.add([StatsSample("c", float(step), step / 2, step * 10, 100, 0, 0, 0, 0, step)])
     ring = history.samples["c"]

@@ -84,9 +84,11 @@ class SampleRing:
 class StatsHistory:
     """Samples keyed by container id; `dirty` lists ids changed since the last flush."""
 
-    def __init__(self, size: int = HISTORY, most: int = MOST) -> None:
+    def __init__(self, size: int = HISTORY, most: int | None = None) -> None:
         self.size = size
-        self.most = most  # samples a ring may grow to, to keep KEEP_SECONDS
+        # What a ring may grow to, to keep KEEP_SECONDS at a short interval: the default
+        # history (the charts') grows to MOST; one asked for a size keeps it.
+        self.most = most if most is not None else MOST if size == HISTORY else size
         self.samples: dict[str, SampleRing] = {}
         self.dirty: set[str] = set()
         self.generation = 0
