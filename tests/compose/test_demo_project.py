@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import docker
 import pytest
+from docker.models.containers import Container
 
 from engine_adapters.compose import load_project
 from tests.compose.conftest import EXAMPLES, Projects, free_port
@@ -18,6 +20,11 @@ from tests.waiting import eventually
 pytestmark = pytest.mark.docker
 ROOT = EXAMPLES.parent
 DEMO = EXAMPLES / "demo" / "compose.yaml"
+
+
+def stats_of(container: Container) -> dict[str, Any]:
+    """One reading of dockerd's stats for the container (it samples twice to fill precpu)."""
+    return cast(dict[str, Any], container.stats(stream=False))
 
 
 def cpu_seconds(stats: dict[str, Any]) -> float:
@@ -33,16 +40,17 @@ async def test_the_cruncher_moves_the_charts_with_a_few_percent_of_a_core(
     container = docker_client.containers.run(
         TEST_IMAGE, list(command), name=res.container(), detach=True
     )
-    first = container.stats(stream=False)
+    first = stats_of(container)
     start = first["read"]
 
     # One whole wave of work is ten seconds: measure over at least that, as dockerd reads it.
     def later() -> dict[str, Any] | None:
-        now: dict[str, Any] = container.stats(stream=False)
+        now = stats_of(container)
         span = _seconds(now["read"]) - _seconds(start)
         return now if span >= 10.5 else None
 
     last = await eventually(later, timeout=40, interval=0.5)
+    assert last is not None
     span = _seconds(last["read"]) - _seconds(start)
     share = (cpu_seconds(last) - cpu_seconds(first)) / span
     # It was 40 % of a core; a few % now, but never idle: the CPU chart has a line to show.
@@ -52,12 +60,10 @@ async def test_the_cruncher_moves_the_charts_with_a_few_percent_of_a_core(
 
 
 def _seconds(stamp: str) -> float:
-    """dockerd's `read` time, RFC 3339 with nanoseconds, as seconds of the day and after."""
-    from datetime import datetime
-
+    """dockerd's `read` time (RFC 3339 with nanoseconds, UTC) in seconds; only differences
+    of two are used, so the fraction is kept apart from what fromisoformat reads."""
     whole, _, fraction = stamp.rstrip("Z").partition(".")
-    moment = datetime.fromisoformat(whole)
-    return moment.timestamp() + float(f"0.{fraction or '0'}")
+    return datetime.fromisoformat(whole).timestamp() + float(f"0.{fraction or '0'}")
 
 
 def left_running(project: str) -> str:

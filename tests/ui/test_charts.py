@@ -11,6 +11,7 @@ from tests.ui.conftest import settle, wait_for
 from tests.ui.fake_engine import FakeEngine, cid
 from tui.app import DockyardApp
 from tui.screens.charts import ChartScreen
+from tui.screens.main import MainScreen
 from tui.widgets.charts.line_chart import LineChart
 from tui.widgets.stats_panel import StatsPanel
 
@@ -23,8 +24,14 @@ async def feed(pilot: Pilot[None], fake: FakeEngine, count: int = SAMPLES, first
     stream = fake.stats_streams[-1]
     for step in range(first, first + count):
         stream.push(fake.stats_batch(step))
-    ring = pilot.app.main_screen.stats.samples  # type: ignore[union-attr]
+    ring = main_of(pilot).stats.samples
     await wait_for(pilot, lambda: len(ring[cid(1)]) == first + count)
+
+
+def main_of(pilot: Pilot[None]) -> MainScreen:
+    app = pilot.app
+    assert isinstance(app, DockyardApp) and app.main_screen is not None
+    return app.main_screen
 
 
 def chart_text(root: Any, key: str) -> str:
@@ -36,7 +43,8 @@ async def open_stats_tab(pilot: Pilot[None]) -> StatsPanel:
     """Tab to the detail tabs, right to Stats, tab into the charts: as a keyboard user does."""
     app = pilot.app
     await pilot.press("tab", "right")
-    await wait_for(pilot, lambda: app.main_screen.detail.active == "tab-stats")  # type: ignore[union-attr]
+    main = main_of(pilot)
+    await wait_for(pilot, lambda: main.detail.active == "tab-stats")
     await pilot.press("tab")
     panel = app.screen.query_one(StatsPanel)
     await wait_for(pilot, lambda: app.focused is panel)

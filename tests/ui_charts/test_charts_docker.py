@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docker
 import pytest
+from textual.dom import DOMNode
 from textual.pilot import Pilot
 
 from engine_adapters.docker_engine import DockerEngine
@@ -34,8 +35,8 @@ async def until(pilot: Pilot[None], condition: Callable[[], object], timeout: fl
         await pilot.pause(0.05)
 
 
-def chart(root: object, key: str) -> str:
-    return root.query_one(f"#chart-{key}", LineChart).text  # type: ignore[attr-defined]
+def chart(root: DOMNode, key: str) -> str:
+    return root.query_one(f"#chart-{key}", LineChart).text
 
 
 def legend_value(text: str, name: str = "") -> float:
