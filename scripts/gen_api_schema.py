@@ -55,6 +55,24 @@ BODIES = [
     ("SwarmUnlockBody", "/swarm/unlock", "post"),
 ]
 EXTRA = ["AuthConfig", "ContainerConfig"]
+# Where the 1.41 swagger is looser or narrower than the Go types dockerd decodes into.
+OVERRIDES: dict[str, Any] = {
+    # network.IPAMConfig is a struct, not a map of strings (docker-py sends nulls in it).
+    "IPAM.Config": {
+        "type": "array",
+        "items": {
+            "properties": {
+                "Subnet": {"type": "string"},
+                "IPRange": {"type": "string"},
+                "Gateway": {"type": "string"},
+                "AuxiliaryAddresses": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                },
+            }
+        },
+    }
+}
 # Fields dockerd decodes that the 1.41 swagger leaves out.
 MISSING = {"AuthConfig": {"identitytoken": {"type": "string"}, "registrytoken": {"type": "string"}}}
 
@@ -131,7 +149,7 @@ class Generator:
             attr = snake(key)
             assert attr not in seen, (name, key)
             seen.add(attr)
-            kind = self.type_of(prop, name, key)
+            kind = self.type_of(OVERRIDES.get(f"{name}.{key}", prop), name, key)
             lines.append(f'    {attr}: {kind} | None = field(default=None, name="{key}")')
         self.emitted[name] = "\n".join(lines)
         self.order.append(name)

@@ -15,6 +15,7 @@ from native_runtime.api.app import RUNTIME_KEY
 from native_runtime.api.filters import Facts, Filters
 from native_runtime.api.schema import (
     EndpointSettings,
+    IPAMConfigItem,
     NetworkConnectBody,
     NetworkCreateBody,
     NetworkDisconnectBody,
@@ -90,14 +91,14 @@ class NetworkApi:
         ipam_configs = (body.ipam.config if body.ipam else None) or []
         if len(ipam_configs) > 1:
             raise BadParameter("the native engine supports one IPAM config per network")
-        cfg = ipam_configs[0] if ipam_configs else {}
-        if cfg.get("IPRange"):
+        cfg = ipam_configs[0] if ipam_configs else IPAMConfigItem()
+        if cfg.ip_range:
             raise BadParameter("--ip-range is not supported by the native engine")
         net = await self.manager.create(
             body.name or "",
             driver=body.driver or BRIDGE,
-            subnet=cfg.get("Subnet", ""),
-            gateway=cfg.get("Gateway", ""),
+            subnet=cfg.subnet or "",
+            gateway=cfg.gateway or "",
             internal=bool(body.internal),
             labels=body.labels or {},
             options=body.options or {},
