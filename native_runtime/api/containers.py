@@ -179,46 +179,45 @@ async def inspect(request: web.Request) -> web.Response:
     return web.json_response(views.inspect(rt, ctr))
 
 
-async def _locked(
+async def _act(
     request: web.Request, verb: Callable[..., Awaitable[object]], *args: object
 ) -> web.Response:
-    """The shape of most container verbs: find it, hold its lock, act, answer 204."""
+    """The shape of most container verbs: find it, act (the verb holds its lock), 204."""
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
-    async with rt.lock(ctr):
-        await verb(rt, ctr, *args)
+    await verb(rt, ctr, *args)
     return web.Response(status=204)
 
 
 async def start(request: web.Request) -> web.Response:
-    return await _locked(request, start_verb)
+    return await _act(request, start_verb)
 
 
 async def stop(request: web.Request) -> web.Response:
-    return await _locked(request, stop_verb, decode.query(request, TimeoutQuery).t)
+    return await _act(request, stop_verb, decode.query(request, TimeoutQuery).t)
 
 
 async def restart(request: web.Request) -> web.Response:
-    return await _locked(request, restart_verb, decode.query(request, TimeoutQuery).t)
+    return await _act(request, restart_verb, decode.query(request, TimeoutQuery).t)
 
 
 async def kill(request: web.Request) -> web.Response:
-    return await _locked(request, kill_verb, decode.query(request, KillQuery).signal)
+    return await _act(request, kill_verb, decode.query(request, KillQuery).signal)
 
 
 async def pause(request: web.Request) -> web.Response:
-    return await _locked(request, pause_verb)
+    return await _act(request, pause_verb)
 
 
 async def unpause(request: web.Request) -> web.Response:
-    return await _locked(request, unpause_verb)
+    return await _act(request, unpause_verb)
 
 
 async def delete(request: web.Request) -> web.Response:
     query = decode.query(request, RemoveQuery)
     if query.link:
         raise BadParameter("the native engine has no legacy links to remove")
-    return await _locked(request, remove_verb, query.force, query.v)
+    return await _act(request, remove_verb, query.force, query.v)
 
 
 async def rename(request: web.Request) -> web.Response:
@@ -316,8 +315,7 @@ async def prune(request: web.Request) -> web.Response:
             continue
         if not wanted.matches(prune_facts(ctr)):
             continue
-        async with rt.lock(ctr):
-            await remove_verb(rt, ctr, force=False, volumes=False)
+        await remove_verb(rt, ctr, force=False, volumes=False)
         deleted.append(ctr.id)
     return web.json_response({"ContainersDeleted": deleted or None, "SpaceReclaimed": 0})
 

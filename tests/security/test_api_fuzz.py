@@ -88,11 +88,9 @@ def target(native_daemon: NativeDaemon, request: pytest.FixtureRequest) -> Itera
         assert _snapshot(canary) == before, "the canary folder changed"
     finally:
         api.cleanup()
-        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(
-                f"api fuzz: {TALLY.sent} requests, {len(TALLY.server_errors)} answered 5xx"
-            )
+        capture = request.config.pluginmanager.get_plugin("capturemanager")
+        with capture.global_and_fixture_disabled():
+            print(f"\napi fuzz: {TALLY.sent} requests, {len(TALLY.server_errors)} answered 5xx")
         for path in sorted(canary.rglob("*"), reverse=True):
             path.rmdir() if path.is_dir() else path.unlink()
         canary.rmdir()
