@@ -162,7 +162,8 @@ QUERY_ENDPOINTS = [
     ("GET", "/images/json?all={v}&filters={f}"),
     ("GET", "/volumes?filters={f}"),
     ("GET", "/networks?filters={f}"),
-    ("GET", "/events?since=0&until={v}&filters={f}"),
+    # `until` in the past: a future one streams for as long as it says, as in dockerd.
+    ("GET", "/events?since={v}&until=1&filters={f}"),
     ("POST", "/containers/prune?filters={f}"),
     ("POST", "/images/prune?filters={f}"),
     ("GET", "/containers/{ctr}/logs?stdout={v}&tail={v}&since={v}&until={v}"),
