@@ -172,6 +172,7 @@ async def commit_handler(request: web.Request) -> web.Response:
         author=query.author,
         changes=[line for raw in query.changes for line in raw.splitlines()],
         config=decode.to_docker(config),
+        pause=query.pause,
     )
     if options.ref:
         normalize_ref(options.ref)

@@ -1,4 +1,4 @@
-"""`commit` of a running container freezes it while its changes are read, as dockerd does."""
+"""`commit` freezes a running container while its changes are read unless told not to, as dockerd does."""
 
 from __future__ import annotations
 
@@ -27,3 +27,20 @@ def test_commit_pauses_a_running_container(
     assert actions.index("pause") < actions.index("commit") < actions.index("unpause"), actions
     ctr.reload()
     assert ctr.status == "running"
+
+
+def test_commit_with_pause_false_leaves_the_container_running(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    ctr = docker_client.containers.run(
+        TEST_IMAGE, ["sleep", "600"], name=res.container(), detach=True
+    )
+    since = int(time.time()) - 1
+    image = ctr.commit(repository=f"dyk-sec-nopause-{res.prefix}", tag="latest", pause=False)
+    res.images.append(str(image.id))
+    until = int(time.time()) + 1
+    events = docker_client.events(
+        since=since, until=until, filters={"container": str(ctr.id)}, decode=True
+    )
+    actions = [event.get("Action") for event in events]
+    assert "commit" in actions and "pause" not in actions, actions
