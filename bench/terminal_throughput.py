@@ -260,7 +260,7 @@ def bench_tmux(data: bytes) -> float:
     """Seconds for a detached tmux pane to take in `cat` of the stream."""
     socket = f"dockyard-bench-{os.getpid()}"
     tmux = ["tmux", "-L", socket, "-f", "/dev/null"]
-    cat = BUSYBOX if os.access(BUSYBOX, os.X_OK) else "cat"
+    cat = f"{BUSYBOX} cat" if os.access(BUSYBOX, os.X_OK) else "cat"
     with tempfile.TemporaryDirectory() as home:
         path = _cat_file(data, home)
         subprocess.run(
@@ -270,11 +270,17 @@ def bench_tmux(data: bytes) -> float:
         try:
             # The pane must be at its size before the output starts, as ours is.
             subprocess.run([*tmux, "set", "-g", "window-size", "manual"], check=True)
-            command = f"{cat} {path}; tmux -L {socket} wait-for -S done; sleep 600"
+            status = Path(home, "status")
+            command = (
+                f"{cat} {path}; echo $? >{status}; tmux -L {socket} wait-for -S done; sleep 600"
+            )
             started = time.perf_counter()
             subprocess.run([*tmux, "respawn-pane", "-k", command], check=True)
             subprocess.run([*tmux, "wait-for", "done"], check=True)
-            return time.perf_counter() - started
+            elapsed = time.perf_counter() - started
+            if status.read_text().strip() != "0":
+                raise RuntimeError(f"cat in the tmux pane failed: {command}")
+            return elapsed
         finally:
             subprocess.run([*tmux, "kill-server"], check=False)
 
