@@ -14,7 +14,7 @@ Stages, all fed the same bytes in 64 KiB chunks:
                    with its throttled repaints; also the longest event-loop stall seen
   widget+pty cat   the same widget running `cat` of the stream in a pty, whose reads
                    bring about 4 KiB each, as a shell's output arrives
-  tmux cat         the baseline: a detached tmux server (its own socket) whose 80x24 pane
+  tmux cat         the baseline: a detached tmux server (a socket of its own) whose 80x24 pane
                    runs the same `cat`; timed until the pane's shell signals `wait-for`
                    after cat, so tmux has parsed the output (it draws to no client)
 
@@ -275,10 +275,10 @@ def _cpu(pid: int) -> float:
 
 def bench_tmux(data: bytes) -> float:
     """Seconds for a detached tmux pane to take in `cat` of the stream."""
-    socket = f"dockyard-bench-{os.getpid()}"
-    tmux = ["tmux", "-L", socket, "-f", "/dev/null"]
     cat = f"{BUSYBOX} cat" if os.access(BUSYBOX, os.X_OK) else "cat"
     with tempfile.TemporaryDirectory() as home:
+        socket = Path(home, "tmux.sock")  # goes with the directory: tmux leaves it behind
+        tmux = ["tmux", "-S", str(socket), "-f", "/dev/null"]
         path = _cat_file(data, home)
         subprocess.run(
             [*tmux, "new-session", "-d", "-x", str(COLUMNS), "-y", str(LINES), "sleep 600"],
@@ -289,7 +289,7 @@ def bench_tmux(data: bytes) -> float:
             subprocess.run([*tmux, "set", "-g", "window-size", "manual"], check=True)
             status = Path(home, "status")
             command = (
-                f"{cat} {path}; echo $? >{status}; tmux -L {socket} wait-for -S done; sleep 600"
+                f"{cat} {path}; echo $? >{status}; tmux -S {socket} wait-for -S done; sleep 600"
             )
             server = _pid(tmux)
             started = time.perf_counter() if clock is time.perf_counter else _cpu(server)
