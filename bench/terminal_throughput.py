@@ -14,9 +14,15 @@ Stages, all fed the same bytes in 64 KiB chunks:
                    with its throttled repaints; also the longest event-loop stall seen
   widget+pty cat   the same widget running `cat` of the stream in a pty, whose reads
                    bring about 4 KiB each, as a shell's output arrives
+  tmux cat         the baseline: a detached tmux server (a socket of its own) whose 80x24 pane
+                   runs the same `cat`; timed until the pane's shell signals `wait-for`
+                   after cat, so tmux has parsed the output (it draws to no client)
 
-Figures only: nothing here passes or fails. `--profile` prints where the emulator's
-time goes (cProfile) for each stream instead.
+`--cat-mb 50` adds `cat` of a plain text file of that size through widget+pty and tmux.
+
+Figures only: nothing here passes or fails. `--cpu` times every stage in CPU seconds
+(this process's; for tmux, its server's), which a loaded machine disturbs far less.
+`--profile` prints where the emulator's time goes (cProfile) for each stream instead.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -45,6 +53,9 @@ from tui.terminal.rendering import RowRenderer  # noqa: E402
 
 CHUNK = 64 * 1024
 COLUMNS, LINES = 80, 24
+
+clock = time.perf_counter
+"""What a stage is timed with: wall seconds, or this process's CPU seconds (`--cpu`)."""
 
 
 def make_stream(megabytes: float) -> bytes:
@@ -141,22 +152,22 @@ def chunks(data: bytes) -> list[bytes]:
 def bench_raw_pyte(pieces: list[bytes]) -> float:
     screen = pyte.Screen(COLUMNS, LINES)
     stream = pyte.ByteStream(screen)
-    started = time.perf_counter()
+    started = clock()
     for piece in pieces:
         stream.feed(piece)
-    return time.perf_counter() - started
+    return clock() - started
 
 
 def bench_emulator(pieces: list[bytes], render: bool) -> float:
     emulator = TerminalEmulator(COLUMNS, LINES)
     renderer = RowRenderer(Style(color="white", bgcolor="black"))
-    started = time.perf_counter()
+    started = clock()
     for piece in pieces:
         emulator.feed(piece)
         if render:
             for y in emulator.take_dirty():
                 renderer.render(emulator.row(y), COLUMNS, COLUMNS)
-    return time.perf_counter() - started
+    return clock() - started
 
 
 class _MemorySession:
@@ -224,10 +235,10 @@ async def _bench_widget(session: ExecSession) -> tuple[float, float, int]:
     async with app.run_test(size=(COLUMNS, LINES)) as pilot:
         view = app.query_one(_CountingView)
         watcher = asyncio.create_task(watch_loop())
-        started = time.perf_counter()
+        started = clock()
         await app.done.wait()
         await pilot.pause()
-        elapsed = time.perf_counter() - started
+        elapsed = clock() - started
         watcher.cancel()
     return elapsed, stall, view.frames
 
@@ -235,13 +246,62 @@ async def _bench_widget(session: ExecSession) -> tuple[float, float, int]:
 async def _bench_pty(data: bytes) -> tuple[float, float, int]:
     """The widget showing `cat` of the stream through a real pty, as a shell would."""
     with tempfile.TemporaryDirectory() as home:
-        path = Path(home, "stream.txt")
-        path.write_bytes(data.replace(b"\r\n", b"\n"))  # the tty turns LF back into CR LF
+        path = _cat_file(data, home)
         session = await PtySession.start([BUSYBOX, "cat", str(path)], rows=LINES, cols=COLUMNS)
         try:
             return await _bench_widget(session)
         finally:
             await session.close()
+
+
+def _cat_file(data: bytes, directory: str) -> Path:
+    path = Path(directory, "stream.txt")
+    path.write_bytes(data.replace(b"\r\n", b"\n"))  # the tty turns LF back into CR LF
+    return path
+
+
+def _pid(tmux: list[str]) -> int:
+    shown = subprocess.run(
+        [*tmux, "display", "-p", "#{pid}"], check=True, capture_output=True, text=True
+    )
+    return int(shown.stdout)
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds a process has used (user + system, from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_tmux(data: bytes) -> float:
+    """Seconds for a detached tmux pane to take in `cat` of the stream."""
+    cat = f"{BUSYBOX} cat" if os.access(BUSYBOX, os.X_OK) else "cat"
+    with tempfile.TemporaryDirectory() as home:
+        socket = Path(home, "tmux.sock")  # goes with the directory: tmux leaves it behind
+        tmux = ["tmux", "-S", str(socket), "-f", "/dev/null"]
+        path = _cat_file(data, home)
+        subprocess.run(
+            [*tmux, "new-session", "-d", "-x", str(COLUMNS), "-y", str(LINES), "sleep 600"],
+            check=True,
+        )
+        try:
+            # The pane must be at its size before the output starts, as ours is.
+            subprocess.run([*tmux, "set", "-g", "window-size", "manual"], check=True)
+            status = Path(home, "status")
+            command = (
+                f"{cat} {path}; echo $? >{status}; tmux -S {socket} wait-for -S done; sleep 600"
+            )
+            server = _pid(tmux)
+            started = time.perf_counter() if clock is time.perf_counter else _cpu(server)
+            subprocess.run([*tmux, "respawn-pane", "-k", command], check=True)
+            subprocess.run([*tmux, "wait-for", "done"], check=True)
+            finished = time.perf_counter() if clock is time.perf_counter else _cpu(server)
+            elapsed = finished - started
+            if status.read_text().strip() != "0":
+                raise RuntimeError(f"cat in the tmux pane failed: {command}")
+            return elapsed
+        finally:
+            subprocess.run([*tmux, "kill-server"], check=False)
 
 
 def _profile(name: str, pieces: list[bytes]) -> None:
@@ -254,6 +314,27 @@ def _profile(name: str, pieces: list[bytes]) -> None:
     pstats.Stats(profile).sort_stats("tottime").print_stats(12)
 
 
+def _report(stage: str, seconds: float, megabytes: float, extra: str = "") -> None:
+    print(f"  {stage:<16} {megabytes / seconds:7.2f} MiB/s  ({seconds:6.2f} s){extra}")
+
+
+def _bench_cat(data: bytes, megabytes: float) -> None:
+    """`cat` of the stream through our widget and through tmux, side by side."""
+    have_busybox = os.access(BUSYBOX, os.X_OK)
+    if have_busybox:
+        elapsed, stall, frames = asyncio.run(_bench_pty(data))
+        note = f"  {frames} frames, longest loop stall {stall * 1000:.0f} ms"
+        _report("widget+pty cat", elapsed, megabytes, note)
+    else:
+        print(f"  {'widget+pty cat':<16} skipped: no {BUSYBOX}")
+    if shutil.which("tmux") is None:
+        print(f"  {'tmux cat':<16} skipped: no tmux")
+        return
+    tmux = bench_tmux(data)
+    note = f"  ours takes {elapsed / tmux:.1f}x tmux's time" if have_busybox else ""
+    _report("tmux cat", tmux, megabytes, note)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=10.0, help="stream size in MiB")
@@ -262,9 +343,22 @@ def main() -> None:
     )
     parser.add_argument("--streams", default=",".join(STREAMS), help="comma-separated")
     parser.add_argument("--profile", action="store_true", help="cProfile the emulator")
+    parser.add_argument(
+        "--cat-mb", type=float, default=0.0, help="also `cat` a plain file this big (50 in #19)"
+    )
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time stages in CPU seconds (ours: this process; tmux: its server), steadier "
+        "than wall seconds on a shared machine",
+    )
     args = parser.parse_args()
-    print(f"{COLUMNS}x{LINES} screen, {CHUNK // 1024} KiB chunks; MiB/s (seconds)")
-    for name in args.streams.split(","):
+    global clock
+    if args.cpu:
+        clock = time.process_time
+    unit = "CPU seconds" if args.cpu else "seconds"
+    print(f"{COLUMNS}x{LINES} screen, {CHUNK // 1024} KiB chunks; MiB/s ({unit})")
+    for name in args.streams.split(",") if args.streams else []:
         data = STREAMS[name](args.mb)
         pieces = chunks(data)
         if args.profile:
@@ -273,23 +367,19 @@ def main() -> None:
         megabytes = len(data) / (1024 * 1024)
         feeds = data.count(b"\n")
         print(f"{name}: {megabytes:.1f} MiB, {feeds} line feeds")
-
-        def report(stage: str, seconds: float, size: float = megabytes, extra: str = "") -> None:
-            print(f"  {stage:<16} {size / seconds:7.2f} MiB/s  ({seconds:6.2f} s){extra}")
-
         baseline = data[: int(args.baseline_mb * 1024 * 1024)]
-        report("raw pyte", bench_raw_pyte(chunks(baseline)), len(baseline) / (1024 * 1024))
-        report("emulator", bench_emulator(pieces, render=False))
-        report("emulator+render", bench_emulator(pieces, render=True))
+        _report("raw pyte", bench_raw_pyte(chunks(baseline)), len(baseline) / (1024 * 1024))
+        _report("emulator", bench_emulator(pieces, render=False), megabytes)
+        _report("emulator+render", bench_emulator(pieces, render=True), megabytes)
         elapsed, stall, frames = asyncio.run(_bench_widget(_MemorySession(pieces)))
         note = f"  {frames} frames, longest loop stall {stall * 1000:.0f} ms"
-        report("widget", elapsed, extra=note)
-        if not os.access(BUSYBOX, os.X_OK):
-            print(f"  {'widget+pty cat':<16} skipped: no {BUSYBOX}")
-            continue
-        elapsed, stall, frames = asyncio.run(_bench_pty(data))
-        note = f"  {frames} frames, longest loop stall {stall * 1000:.0f} ms"
-        report("widget+pty cat", elapsed, extra=note)
+        _report("widget", elapsed, megabytes, note)
+        _bench_cat(data, megabytes)
+    if args.cat_mb and not args.profile:
+        data = make_plain(args.cat_mb)
+        megabytes = len(data) / (1024 * 1024)
+        print(f"cat of a {megabytes:.0f} MiB text file:")
+        _bench_cat(data, megabytes)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,22 @@ def _sgr(rng: random.Random) -> str:
     return "\x1b[" + ";".join(params) + "m"
 
 
+def _painted_span(rng: random.Random) -> str:
+    """What ncurses sends per row: [CUP] [SGR...] text [sgr0] [EL] [CR LF], parsed as one token."""
+    move = rng.choice(["", "\x1b[H", f"\x1b[{rng.randint(1, LINES + 1)};{rng.randint(1, 30)}H"])
+    before = rng.choice(["", "\x1b(B\x1b[m\x1b[1m", _sgr(rng), "\x1b[7m\x1b[39;49m"])
+    after = rng.choice(["", "\x1b(B\x1b[m", "\x1b(B\x1b[m\x1b[39;49m", _sgr(rng)])
+    text = rng.choice([*_TEXT[:4], "  PID USER  %CPU", "\u250c\u2500\u2510", "文字 x"])
+    return (
+        move
+        + before
+        + text
+        + after
+        + rng.choice(["", "\x1b[K", "\x1b[0K"])
+        + rng.choice(["", "\r\n"])
+    )
+
+
 _PIECES: list[tuple[float, Callable[[random.Random], str]]] = [
     (30, lambda rng: rng.choice(_TEXT)),
     (16, lambda rng: f"line {rng.randint(0, 999)}\r\n"),
@@ -60,6 +76,7 @@ _PIECES: list[tuple[float, Callable[[random.Random], str]]] = [
     (3, lambda rng: f"\x1b[{rng.choice(['', '0', '2'])}{rng.choice('ABCDGd')}"),
     (4, lambda rng: "\x1b[" + rng.choice(["", "0", "1", "2", "3"]) + rng.choice("KJ")),
     (3, lambda rng: f"\x1b[{rng.randint(1, 4)}{rng.choice('@PXLMSTb')}"),
+    (6, _painted_span),
     (1, lambda rng: f"\x1b[{rng.randint(1, 3)};{rng.randint(4, LINES)}r"),
     (1, lambda rng: "\x1b[r"),
     (1, lambda rng: rng.choice(["\x1b[4h", "\x1b[4l", "\x1b[?7l", "\x1b[?7h", "\x1b[20h"])),

@@ -1,28 +1,28 @@
-"""The front parser: pty output split by one regex into text runs, controls and CSI sequences.
+"""The front parser: pty output split by one regex into painted spans, controls and CSI sequences.
 
-pyte's parser reads escape sequences one character at a time through a generator, and
-only some text reaches the screen as runs. Here a compiled regex cuts the decoded output
-into whole printable runs (one `draw` call each), CR LF pairs, single controls and
-complete CSI sequences and two-character ESC sequences, and dispatches them directly.
-Only what the regex does not recognise (OSC titles, CSI with odd bytes, ESC # and ESC %,
-a sequence cut off at the end of a read) goes to pyte's state machine, character by
-character, until it is back at rest; so a sequence split across two reads parses as if
-whole. After a line end at the bottom of the screen, plain output is followed by a
-`RowCollector` instead of being drawn cell by cell (see rows.py).
-"""
+pyte's parser reads escape sequences one character at a time through a generator. Here
+a compiled regex cuts the decoded output into painted spans (the cursor move, attribute
+changes, text, attribute reset and erase that full-screen programs send for each piece
+of a row, handled as one token; plain text is the shortest span), CR LF pairs, single
+controls, complete CSI sequences and two-character ESC sequences, and dispatches them
+directly. Only what the regex does not recognise (OSC titles, CSI with odd bytes, ESC #
+and ESC %, a sequence cut off at the end of a read) goes to pyte's state machine,
+character by character, until it is back at rest; so a sequence split across two reads
+parses as if whole. After a line end at the bottom of the screen, plain output is
+followed by a `RowCollector` instead of being drawn cell by cell (see rows.py)."""
 
 from __future__ import annotations
 
 import codecs
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from typing import cast
 
 import pyte
 from pyte import control
 
 from tui.terminal.rows import RowCollector
-from tui.terminal.screen import EmulatedScreen
+from tui.terminal.screen import EmulatedScreen, csi_params
 
 
 class _Stream(pyte.Stream):
@@ -32,15 +32,34 @@ class _Stream(pyte.Stream):
     events = pyte.Stream.events | {"repeat_character", "scroll_up", "scroll_down"}
 
 
+_PRINTABLE = "[^\x00-\x1f\x7f-\x9f]+"
+_SGR_CHAIN = "(?:\x1b\\[[0-9;]*m|\x1b\\(B)+"
+"""SGR sequences back to back; ncurses' sgr0 for xterm is ESC ( B ESC [ m (the ESC ( B is
+a no-op in UTF-8, as in pyte's parser)."""
+
 _TOKEN = re.compile(
-    "([^\x00-\x1f\x7f-\x9f]+)"  # 1: printable text
+    # 1-7: a painted span, the shape of nearly all full-screen output (ncurses moves the
+    # cursor, sets attributes, writes, resets them, erases the rest of the row):
+    # [CUP row;col] [SGR...] text [SGR...] [EL] [CR LF], one match instead of six
+    f"(?:\x1b\\[(\\d{{0,4}})(?:;(\\d{{0,4}}))?H)?({_SGR_CHAIN})?({_PRINTABLE})"
+    f"({_SGR_CHAIN})?(\x1b\\[0?K)?(\r\n)?"
+    "|(\r\n)"  # 8: the usual line end
+    "|\x1b\\[(\\??)([0-9;]*)([@-~])"  # 9, 10, 11: CSI [?] params final
+    # 12: ESC and one character; a charset designation, ESC ( or ESC ), takes one more
+    "|\x1b([^\\[\\]#%()]|[()][\\s\\S])"
+    "|([\x1b\x9b\x9d])"  # 13: the start of anything else: pyte's state machine reads it
+    "|([\x00-\x1f\x7f-\x9f])"  # 14: one control character
+)
+_SPAN_GROUPS = 7
+
+_ROW_TOKEN = re.compile(
+    f"({_PRINTABLE})"  # 1: printable text
     "|(\r\n)"  # 2: the usual line end
     "|\x1b\\[(\\??)([0-9;]*)([@-~])"  # 3, 4, 5: CSI [?] params final
-    # 6: ESC and one character; a charset designation, ESC ( or ESC ), takes one more
-    "|\x1b([^\\[\\]#%()]|[()][\\s\\S])"
-    "|([\x1b\x9b\x9d])"  # 7: the start of anything else: pyte's state machine reads it
-    "|([\x00-\x1f\x7f-\x9f])"  # 8: one control character
+    "|([\x00-\x1f\x7f-\x9f])"  # 6: one control character
+    "|\x1b"  # anything else ends the rows
 )
+"""What may follow a burst of rows (see `_feed_rows`)."""
 
 _BURST_ROWS = 2048
 """Rows a burst may hold between reads before they go to the screen (bounds memory)."""
@@ -51,12 +70,6 @@ _IGNORED_CONTROLS = (control.SO, control.SI)
 
 _CsiCall = tuple[Callable[..., None], tuple[int, ...], bool]
 """A CSI sequence's handler, parameters, and whether it was private (`?`)."""
-
-
-@lru_cache(maxsize=1024)
-def _params(text: str) -> tuple[int, ...]:
-    # As pyte: an empty parameter is 0, and values are capped at 9999.
-    return tuple(min(int(part), 9999) if part else 0 for part in text.split(";"))
 
 
 def _ignore(*_args: int, **_kwargs: bool) -> None:
@@ -122,21 +135,36 @@ class OutputParser:
         carriage_return = screen.carriage_return
         linefeed = screen.linefeed
         can_stream = screen.can_stream
+        cursor_position = screen.cursor_position
+        sgr_chain = screen.select_graphic_chain
+        erase_in_line = screen.erase_in_line
         csi = self._csi
         controls = self._controls
         escapes = self._escapes
         for match in _TOKEN.finditer(text, pos):
-            kind = match.lastindex
-            if kind == 1:
-                draw(match.group(1))
-            elif kind == 2:
+            kind = cast(int, match.lastindex)  # every alternative has a group
+            if kind <= _SPAN_GROUPS:
+                row, column, before, run, after, erase, line_end = match.groups()[:_SPAN_GROUPS]
+                if row is not None:
+                    cursor_position(int(row) if row else 0, int(column) if column else 0)
+                if before is not None:
+                    sgr_chain(before)
+                draw(run)
+                if after is not None:
+                    sgr_chain(after)
+                if erase is not None:
+                    erase_in_line()
+                if line_end is not None:
+                    carriage_return()
+                    linefeed()
+                    if can_stream():
+                        return self._start_burst(match.end())
+            elif kind == 8:
                 carriage_return()
                 linefeed()
                 if can_stream():
-                    self._burst = RowCollector(screen.columns, screen.tabstops)
-                    self._burst_last = ""
-                    return match.end()
-            elif kind == 5:
+                    return self._start_burst(match.end())
+            elif kind == 11:
                 call = csi.get(match.group())
                 if call is None:
                     call = self._csi_call(match)
@@ -148,14 +176,14 @@ class OutputParser:
                         handler(*params)
                 except TypeError:
                     pass  # more parameters than the sequence takes: garbage, ignored
-            elif kind == 8:
-                control_handler = controls.get(match.group(8))
+            elif kind == 14:
+                control_handler = controls.get(match.group(14))
                 if control_handler is not None:
                     control_handler()
-            elif kind == 6:
+            elif kind == 12:
                 # ESC 7, ESC M and the like; ESC ( B and other charset designations have
                 # no handler: they mean nothing in UTF-8, and pyte skips them too.
-                escape_handler = escapes.get(match.group(6))
+                escape_handler = escapes.get(match.group(12))
                 if escape_handler is not None:
                     escape_handler()
             else:
@@ -163,10 +191,15 @@ class OutputParser:
                 return match.start()
         return len(text)
 
+    def _start_burst(self, pos: int) -> int:
+        self._burst = RowCollector(self._screen.columns, self._screen.tabstops)
+        self._burst_last = ""
+        return pos
+
     def _csi_call(self, match: re.Match[str]) -> _CsiCall:
         """How to dispatch a CSI sequence; redraws repeat the same few, so each is kept."""
-        handler = self._csi_handlers.get(match.group(5), _ignore)  # pyte's debug()
-        call = (handler, _params(match.group(4)), bool(match.group(3)))
+        handler = self._csi_handlers.get(match.group(11), _ignore)  # pyte's debug()
+        call = (handler, csi_params(match.group(10)), bool(match.group(9)))
         if len(self._csi) > 4096:
             self._csi.clear()
         self._csi[match.group()] = call
@@ -178,7 +211,7 @@ class OutputParser:
         cursor = screen.cursor
         default = screen.default_char
         sgr = screen.select_graphic_rendition
-        for match in _TOKEN.finditer(text, pos):
+        for match in _ROW_TOKEN.finditer(text, pos):
             kind = match.lastindex
             if kind == 1:
                 run = match.group(1)
@@ -189,7 +222,7 @@ class OutputParser:
             elif kind == 2:
                 rows.newline()
             elif kind == 5 and not match.group(3) and match.group(5) == "m":
-                sgr(*_params(match.group(4)))
+                sgr(*csi_params(match.group(4)))
             elif (
                 kind == 5
                 and match.group(5) == "K"
@@ -198,7 +231,7 @@ class OutputParser:
                 and cursor.attrs == default
             ):
                 pass  # grep's colours erase to the end of the row: those cells are blank already
-            elif kind == 8 and match.group(8) == "\t" and rows.tab(default):
+            elif kind == 6 and match.group(6) == "\t" and rows.tab(default):
                 pass
             else:
                 break

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import itemgetter
+
 from pyte.screens import Char
 from rich.segment import Segment
 from rich.style import Style
@@ -17,6 +20,25 @@ CURSOR_UNFOCUSED = Style(underline=True)
 _Attrs = tuple[object, ...]
 """A cell's attributes without its character: pyte's Char minus `data`."""
 
+_DATA = itemgetter(0)
+"""A cell's character (`Char.data`)."""
+
+
+class _CellStyles(dict[Char, Style]):
+    """The style of each cell, keyed by the whole (shared) Char so a row maps at C speed."""
+
+    __slots__ = ("_renderer",)
+
+    def __init__(self, renderer: RowRenderer) -> None:
+        super().__init__()
+        self._renderer = renderer
+
+    def __missing__(self, char: Char) -> Style:
+        if len(self) > 8192:  # a program cycling through truecolours
+            self.clear()
+        style = self[char] = self._renderer.style(char[1:], char)
+        return style
+
 
 class RowRenderer:
     """Renders rows over one base style (the widget's colours), caching combined styles."""
@@ -25,8 +47,9 @@ class RowRenderer:
         self.base = base
         self._styles: dict[_Attrs, Style] = {}
         self._reversed: dict[_Attrs, Style] = {}
+        self._cells = _CellStyles(self)
 
-    def _style(self, attrs: _Attrs, char: Char) -> Style:
+    def style(self, attrs: _Attrs, char: Char) -> Style:
         style = self._styles.get(attrs)
         if style is None:
             style = self._styles[attrs] = self.base + cell_style(char)
@@ -36,7 +59,7 @@ class RowRenderer:
         # Reverse twice would cancel, so a reversed cell shows the cursor as plain.
         style = self._reversed.get(attrs)
         if style is None:
-            style = self._style(attrs, char) + Style(reverse=not char.reverse)
+            style = self.style(attrs, char) + Style(reverse=not char.reverse)
             self._reversed[attrs] = style
         return style
 
@@ -53,6 +76,13 @@ class RowRenderer:
         base = self.base
         if not line and cursor_x < 0 and selected is None:
             return Strip.blank(width, base)
+        if cursor_x < 0 and selected is None:
+            cells = list(map(line.__getitem__, range(min(columns, width))))
+            text = "".join(map(_DATA, cells))
+            # One cell per character (no wide character, stub or combining mark): runs of
+            # equal styles are found at C speed.
+            if len(text) == len(cells) and text.isascii():
+                return self._render_plain(text, cells, width)
         sel_start, sel_end = selected if selected is not None else (-1, -1)
         segments: list[Segment] = []
         run: list[str] = []
@@ -73,11 +103,11 @@ class RowRenderer:
                 if cursor_style is CURSOR_FOCUSED:
                     style = self._inverse(attrs, char)
                 else:
-                    style = self._style(attrs, char) + cursor_style
+                    style = self.style(attrs, char) + cursor_style
             elif sel_start <= x < sel_end:
                 style = self._inverse(attrs, char)
             else:
-                style = self._style(attrs, char)
+                style = self.style(attrs, char)
             if style is not run_style and run:
                 segments.append(Segment("".join(run), run_style))
                 run = []
@@ -91,6 +121,17 @@ class RowRenderer:
             length = width
         strip = Strip(segments, length)
         return strip.crop(0, width) if length > width else strip
+
+    def _render_plain(self, text: str, cells: list[Char], width: int) -> Strip:
+        segments: list[Segment] = []
+        pos = 0
+        for style, run in groupby(map(self._cells.__getitem__, cells)):
+            end = pos + len(list(run))
+            segments.append(Segment(text[pos:end], style))
+            pos = end
+        if pos < width:
+            segments.append(Segment(" " * (width - pos), self.base))
+        return Strip(segments, width)
 
 
 def render_row(line: Line, columns: int, width: int, base: Style) -> Strip:

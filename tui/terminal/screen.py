@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict, deque
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import pyte
@@ -73,7 +75,8 @@ class EmulatedScreen(CellScreen):
         self._main_cursor: Cursor | None = None
         self.scrolled = False
         """Rows moved since `take_dirty`: all need repainting (a flag, not a set update a line)."""
-        self._sgr_results: dict[tuple[Char, tuple[int, ...]], Char] = {}
+        self._sgr_results: dict[tuple[Char, tuple[int, ...] | str], Char] = {}
+        """SGR outcomes by (attributes before, parameters or a chain of sequences)."""
         super().__init__(columns, lines)
 
     def take_dirty(self) -> set[int]:
@@ -317,6 +320,18 @@ class EmulatedScreen(CellScreen):
             result = self._sgr_results[key] = self._apply_sgr(attrs)
         self.cursor.attrs = result
 
+    def select_graphic_chain(self, chain: str) -> None:
+        """SGR sequences back to back (ESC [ ... m, and ESC ( B which changes nothing)."""
+        key = (self.cursor.attrs, chain)
+        result = self._sgr_results.get(key)
+        if result is None:
+            for params in _SGR_PARAMS.findall(chain):
+                self.select_graphic_rendition(*csi_params(params))
+            if len(self._sgr_results) > 1024:
+                self._sgr_results.clear()
+            result = self._sgr_results[key] = self.cursor.attrs
+        self.cursor.attrs = result
+
     def _apply_sgr(self, attrs: tuple[int, ...]) -> Char:
         replace: dict[str, Any] = {}
         params = list(attrs)
@@ -349,6 +364,15 @@ class EmulatedScreen(CellScreen):
     def write_process_input(self, data: str) -> None:
         if self._reply is not None:
             self._reply(data)
+
+
+_SGR_PARAMS = re.compile("\x1b\\[([0-9;]*)m")
+
+
+@lru_cache(maxsize=1024)
+def csi_params(text: str) -> tuple[int, ...]:
+    """A CSI sequence's parameters as pyte reads them: empty is 0, values capped at 9999."""
+    return tuple(min(int(part), 9999) if part else 0 for part in text.split(";"))
 
 
 def _extended_colour(params: list[int]) -> str | None:
