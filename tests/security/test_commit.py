@@ -1,4 +1,4 @@
-"""`commit` freezes a running container while its changes are read unless told not to, as dockerd does."""
+"""`commit` freezes a running container while it reads the changes, unless told not to."""
 
 from __future__ import annotations
 
