@@ -24,6 +24,8 @@ if [[ $profile == test ]]; then
     [dot]=graphviz
     [tmux]=tmux
     [curl]=curl
+    [/usr/sbin/sshd]=openssh-server
+    [ssh]=openssh-client
   )
 fi
 

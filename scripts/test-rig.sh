@@ -13,10 +13,12 @@ export DOCKYARD_RIG_DIR
 export DOCKYARD_TEST_REGISTRY=${DOCKYARD_TEST_REGISTRY:-127.0.0.1:5000}
 started_dockerd=0
 started_registry=0
+started_sshd=0
 
 cleanup() {
   local status=$?
   if ((started_registry)); then scripts/registry-ctl.sh stop || true; fi
+  if ((started_sshd)); then scripts/sshd-ctl.sh stop || true; fi
   if ((started_dockerd)); then
     echo "test rig: stopping the dockerd it started"
     scripts/dockerd-ctl.sh stop || true
@@ -38,5 +40,10 @@ if ! scripts/registry-ctl.sh answers; then
   started_registry=1
 fi
 .venv/bin/python scripts/test_image.py || exit 1
+# an sshd of its own on 127.0.0.1 for the ssh:// engine tests (tests/ssh); it needs root
+if [[ $(id -u) == 0 ]]; then
+  scripts/sshd-ctl.sh start || { echo "test rig: sshd failed to start" >&2; exit 1; }
+  started_sshd=1
+fi
 
 "$@"
