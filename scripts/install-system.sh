@@ -26,6 +26,7 @@ if [[ $profile == test ]]; then
     [curl]=curl
     [/usr/sbin/sshd]=openssh-server
     [ssh]=openssh-client
+    [podman]=podman
   )
 fi
 
