@@ -1,4 +1,4 @@
-"""Command line: `python -m native_runtime daemon|start|status|stop`."""
+"""Command line: `python -m native_runtime daemon|start|status|stop|doctor`."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m native_runtime")
     parser.add_argument(
         "command",
-        choices=["daemon", "start", "status", "stop"],
+        choices=["daemon", "start", "status", "stop", "doctor"],
         help="daemon: run in the foreground; start: run detached and wait for /_ping",
     )
     parser.add_argument("--data-root", help="state folder (DOCKYARD_DATA_ROOT)")
@@ -75,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--net-tag takes 4 lowercase hex characters")
         # The detached `start` passes its environment on to the daemon it spawns.
         os.environ["DOCKYARD_NET_TAG"] = args.net_tag
+    if args.command == "doctor":
+        from native_runtime.doctor import report
+
+        return report()
     socket_path = args.socket or os.environ.get("DOCKYARD_SOCKET")
     data_root = args.data_root or os.environ.get("DOCKYARD_DATA_ROOT")
     if args.command == "status" and not (socket_path or data_root):
