@@ -41,9 +41,19 @@ class SSHHost:
             raise InvalidRequest(f"an ssh:// engine URL has no path: {url!r}")
         return cls(url, parsed.hostname, parsed.username, port)
 
-    def command(self) -> list[str]:
-        """The ssh command line whose stdio is a connection to the host's Docker API."""
-        return [*self._options(), "--", self.host, "docker", "system", "dial-stdio"]
+    def command(self, control_path: str | None = None) -> list[str]:
+        """The ssh command line whose stdio is a connection to the host's Docker API; with
+        `control_path`, a session on that master connection (connecting alone without it)."""
+        mux = (
+            ["-o", "ControlMaster=no", "-o", f"ControlPath={control_path}"] if control_path else []
+        )
+        return [*self._options(), *mux, "--", self.host, "docker", "system", "dial-stdio"]
+
+    def master_command(self, control_path: str) -> list[str]:
+        """A master connection whose own session is `cat` reading our pipe: when we are gone,
+        however we went, the pipe ends, `cat` ends and the master follows its last session."""
+        mux = ["-o", "ControlMaster=yes", "-o", f"ControlPath={control_path}"]
+        return [*self._options(), *mux, "--", self.host, "cat"]
 
     def _options(self) -> list[str]:
         args = ["ssh", "-T", "-o", "BatchMode=yes", "-o", f"ConnectTimeout={CONNECT_TIMEOUT}"]
