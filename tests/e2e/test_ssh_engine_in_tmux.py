@@ -27,14 +27,14 @@ def ticker(docker_client: docker.DockerClient, res: Resources) -> str:
     return name
 
 
-def open_app(rig: SSHRig, config: str, url: str, tmp_path: Path) -> TmuxSession:
+def open_app(config: str, engine: str, tmp_path: Path) -> TmuxSession:
     command = ["env", f"XDG_CONFIG_HOME={tmp_path}", f"DOCKYARD_SSH_CONFIG={config}"]
-    return TmuxSession([*command, DOCKYARD, "--engine", url], width=120, height=34)
+    return TmuxSession([*command, DOCKYARD, "--engine", engine], width=120, height=34)
 
 
 @pytest.fixture
 def app_over_ssh(ssh_rig: SSHRig, tmp_path: Path) -> Iterator[TmuxSession]:
-    session = open_app(ssh_rig, ssh_rig.config, ssh_rig.url(), tmp_path)
+    session = open_app(ssh_rig.config, ssh_rig.url(), tmp_path)
     yield session
     session.close()
 
@@ -61,9 +61,28 @@ def test_list_logs_stats_and_a_shell_over_ssh(ticker: str, app_over_ssh: TmuxSes
 
 
 def test_a_refused_key_is_one_line_not_a_hang(ssh_rig: SSHRig, tmp_path: Path) -> None:
-    session = open_app(ssh_rig, ssh_rig.config_stranger, ssh_rig.url(), tmp_path)
+    session = open_app(ssh_rig.config_stranger, ssh_rig.url(), tmp_path)
     try:
         screen = session.wait_for("the host refused our ssh key", timeout=30)
         assert "Traceback" not in screen
+    finally:
+        session.close()
+
+
+def test_switching_to_a_host_without_docker_says_so_and_stays(
+    ssh_rig: SSHRig, tmp_path: Path
+) -> None:
+    (tmp_path / "dockyard").mkdir()
+    host = f"root@127.0.0.1:{ssh_rig.port_without_docker}"
+    (tmp_path / "dockyard" / "config.toml").write_text(f'[engines]\nssh = ["{host}"]\n')
+    session = open_app(ssh_rig.config, "docker", tmp_path)
+    try:
+        session.wait_for("api 1.41", timeout=30)
+        session.send(":")
+        session.type(f"ctx {host}")
+        session.send("Enter")
+        screen = session.wait_for("no docker CLI on the host", timeout=30)
+        assert "Traceback" not in screen
+        assert "unix:///var/run/docker.sock" in screen.splitlines()[0]  # still on dockerd
     finally:
         session.close()
