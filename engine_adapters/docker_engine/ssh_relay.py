@@ -156,17 +156,27 @@ class SSHRelay:
         assert process.stdin and process.stdout and process.stderr
         errors = asyncio.create_task(process.stderr.read())
         upstream = asyncio.create_task(self._pump(reader, process.stdin, None))
+        downstream = asyncio.create_task(self._pump(process.stdout, writer, answered))
         try:
-            await self._pump(process.stdout, writer, answered)
+            await asyncio.wait([upstream, downstream], return_when=asyncio.FIRST_COMPLETED)
+            # Our clients never half-close: a client that hung up is gone, and a stream it was
+            # reading (logs -f, events) would keep the remote side sending to nobody.
+            hung_up = upstream.done()
+            if hung_up:
+                with contextlib.suppress(ProcessLookupError):
+                    process.terminate()
+            await downstream
             upstream.cancel()
-            with contextlib.suppress(ProcessLookupError, OSError):
-                process.stdin.close()
-            returncode = await process.wait()
+            try:
+                returncode = await asyncio.wait_for(process.wait(), 5)
+            except TimeoutError:
+                process.kill()
+                returncode = await process.wait()
             stderr = (await errors).decode(errors="replace")
             # recorded before the client sees the connection close, so its error can say why
             if answered.is_set():
                 self.failure = None
-            elif returncode != 0:
+            elif returncode > 0 and not hung_up:
                 self.failure = explain(self.host, returncode, stderr)
         finally:
             self._processes.discard(process)
