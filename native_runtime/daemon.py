@@ -11,6 +11,7 @@ import signal
 
 from aiohttp import web
 
+from native_runtime import daemons
 from native_runtime.adopt import adopt_all
 from native_runtime.api.routes import make_app
 from native_runtime.containers import lifecycle
@@ -24,6 +25,7 @@ async def serve(paths: Paths) -> None:
     rt = Runtime(paths)
     rt.on_exit = lifecycle.handle_exit
     paths.pidfile.write_text(f"{os.getpid()}\n")
+    registered = daemons.register(paths)
     adopt_all(rt)
     # Live restore: sandboxes of containers still running stay, the rest are torn down.
     await rt.networks.start(running=[c.id for c in rt.containers.all() if c.running])
@@ -52,6 +54,7 @@ async def serve(paths: Paths) -> None:
             paths.socket.unlink()
         with contextlib.suppress(FileNotFoundError):
             paths.pidfile.unlink()
+        daemons.unregister(registered)
         rt.db.close()
 
 

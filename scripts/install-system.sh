@@ -25,6 +25,9 @@ if [[ $profile == test ]]; then
     [tmux]=tmux
     [curl]=curl
     [nsenter]=util-linux
+    [/usr/sbin/sshd]=openssh-server
+    [ssh]=openssh-client
+    [podman]=podman
   )
 fi
 

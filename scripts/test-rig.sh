@@ -13,6 +13,8 @@ export DOCKYARD_RIG_DIR
 export DOCKYARD_TEST_REGISTRY=${DOCKYARD_TEST_REGISTRY:-127.0.0.1:5000}
 started_dockerd=0
 started_registry=0
+started_sshd=0
+started_podman=0
 
 cleanup() {
   local status=$?
@@ -21,6 +23,8 @@ cleanup() {
     [[ -f $swarm/rig.env ]] && scripts/swarm-rig.sh stop "$swarm"
   done
   if ((started_registry)); then scripts/registry-ctl.sh stop || true; fi
+  if ((started_sshd)); then scripts/sshd-ctl.sh stop || true; fi
+  if ((started_podman)); then scripts/podman-ctl.sh stop || true; fi
   if ((started_dockerd)); then
     echo "test rig: stopping the dockerd it started"
     scripts/dockerd-ctl.sh stop || true
@@ -42,5 +46,13 @@ if ! scripts/registry-ctl.sh answers; then
   started_registry=1
 fi
 .venv/bin/python scripts/test_image.py || exit 1
+# an sshd of its own on 127.0.0.1 for the ssh:// engine tests (tests/ssh); both need root
+if [[ $(id -u) == 0 ]]; then
+  started_sshd=1
+  scripts/sshd-ctl.sh start || { echo "test rig: sshd failed to start" >&2; exit 1; }
+  # a Podman API service of its own, the engine tests' third engine (scripts/podman-ctl.sh)
+  started_podman=1
+  scripts/podman-ctl.sh start || { echo "test rig: podman failed to start" >&2; exit 1; }
+fi
 
 "$@"

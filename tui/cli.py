@@ -31,10 +31,26 @@ class VersionAction(argparse.Action):
 
 ENGINE_HELP = "docker, native, podman, a docker context name, or a URL (unix://, tcp://, ssh://)"
 
+EXAMPLES = """\
+examples:
+  dockyard                                   the UI on the engine you already use
+  dockyard --engine ssh://me@server          the UI on a server's Docker, over ssh
+  dockyard --engine native --read-only       our own engine; nothing can be changed
+  dockyard engine start --data-root D --socket S
+  dockyard engine status                     every native engine running here
+  dockyard compose -f app.yaml up -d
+  dockyard topology --format svg > net.svg
+  dockyard doctor                            what this host lacks, one line each
+  dockyard completion bash > /etc/bash_completion.d/dockyard
+"""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="dockyard", description="A keyboard-driven terminal UI for containers."
+        prog="dockyard",
+        description="A keyboard-driven terminal UI for containers.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=VersionAction)
     parser.add_argument("--engine", "-e", metavar="ENGINE", help=ENGINE_HELP)
@@ -56,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     topology.add_argument("--engine", "-e", dest="sub_engine", metavar="ENGINE", help=ENGINE_HELP)
     topology.add_argument("--format", "-f", choices=("text", "dot", "svg"), default="text")
     topology.add_argument("--width", type=int, default=0, help="text width (default: terminal)")
+
+    sub.add_parser("doctor", help="check what the UI and the native engine need on this host")
+    completion = sub.add_parser("completion", help="print a shell completion script")
+    completion.add_argument("shell", choices=("bash", "zsh"))
     return parser
 
 
@@ -81,6 +101,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.commands.stack import run_stack_command
 
             return run_stack_command(args)
+        if args.command == "doctor":
+            from tui.commands.doctor import run_doctor
+
+            return run_doctor()
+        if args.command == "completion":
+            import shtab
+
+            print(shtab.complete(build_parser(), shell=args.shell))
+            return 0
         if args.command == "topology":
             from tui.commands.topology import run_topology_command
 

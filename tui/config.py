@@ -10,7 +10,7 @@ from typing import Any
 
 from textual.theme import Theme
 
-BUILTIN_THEMES_DIR = Path(__file__).resolve().parent.parent / "themes"
+BUILTIN_THEMES_DIR = Path(__file__).resolve().parent / "themes"
 
 # Every theme, even Textual's own, needs these, or the stylesheet fails to parse.
 THEME_VARIABLE_DEFAULTS = {

@@ -146,9 +146,42 @@ def _mounts(entries: Any) -> tuple[Mount, ...]:
     )
 
 
+# Podman's own states, read as the Docker state closest to each
+_PODMAN_STATES = {
+    "configured": ContainerState.CREATED,
+    "initialized": ContainerState.CREATED,
+    "stopping": ContainerState.RUNNING,
+    "stopped": ContainerState.EXITED,
+}
+
+
+_ENDED = ("exited", "dead", "stopped")
+
+
+def container_state(raw: object) -> ContainerState:
+    """Docker's state names, plus Podman's; anything else is shown as dead, never a crash."""
+    text = str(raw or "created").lower()
+    try:
+        return ContainerState(text)
+    except ValueError:
+        return _PODMAN_STATES.get(text, ContainerState.DEAD)
+
+
+def repo_tag(tag: str) -> str:
+    """A tag as the docker CLI shows it: Podman's answers spell out the docker.io registry."""
+    for prefix in ("docker.io/library/", "docker.io/"):
+        if tag.startswith(prefix):
+            return tag.removeprefix(prefix)
+    return tag
+
+
+def _tags(raw: object) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(repo_tag(t) for t in _strs(raw) if t != "<none>:<none>"))
+
+
 def container_from_list(data: Json) -> Container:
     status = data.get("Status", "") or ""
-    state = ContainerState(data.get("State") or "created")
+    state = container_state(data.get("State"))
     exited = _EXITED.search(status)
     return Container(
         id=data["Id"],
@@ -192,11 +225,13 @@ def details_from_inspect(data: Json) -> ContainerDetails:
         image=config.get("Image", ""),
         image_id=data.get("Image", ""),
         command=" ".join(_strs(config.get("Entrypoint")) + _strs(config.get("Cmd"))),
-        state=ContainerState(status),
+        state=container_state(status),
         status=_inspect_status(state),
         created=parse_time(data.get("Created")) or _EPOCH,
         health=Health(str(health_status)) if health_status in _HEALTH_VALUES else Health.NONE,
-        exit_code=int(state["ExitCode"]) if status in ("exited", "dead") else None,
+        exit_code=int(state.get("ExitCode") or 0)
+        if status in ("exited", "dead", "stopped")
+        else None,
         started_at=parse_time(state.get("StartedAt")),
         finished_at=parse_time(state.get("FinishedAt")),
         ports=_ports_from_inspect(settings.get("Ports")),
@@ -231,7 +266,7 @@ def _split_env(entry: str) -> tuple[str, str]:
 
 
 def image_from_list(data: Json, used_by: tuple[str, ...] = ()) -> Image:
-    tags = tuple(t for t in _strs(data.get("RepoTags")) if t != "<none>:<none>")
+    tags = _tags(data.get("RepoTags"))
     digests = tuple(d for d in _strs(data.get("RepoDigests")) if not d.startswith("<none>"))
     return Image(
         id=data["Id"],
@@ -248,7 +283,7 @@ def image_details(data: Json, used_by: tuple[str, ...] = ()) -> ImageDetails:
     config = data.get("Config") or {}
     image = Image(
         id=data["Id"],
-        tags=_strs(data.get("RepoTags")),
+        tags=_tags(data.get("RepoTags")),
         digests=_strs(data.get("RepoDigests")),
         size=int(data.get("Size") or 0),
         created=parse_time(data.get("Created")) or _EPOCH,
@@ -317,13 +352,19 @@ def network_from_api(data: Json, members: tuple[NetworkMember, ...] | None = Non
     )
 
 
+# Podman's names for the events dockerd calls otherwise, by object type
+_PODMAN_ACTIONS = {("container", "remove"): "destroy", ("network", "remove"): "destroy"}
+
+
 def event_from_api(data: Json) -> Event:
     actor = data.get("Actor") or {}
     nanos = data.get("timeNano")
     when = nanos / 1e9 if nanos else float(data.get("time") or 0)
+    kind = data.get("Type", "") or ""
+    action = str(data.get("Action", "") or data.get("status", ""))
     return Event(
-        type=data.get("Type", "") or "",
-        action=str(data.get("Action", "") or data.get("status", "")),
+        type=kind,
+        action=_PODMAN_ACTIONS.get((kind, action), action),
         actor_id=actor.get("ID", "") or data.get("id", ""),
         time=when,
         attributes=_labels(actor.get("Attributes")),

@@ -8,16 +8,18 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from engine_adapters.docker_engine import convert, first_contact
+from engine_adapters.docker_engine import convert, first_contact, ssh_command
 from engine_adapters.docker_engine.errors import translate, translated
 from engine_adapters.docker_engine.logs import iter_log_lines
 from engine_adapters.docker_engine.resources import ResourceCalls
 from engine_adapters.docker_engine.run import create_kwargs
 from engine_adapters.docker_engine.sessions import HijackedSession
+from engine_adapters.docker_engine.ssh_command import SSHHost
+from engine_adapters.docker_engine.ssh_relay import SSHRelay
 from engine_adapters.docker_engine.stats import StatsPoller
 from engine_adapters.docker_engine.streams import Closer, ThreadedStream, response_closer
 from engine_adapters.docker_engine.swarm import DockerSwarm
-from engine_adapters.errors import EngineError, InvalidRequest, NotFound
+from engine_adapters.errors import EngineError, EngineUnavailable, InvalidRequest, NotFound
 from engine_adapters.models import (
     BuildProgress,
     Container,
@@ -54,6 +56,8 @@ class DockerEngine(ResourceCalls):
         # Worker threads may make the first calls at once: one of them builds the client.
         self._api_lock = threading.Lock()
         self._swarm: DockerSwarm | None = None
+        self._ssh = SSHHost.parse(url) if url.startswith("ssh://") else None
+        self._relay: SSHRelay | None = None
 
     @classmethod
     def from_url(cls, url: str, name: str = "docker") -> DockerEngine:
@@ -89,33 +93,51 @@ class DockerEngine(ResourceCalls):
         return self._api
 
     def _new_api(self) -> docker.APIClient:
+        base_url = self._url
+        if self._ssh is not None:
+            # the SDK talks to a local socket; ssh carries it (ssh_relay.py says why)
+            if self._relay is None:
+                self._relay = SSHRelay(self._ssh)
+            base_url = self._relay.url
         with translated(self._url):
             import docker
 
             return docker.APIClient(
-                base_url=self._url,
-                version=API_VERSION,
-                timeout=int(self._timeout),
-                use_ssh_client=self._url.startswith("ssh://"),
-                max_pool_size=16,
+                base_url=base_url, version=API_VERSION, timeout=int(self._timeout), max_pool_size=16
             )
 
     async def call(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run one blocking SDK call in a thread; its errors come back as EngineErrors."""
         try:
             return await asyncio.to_thread(fn, *args, **kwargs)
-        except EngineError:
-            raise
+        except EngineError as exc:
+            raise self._with_ssh_reason(exc) from exc
         except Exception as exc:
-            raise translate(exc, self._url) from exc
+            raise self._with_ssh_reason(translate(exc, self._url)) from exc
+
+    def _with_ssh_reason(self, error: EngineError) -> EngineError:
+        """An ssh:// engine that cannot be reached says what ssh said about it."""
+        relay = self._relay
+        if isinstance(error, EngineUnavailable) and relay is not None and relay.failure:
+            return EngineUnavailable(relay.failure)
+        return error
 
     async def ping(self) -> None:
+        if self._ssh is not None and self._relay is None:
+            await self._open_ssh(self._ssh)
         await self.call(lambda: self.api.ping())
+
+    async def _open_ssh(self, host: SSHHost) -> None:
+        """One probing ssh first, so a refused key or an unknown host is said in ssh's words."""
+        await asyncio.to_thread(ssh_command.probe, host, self._timeout)
+        await asyncio.to_thread(lambda: self.api)
 
     async def first_contact(self) -> list[Container] | None:
         """A local engine answers with its container list, read without loading the SDK
         (first_contact.py says why); others are pinged and answer None."""
         path = first_contact.socket_path(self._url)
+        if self._ssh is not None and self._relay is None:
+            await self._open_ssh(self._ssh)
         if path is None or self._api is not None:
             await self.ping()
             return None
@@ -151,6 +173,9 @@ class DockerEngine(ResourceCalls):
         if self._api is not None:
             api, self._api = self._api, None
             await asyncio.to_thread(api.close)
+        if self._relay is not None:
+            relay, self._relay = self._relay, None
+            await asyncio.to_thread(relay.close)
 
     # containers: run
     async def run(self, spec: RunSpec) -> Container:

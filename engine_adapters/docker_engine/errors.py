@@ -63,7 +63,7 @@ def translate(exc: BaseException, endpoint: str) -> EngineError:
             return PermissionDenied(message)
         if status == 304:
             return Conflict(message or "nothing to do: already in that state")
-        return EngineError(message)
+        return _podman_500(message)
     timeouts, unreachable = _sdk_kinds()
     if isinstance(exc, timeouts):
         return EngineTimeout(f"{endpoint} did not answer in time")
@@ -75,6 +75,23 @@ def translate(exc: BaseException, endpoint: str) -> EngineError:
             return EngineUnavailable(f"cannot reach the engine at {endpoint}")
         return InvalidRequest(text)
     return _translate_os(exc, endpoint)
+
+
+# Podman answers some client errors with a 500 where dockerd gives a 4xx; its message says which
+_PODMAN_KINDS: tuple[tuple[str, type[EngineError]], ...] = (
+    ("container state improper", Conflict),
+    ("is already used on the host", Conflict),
+    ("already exists", Conflict),
+    ("invalid reference format", InvalidRequest),
+    ("no such", NotFound),
+)
+
+
+def _podman_500(message: str) -> EngineError:
+    for marker, kind in _PODMAN_KINDS:
+        if marker in message:
+            return kind(message)
+    return EngineError(message)
 
 
 def _translate_os(exc: BaseException, endpoint: str) -> EngineError:

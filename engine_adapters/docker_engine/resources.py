@@ -26,6 +26,17 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def split_top_columns(
+    titles: list[str], rows: list[list[str]]
+) -> tuple[list[str], list[list[str]]]:
+    """`ps` output as columns. Podman, running a busybox `ps`, answers one column whose
+    title and values are whole lines; the last column keeps its spaces (the command)."""
+    if len(titles) != 1 or len(titles[0].split()) < 2:
+        return titles, rows
+    names = titles[0].split()
+    return names, [row[0].split(None, len(names) - 1) for row in rows if row]
+
+
 class ResourceCalls:
     """The request/response half of DockerEngine; `api` and `call` come from the engine."""
 
@@ -76,7 +87,10 @@ class ResourceCalls:
 
     async def top(self, ref: str) -> list[Process]:
         raw = await self.call(self.api.top, ref)
-        titles = [str(t) for t in raw.get("Titles") or ()]
+        titles, rows = split_top_columns(
+            [str(t) for t in raw.get("Titles") or ()],
+            [[str(v) for v in row] for row in raw.get("Processes") or ()],
+        )
 
         def pick(row: Sequence[str], *names: str) -> str:
             for name in names:
@@ -91,7 +105,7 @@ class ResourceCalls:
                 command=pick(row, "CMD", "COMMAND"),
                 fields=tuple(zip(titles, (str(v) for v in row), strict=False)),
             )
-            for row in raw.get("Processes") or ()
+            for row in rows
         ]
 
     async def prune_containers(self) -> PruneReport:

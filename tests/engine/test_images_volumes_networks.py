@@ -12,6 +12,7 @@ from engine_adapters.docker_engine import DockerEngine
 from engine_adapters.errors import EngineError, NotFound
 from engine_adapters.models import RunSpec, VolumeSpec
 from tests.engine.conftest import TEST_IMAGE, Resources
+from tests.fixtures.podman import not_on_podman
 
 pytestmark = pytest.mark.docker
 
@@ -53,8 +54,13 @@ async def test_dangling_image_is_pruned(
 
 
 async def test_pull_reports_progress_from_a_registry(
-    engine: DockerEngine, res: Resources, docker_client: docker.DockerClient, registry: str
+    engine: DockerEngine,
+    res: Resources,
+    docker_client: docker.DockerClient,
+    registry: str,
+    docker_url: str,
 ) -> None:
+    not_on_podman(docker_url, "its compat push finds no image imported under a registry name")
     repository = f"{registry}/dockyard-test/pull-{res.prefix}"
     ref = f"{repository}:v1"
     # a layer of its own, so the pull really downloads something
@@ -100,8 +106,12 @@ async def test_volume_create_list_remove_prune(
 
 
 async def test_network_create_connect_disconnect_remove(
-    engine: DockerEngine, res: Resources, docker_client: docker.DockerClient
+    engine: DockerEngine,
+    res: Resources,
+    docker_client: docker.DockerClient,
+    docker_url: str,
 ) -> None:
+    not_on_podman(docker_url, "its container list names no networks: a network lists no members")
     net = res.network()
     created = await engine.create_network(
         net, subnet="10.231.7.0/24", gateway="10.231.7.1", internal=True, labels={"k": "v"}

@@ -26,15 +26,12 @@ def run_engine_command(args: argparse.Namespace) -> int:
             f"native engine {'started' if started else 'already running'} on unix://{socket_path}"
         )
         return 0
-    # stop and status belong to the daemon's own package, which runs as its own process
-    command = [
-        sys.executable,
-        "-m",
-        "native_runtime",
-        args.action,
-        "--socket",
-        socket_path,
-        "--data-root",
-        data_root,
-    ]
+    # stop and status belong to the daemon's own package, which runs as its own process; it
+    # finds a daemon by whichever of socket and data root is given, and with neither (nor
+    # their variables) `status` lists every native daemon on the host
+    command = [sys.executable, "-m", "native_runtime", args.action]
+    if args.socket:
+        command += ["--socket", args.socket]
+    if args.data_root:
+        command += ["--data-root", args.data_root]
     return subprocess.call(command)
