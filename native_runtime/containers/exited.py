@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from native_runtime.containers import resize, rootfs
 from native_runtime.containers.model import DEAD, EXITED, RESTARTING, Container
 from native_runtime.runtime import Runtime
+from native_runtime.timing import stage
 
 READER_GRACE = 5.0
 
@@ -34,15 +35,21 @@ async def cleanup_runtime(rt: Runtime, ctr: Container) -> None:
     """Delete runc's record, unmount the rootfs, tear the network sandbox down.
 
     All three are safe to repeat. Addresses go back to the pool here, as Docker
-    releases them when a container stops.
+    releases them when a container stops. runc's record and the sandbox share
+    nothing, so both are torn down at once (each waits on its own processes).
     """
-    if (rt.paths.runc_root / ctr.id).exists():
-        await rt.runc("delete", "--force", ctr.id)
-    with contextlib.suppress(OSError):
-        rootfs.unmount(rt.dirs(ctr).rootfs)
     nets = rt.attached_networks(ctr)
-    await rt.networks.detach(ctr.id)
+    with stage("cleanup", ctr.id):
+        await asyncio.gather(_delete_runc_state(rt, ctr), rt.networks.detach(ctr.id))
     rt.network_events(ctr, "disconnect", nets)
+
+
+async def _delete_runc_state(rt: Runtime, ctr: Container) -> None:
+    with stage("cleanup.runc_delete", ctr.id):
+        if (rt.paths.runc_root / ctr.id).exists():
+            await rt.runc("delete", "--force", ctr.id)
+    with stage("cleanup.unmount", ctr.id), contextlib.suppress(OSError):
+        rootfs.unmount(rt.dirs(ctr).rootfs)
 
 
 def should_restart(ctr: Container) -> bool:
@@ -65,6 +72,11 @@ async def handle_exit(rt: Runtime, ctr_id: str) -> None:
 
     health.end(ctr)
     resize.forget(ctr)
+    with stage("exit", ctr.id):
+        await _record_exit(rt, ctr)
+
+
+async def _record_exit(rt: Runtime, ctr: Container) -> None:
     code = read_exit_code(rt, ctr)
     await cleanup_runtime(rt, ctr)
     ctr.state.status = EXITED if code is not None else DEAD
@@ -86,7 +98,8 @@ async def handle_exit(rt: Runtime, ctr_id: str) -> None:
         readers = rt.readers.pop(ctr.id, set())
         if readers:
             # `docker run --rm` prints from the log; let it read the end first.
-            await asyncio.wait(readers, timeout=READER_GRACE)
+            with stage("exit.log_readers", ctr.id):
+                await asyncio.wait(readers, timeout=READER_GRACE)
         await remove(rt, ctr, force=True, volumes=True)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import time
 
 from native_runtime.containers import health, monitor, rootfs, spec
 from native_runtime.containers.exited import cleanup_runtime, handle_exit, now_rfc3339
@@ -12,6 +13,7 @@ from native_runtime.containers.model import EXITED, RUNNING, Container, Containe
 from native_runtime.errors import BadParameter
 from native_runtime.network import SandboxFiles
 from native_runtime.runtime import Runtime
+from native_runtime.timing import mark, stage
 from native_runtime.volumes import mounts
 
 BUNDLE_TIMEOUT = 120.0
@@ -70,6 +72,11 @@ def prepare_bundle(rt: Runtime, ctr: Container, files: SandboxFiles) -> None:
 
 
 async def start(rt: Runtime, ctr: Container) -> None:
+    with stage("start", ctr.id):
+        await _start(rt, ctr)
+
+
+async def _start(rt: Runtime, ctr: Container) -> None:
     can_start(ctr)
     dirs = rt.dirs(ctr)
     # A stale runc record (say, from a crash) would make `runc create` fail.
@@ -79,13 +86,19 @@ async def start(rt: Runtime, ctr: Container) -> None:
     try:
         _ensure_plan(rt, ctr)
         # The sandbox exists before `runc create`, which joins its namespace.
-        files = await rt.networks.attach(ctr.id)
+        with stage("start.network", ctr.id):
+            files = await rt.networks.attach(ctr.id)
         _share_peer_hostname(rt, ctr)
         # The rootfs belongs to the container: reading its /etc/passwd or filling a
         # volume from it may be slow, so it never runs on the event loop.
-        await asyncio.wait_for(asyncio.to_thread(prepare_bundle, rt, ctr, files), BUNDLE_TIMEOUT)
-        pid, conmon_pid = await monitor.launch(rt.paths, ctr, dirs)
-        code, err = await rt.runc("start", ctr.id)
+        with stage("start.rootfs_bundle", ctr.id):
+            await asyncio.wait_for(
+                asyncio.to_thread(prepare_bundle, rt, ctr, files), BUNDLE_TIMEOUT
+            )
+        with stage("start.conmon_runc_create", ctr.id):
+            pid, conmon_pid = await monitor.launch(rt.paths, ctr, dirs)
+        with stage("start.runc_start", ctr.id):
+            code, err = await rt.runc("start", ctr.id)
         if code != 0:
             raise monitor.RuntimeFailure(f"OCI runtime start failed: {err}")
     except Exception as exc:
@@ -113,7 +126,14 @@ async def start(rt: Runtime, ctr: Container) -> None:
     ctr.state.started_at = now_rfc3339()
     ctr.state.stopped_by_user = False
     health.begin(rt, ctr)
-    rt.containers.save(ctr)
+    with stage("start.db_save", ctr.id):
+        rt.containers.save(ctr)
     rt.network_events(ctr, "connect", rt.attached_networks(ctr))
     rt.event(ctr, "start")
-    monitor.watch(conmon_pid, lambda: rt.spawn(handle_exit(rt, ctr.id)))
+    began = time.perf_counter()
+
+    def exited() -> None:
+        mark("process_until_conmon_exit", ctr.id, (time.perf_counter() - began) * 1000)
+        rt.spawn(handle_exit(rt, ctr.id))
+
+    monitor.watch(conmon_pid, exited)
