@@ -1,8 +1,9 @@
 """Where the native engine's `run --rm busybox true` spends its time; prints figures only.
 
-Three views of the same path, on a throwaway daemon started with
+Several views of the same path, on a throwaway daemon started with
 DOCKYARD_NATIVE_TIMINGS=1 (its stage log, off by default):
-  - the docker CLI end to end, against dockerd in the same run;
+  - the docker CLI end to end against dockerd in the same run, interleaved, for
+    `run --rm`, `start` of a created container and `exec true`;
   - the API calls the CLI makes (create, wait, start, the wait's answer) timed here
     over the socket, so the CLI's own cost is the difference;
   - the daemon's stages from its log (network, rootfs and bundle, conmon with
@@ -79,6 +80,20 @@ def cli_run_rm(host: str) -> float:
     return (time.perf_counter() - begin) * 1000
 
 
+def start_and_exec(host: str) -> tuple[float, float]:
+    """ms for `start` of a created (here: stopped) container and for `exec true` in it."""
+    cid = docker(host, "create", IMAGE, "sleep", "1000").decode().strip()
+    try:
+        begin = time.perf_counter()
+        docker(host, "start", cid)
+        started = time.perf_counter()
+        docker(host, "exec", cid, "/bin/busybox", "true")
+        execed = time.perf_counter()
+    finally:
+        docker(host, "rm", "-f", cid)
+    return (started - begin) * 1000, (execed - started) * 1000
+
+
 def stage_medians(log: Path) -> dict[str, float]:
     """Per stage, the median over containers of its total time in that container."""
     per_container: dict[tuple[str, str], float] = defaultdict(float)
@@ -150,15 +165,25 @@ def main() -> None:
         for _ in range(args.rounds):  # interleaved: both see the same load
             native_cli.append(cli_run_rm(host))
             dockerd_cli.append(cli_run_rm(DOCKERD))
+        cli: dict[str, list[float]] = defaultdict(list)
+        for _ in range(args.rounds):
+            for name, engine in (("native", host), ("dockerd", DOCKERD)):
+                start_ms, exec_ms = start_and_exec(engine)
+                cli[f"{name} start"].append(start_ms)
+                cli[f"{name} exec"].append(exec_ms)
         api: dict[str, list[float]] = defaultdict(list)
         for _ in range(args.rounds):
             for key, value in api_run_rm(daemon.socket).items():
                 api[key].append(value)
         native, base = statistics.median(native_cli), statistics.median(dockerd_cli)
-        print(f"run --rm busybox true, median of {args.rounds} (interleaved):")
-        print(f"  native CLI {native:7.1f} ms   dockerd CLI {base:7.1f} ms   "
+        print(f"docker CLI, median of {args.rounds} (engines interleaved):")
+        print(f"  run --rm   native {native:7.1f} ms   dockerd {base:7.1f} ms   "
               f"ratio {native / base:.2f}")  # fmt: skip
-        print("native API calls (no CLI):")
+        for verb in ("start", "exec"):
+            native, base = (statistics.median(cli[f"{e} {verb}"]) for e in ("native", "dockerd"))
+            print(f"  {verb:8}   native {native:7.1f} ms   dockerd {base:7.1f} ms   "
+                  f"ratio {native / base:.2f}")  # fmt: skip
+        print("native API calls of run --rm (no CLI):")
         for key, values in api.items():
             print(f"  {key:24} {statistics.median(values):7.1f} ms")
         print("native daemon stages (median; nested stages are inside their parent):")
