@@ -72,11 +72,6 @@ async def handle_exit(rt: Runtime, ctr_id: str) -> None:
 
     health.end(ctr)
     resize.forget(ctr)
-    with stage("exit", ctr.id):
-        await _record_exit(rt, ctr)
-
-
-async def _record_exit(rt: Runtime, ctr: Container) -> None:
     code = read_exit_code(rt, ctr)
     await cleanup_runtime(rt, ctr)
     ctr.state.status = EXITED if code is not None else DEAD
@@ -98,8 +93,7 @@ async def _record_exit(rt: Runtime, ctr: Container) -> None:
         readers = rt.readers.pop(ctr.id, set())
         if readers:
             # `docker run --rm` prints from the log; let it read the end first.
-            with stage("exit.log_readers", ctr.id):
-                await asyncio.wait(readers, timeout=READER_GRACE)
+            await asyncio.wait(readers, timeout=READER_GRACE)
         await remove(rt, ctr, force=True, volumes=True)
 
 

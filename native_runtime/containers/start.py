@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import time
 
 from native_runtime.containers import health, monitor, rootfs, spec
 from native_runtime.containers.exited import cleanup_runtime, handle_exit, now_rfc3339
@@ -13,7 +12,7 @@ from native_runtime.containers.model import EXITED, RUNNING, Container, Containe
 from native_runtime.errors import BadParameter
 from native_runtime.network import SandboxFiles
 from native_runtime.runtime import Runtime
-from native_runtime.timing import mark, stage
+from native_runtime.timing import stage
 from native_runtime.volumes import mounts
 
 BUNDLE_TIMEOUT = 120.0
@@ -72,11 +71,6 @@ def prepare_bundle(rt: Runtime, ctr: Container, files: SandboxFiles) -> None:
 
 
 async def start(rt: Runtime, ctr: Container) -> None:
-    with stage("start", ctr.id):
-        await _start(rt, ctr)
-
-
-async def _start(rt: Runtime, ctr: Container) -> None:
     can_start(ctr)
     dirs = rt.dirs(ctr)
     # A stale runc record (say, from a crash) would make `runc create` fail.
@@ -130,10 +124,4 @@ async def _start(rt: Runtime, ctr: Container) -> None:
         rt.containers.save(ctr)
     rt.network_events(ctr, "connect", rt.attached_networks(ctr))
     rt.event(ctr, "start")
-    began = time.perf_counter()
-
-    def exited() -> None:
-        mark("process_until_conmon_exit", ctr.id, (time.perf_counter() - began) * 1000)
-        rt.spawn(handle_exit(rt, ctr.id))
-
-    monitor.watch(conmon_pid, exited)
+    monitor.watch(conmon_pid, lambda: rt.spawn(handle_exit(rt, ctr.id)))
