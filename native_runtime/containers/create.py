@@ -12,7 +12,6 @@ from native_runtime.containers.model import Container
 from native_runtime.errors import BadParameter, Conflict, NotFound
 from native_runtime.registry import reference
 from native_runtime.runtime import Runtime
-from native_runtime.timing import stage
 from native_runtime.volumes import mounts
 
 _ADJECTIVES = ["brave", "calm", "eager", "fond", "keen", "quiet", "swift", "tidy", "witty", "bold"]
@@ -125,22 +124,20 @@ async def create(rt: Runtime, body: dict[str, Any], name: str | None) -> Contain
     )
     # Validates networks, links, aliases and ports; a bad request stores nothing.
     try:
-        with stage("create.network_plan", ctr.id):
-            rt.networks.prepare(
-                ctr.id,
-                ctr.name,
-                host_config,
-                body.get("NetworkingConfig"),
-                config.get("ExposedPorts"),
-                hostname=str(config.get("Hostname") or ""),
-            )
+        rt.networks.prepare(
+            ctr.id,
+            ctr.name,
+            host_config,
+            body.get("NetworkingConfig"),
+            config.get("ExposedPorts"),
+            hostname=str(config.get("Hostname") or ""),
+        )
     except NotFound as exc:
         # A 404 from create makes the docker CLI think the image is missing and pull it.
         raise BadParameter(exc.message) from exc
     try:
         rt.dirs(ctr).root.mkdir(parents=True)
-        with stage("create.db_save", ctr.id):
-            rt.containers.save(ctr)
+        rt.containers.save(ctr)
     except BaseException:
         await rt.networks.release(ctr.id)
         raise
