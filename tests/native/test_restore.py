@@ -84,6 +84,10 @@ def test_kill9_mid_run_rm_leaves_no_half_container(
         for run in runs:  # the loop and the docker CLI it runs
             os.killpg(run.pid, signal.SIGKILL)
             run.wait()
+    # What a kill between `rm`'s row delete and its folder's deletion leaves behind.
+    orphan = daemon.data_root / "containers" / ("0" * 64)
+    (orphan / "bundle").mkdir(parents=True)
+    (orphan / "bundle" / "config.json").write_text("{}")
     daemon.start()
 
     def records() -> set[str]:
