@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Opens the UI on the default engine: DOCKER_HOST, the current docker context, the Docker
 # socket, Podman's socket, else Dockyard's native engine. On the native engine it first
-# brings up the demo project (examples/demo), so every view has something to show.
+# brings up the demo project (examples/demo), so every view has something to show, and when
+# the UI quits says what of it is still running and how to stop it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 venv=.venv
@@ -26,4 +27,8 @@ done
 if ! DEMO_WEB_PORT=$port "$dockyard" --engine native compose -f examples/demo/compose.yaml up -d; then
   echo "The demo project did not start (see above); opening the UI anyway." >&2
 fi
-exec "$dockyard" --engine native "$@"
+"$dockyard" --engine native "$@"
+status=$?
+# The demo outlives the UI (its containers run under the native engine, not under the UI).
+scripts/demo-left-running.sh native demo
+exit $status

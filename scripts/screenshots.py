@@ -80,6 +80,14 @@ async def shoot(
             await pilot.pause(1.0)
             app.save_screenshot(f"stats-dashboard{suffix}.svg", str(out))
             await pilot.press("escape")
+        if "charts" in views:
+            # The demo project's row (filtered to it): its services on one chart, last minute.
+            await pilot.press("1", "slash", *DEMO_PROJECT, "enter")
+            await pilot.pause(1.0)
+            await pilot.press("g", "H", "w", "w")
+            await pilot.pause(1.0)
+            app.save_screenshot(f"stats-charts{suffix}.svg", str(out))
+            await pilot.press("escape")
         if "help" in views:
             await pilot.press("question_mark")
             await pilot.pause(0.3)
@@ -101,7 +109,7 @@ async def main() -> int:
             engine,
             out,
             (120, 34),
-            ["containers", "images", "volumes", "networks", "dashboard", "help"],
+            ["containers", "images", "volumes", "networks", "dashboard", "charts", "help"],
         )
         await shoot(engine, out, (80, 24), ["containers"], suffix="-80x24")
     finally:

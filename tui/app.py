@@ -173,6 +173,21 @@ class DockyardApp(App[None]):
         if main is not None and not isinstance(self.screen, DashboardScreen):
             self.push_screen(DashboardScreen(main.stats, main.containers_table.items))
 
+    def action_charts(self) -> None:
+        """Full-screen charts of the marked containers, the project under the cursor, or the
+        selected container: marking two compares them."""
+        from tui.screens.charts import ChartScreen
+        from tui.widgets.charts.scale import WINDOWS
+
+        main = self.main_screen
+        if main is None or isinstance(self.screen, ChartScreen):
+            return
+        chosen = main.containers_table.target_items() if main.current_view == "containers" else []
+        if not chosen:
+            self.notify("Select or mark a container to chart", severity="warning")
+            return
+        self.push_screen(ChartScreen(main.stats, [(c.id, c.name) for c in chosen], WINDOWS[1]))
+
     def action_command_log(self) -> None:
         from tui.screens.command_log import CommandLogScreen
 

@@ -1,9 +1,11 @@
-"""The stats dashboard: running containers like `docker stats`, sortable, a sparkline per row."""
+"""The stats dashboard: running containers like `docker stats`, sortable, a CPU trend per row."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -12,7 +14,8 @@ from engine_adapters.models import Container
 from tui.keymap import bindings_for
 from tui.screens.covering import CoveringScreen
 from tui.widgets.cell_table import CellTable
-from tui.widgets.format import human_size, spark
+from tui.widgets.charts.braille import braille_trend
+from tui.widgets.format import human_size
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.resource_table import FitSteps, fit_widths
 from tui.widgets.stats_history import StatsHistory
@@ -40,6 +43,20 @@ FIT: FitSteps = (
     (("NAME", 12),),
 )
 RESORT_TICKS = 10
+
+
+# CPU below 1 % draws flat: an idle container's noise would fill the cell's height.
+TREND_FLOOR = 1.0
+
+
+def trend(column: Sequence[float], count: int, size: int, width: int) -> Text:
+    """The newest 2 x `width` samples of a ring's column, as a braille line (not wrapped:
+    wrapping would drop a young container's leading blanks and move its line left)."""
+    n = min(count, size, 2 * width)
+    newest = (count - 1) % size
+    values = [column[(newest - n + 1 + i) % size] for i in range(n)]
+    line = braille_trend(values, width, TREND_FLOOR, odd=count % 2 == 1)
+    return Text(line, no_wrap=True, end="")
 
 
 class DashboardScreen(CoveringScreen):
@@ -113,11 +130,11 @@ class DashboardScreen(CoveringScreen):
             s = ring[-1]
             c = self.containers.get(cid)
             name = c.name if c else cid[:12]
-            cpu = self.stats.series(cid, "cpu_percent")
+            cpu = ring.columns["cpu_percent"]
             cells = (
                 name,
                 f"{s.cpu_percent:6.1f}",
-                spark(cpu, self.trend),
+                trend(cpu, ring.count, ring.size, self.trend),
                 f"{human_size(s.mem_used)} / {human_size(s.mem_limit)}",
                 f"{s.mem_percent:5.1f}",
                 f"{human_size(s.net_rx)} / {human_size(s.net_tx)}",

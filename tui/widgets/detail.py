@@ -188,6 +188,8 @@ class DetailPane(ReportsWorkerErrors, Vertical):
         self.refresh_stats()
 
     def on_tabbed_content_tab_activated(self) -> None:
+        if self.active == "tab-stats":  # samples kept coming while the tab was hidden
+            self.refresh_stats()
         if self.item is not None:
             self._load()
 
@@ -195,10 +197,10 @@ class DetailPane(ReportsWorkerErrors, Vertical):
         panel = next(iter(self.query("#stats")), None)  # none before mount_tabs, or at exit
         if panel is None:
             return
-        item = self.item if isinstance(self.item, Container) else None
-        cast("StatsPanel", panel).show(
-            self.stats, item.id if item else None, item.name if item else ""
-        )
+        # A compose project's header charts its members; a container row charts itself.
+        chosen = self._project[1] if self._project else [self.item]
+        subjects = [(c.id, c.name) for c in chosen if isinstance(c, Container)]
+        cast("StatsPanel", panel).show(self.stats, subjects)
 
     @work(exclusive=True, group="detail", exit_on_error=False)
     async def _load(self) -> None:

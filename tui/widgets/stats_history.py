@@ -8,8 +8,11 @@ from collections.abc import Iterable, Iterator
 
 from engine_adapters.models import StatsSample
 
-# 450 samples at the default 2 s interval keep 15 minutes: more than the 10 promised.
+# 450 samples at the default 2 s interval keep 15 minutes, the longest chart window; a
+# shorter interval grows a ring (up to a sample a second) so it still keeps 15 minutes.
 HISTORY = 450
+KEEP_SECONDS = 900.0
+MOST = 900
 FIELDS = (
     "at",
     "cpu_percent",
@@ -30,17 +33,31 @@ class SampleRing:
     8 MiB of the app's memory, as columns it is 1.6 MiB.
     """
 
-    def __init__(self, container_id: str, size: int) -> None:
+    def __init__(self, container_id: str, size: int, most: int | None = None) -> None:
         self.container_id = container_id
         self.size = size
-        self.count = 0  # samples ever added; the newest sits at (count - 1) % size
+        self.most = size if most is None else max(size, most)
+        self.count = 0  # samples added (since the ring last grew); the newest at (count - 1) % size
         self.columns = {field: array("d", bytes(8 * size)) for field in FIELDS}
 
     def append(self, sample: StatsSample) -> None:
+        if self.count >= self.size and self.size < self.most:
+            oldest = self.columns["at"][self.count % self.size]
+            if sample.at - oldest < KEEP_SECONDS:
+                self._grow(min(self.most, 2 * self.size))
         slot = self.count % self.size
         for field, column in self.columns.items():
             column[slot] = getattr(sample, field)
         self.count += 1
+
+    def _grow(self, size: int) -> None:
+        """Oldest first into larger columns; the next sample goes after the newest."""
+        kept = len(self)
+        self.columns = {
+            field: array("d", self.column(field)) + array("d", bytes(8 * (size - kept)))
+            for field in FIELDS
+        }
+        self.size, self.count = size, kept
 
     def __len__(self) -> int:
         return min(self.count, self.size)
@@ -67,8 +84,11 @@ class SampleRing:
 class StatsHistory:
     """Samples keyed by container id; `dirty` lists ids changed since the last flush."""
 
-    def __init__(self, size: int = HISTORY) -> None:
+    def __init__(self, size: int = HISTORY, most: int | None = None) -> None:
         self.size = size
+        # What a ring may grow to, to keep KEEP_SECONDS at a short interval: the default
+        # history (the charts') grows to MOST; one asked for a size keeps it.
+        self.most = most if most is not None else MOST if size == HISTORY else size
         self.samples: dict[str, SampleRing] = {}
         self.dirty: set[str] = set()
         self.generation = 0
@@ -79,7 +99,7 @@ class StatsHistory:
             ring = self.samples.get(sample.container_id)
             if ring is None:
                 ring = self.samples[sample.container_id] = SampleRing(
-                    sample.container_id, self.size
+                    sample.container_id, self.size, self.most
                 )
             ring.append(sample)
             self.dirty.add(sample.container_id)

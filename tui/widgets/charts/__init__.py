@@ -1,0 +1,1 @@
+"""Line charts of container stats: pure scaling, braille packing and layout, and the widget."""
