@@ -7,7 +7,7 @@ DOCKYARD_NATIVE_TIMINGS=1 (its stage log, off by default):
   - the API calls the CLI makes (create, wait, start, the wait's answer) timed here
     over the socket, so the CLI's own cost is the difference;
   - the daemon's stages from its log (network, rootfs and bundle, conmon with
-    `runc create`, `runc start`, the process, exit handling, removal);
+    `runc create`, `runc start`, the teardown at exit, removal, `runc exec`);
 and, when py-spy is installed, the daemon's own Python time by function.
 """
 
