@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable
 
 from native_runtime.containers import health, monitor, rootfs
+from native_runtime.containers.model import ContainerDirs
 from native_runtime.runtime import Runtime
 
 log = logging.getLogger("native_runtime.adopt")
@@ -26,9 +27,20 @@ def clear_scratch(rt: Runtime) -> None:
             entry.unlink(missing_ok=True)
 
 
+def clear_orphans(rt: Runtime) -> None:
+    """A kill -9 between a container's folder and its row (made at create, dropped at
+    remove) leaves a folder no record names; nothing can reach it, so it goes."""
+    for entry in rt.paths.containers.iterdir():
+        if entry.name not in rt.containers.by_id:
+            with contextlib.suppress(OSError):
+                rootfs.unmount(ContainerDirs(entry).rootfs)
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 def adopt_all(rt: Runtime) -> None:
     """Running records either get their monitor watched again or are marked exited."""
     clear_scratch(rt)
+    clear_orphans(rt)
     for ctr in rt.containers.all():
         if not ctr.running:
             # A crash between mount and start can leave a stopped container mounted.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from datetime import UTC, datetime
 
 from native_runtime.containers import rootfs
 from native_runtime.containers.model import Container
 from native_runtime.runtime import Runtime
+from native_runtime.timing import stage
 
 
 def now_rfc3339() -> str:
@@ -31,15 +33,21 @@ async def cleanup_runtime(rt: Runtime, ctr: Container) -> None:
     """Delete runc's record, unmount the rootfs, tear the network sandbox down.
 
     All three are safe to repeat. Addresses go back to the pool here, as Docker
-    releases them when a container stops.
+    releases them when a container stops. runc's record and the sandbox share
+    nothing, so both are torn down at once (each waits on its own processes).
     """
-    if (rt.paths.runc_root / ctr.id).exists():
-        await rt.runc("delete", "--force", ctr.id)
-    with contextlib.suppress(OSError):
-        rootfs.unmount(rt.dirs(ctr).rootfs)
     nets = rt.attached_networks(ctr)
-    await rt.networks.detach(ctr.id)
+    with stage("cleanup", ctr.id):
+        await asyncio.gather(_delete_runc_state(rt, ctr), rt.networks.detach(ctr.id))
     rt.network_events(ctr, "disconnect", nets)
+
+
+async def _delete_runc_state(rt: Runtime, ctr: Container) -> None:
+    with stage("cleanup.runc_delete", ctr.id):
+        if (rt.paths.runc_root / ctr.id).exists():
+            await rt.runc("delete", "--force", ctr.id)
+    with stage("cleanup.unmount", ctr.id), contextlib.suppress(OSError):
+        rootfs.unmount(rt.dirs(ctr).rootfs)
 
 
 def should_restart(ctr: Container) -> bool:

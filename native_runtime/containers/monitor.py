@@ -18,6 +18,7 @@ from collections.abc import Callable
 from native_runtime.containers.model import Container, ContainerDirs
 from native_runtime.errors import NativeError
 from native_runtime.paths import CONMON, RUNC, Paths
+from native_runtime.timing import stage
 
 SYNC_TIMEOUT = 30.0
 
@@ -78,9 +79,13 @@ async def launch(paths: Paths, ctr: Container, dirs: ContainerDirs) -> tuple[int
         )
         os.close(write_fd)
         write_fd = -1
-        await proc.wait()
+        with stage("start.conmon_fork", ctr.id):
+            await proc.wait()
         loop = asyncio.get_running_loop()
-        raw = await asyncio.wait_for(loop.run_in_executor(None, _read_sync, read_fd), SYNC_TIMEOUT)
+        with stage("start.runc_create_sync", ctr.id):
+            raw = await asyncio.wait_for(
+                loop.run_in_executor(None, _read_sync, read_fd), SYNC_TIMEOUT
+            )
     finally:
         os.close(read_fd)
         if write_fd >= 0:

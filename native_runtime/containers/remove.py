@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+from pathlib import Path
 
 from native_runtime.containers.exited import cleanup_runtime
 from native_runtime.containers.kill import send
 from native_runtime.containers.model import REMOVING, Container, can_remove
 from native_runtime.runtime import Runtime
+from native_runtime.timing import stage
+
+
+def _discard(rt: Runtime, root: Path) -> None:
+    """Move the container's folder into the scratch dir and delete it after the answer.
+
+    Deleting a writable layer takes tens of ms that `docker run --rm` would wait for;
+    the rename is atomic, and a daemon killed before the deletion clears scratch at start.
+    """
+    trash = rt.paths.tmp / f"removed-{root.name}"
+    try:
+        root.rename(trash)
+    except FileNotFoundError:
+        return
+    except OSError:  # another file system, a leftover of the same name: delete in place
+        shutil.rmtree(root, ignore_errors=True)
+        return
+    rt.spawn(asyncio.to_thread(shutil.rmtree, trash, ignore_errors=True))
 
 
 async def remove(rt: Runtime, ctr: Container, force: bool, volumes: bool) -> None:
@@ -28,11 +48,15 @@ async def _remove_held(rt: Runtime, ctr: Container, force: bool, volumes: bool) 
     if ctr.id not in rt.containers.by_id:
         return  # auto-remove got there first
     ctr.state.status = REMOVING
-    await cleanup_runtime(rt, ctr)
-    await rt.networks.release(ctr.id)
-    rt.containers.delete(ctr)
-    rt.execs.forget_container(ctr.id)
-    shutil.rmtree(rt.dirs(ctr).root, ignore_errors=True)
+    with stage("remove", ctr.id):
+        await cleanup_runtime(rt, ctr)
+        with stage("remove.release_plan", ctr.id):
+            await rt.networks.release(ctr.id)
+        with stage("remove.db_delete", ctr.id):
+            rt.containers.delete(ctr)
+        rt.execs.forget_container(ctr.id)
+        with stage("remove.files", ctr.id):
+            _discard(rt, rt.dirs(ctr).root)
     if volumes:
         for entry in ctr.mounts:
             if entry.get("Anonymous") and not rt.volume_users(entry["Name"]):

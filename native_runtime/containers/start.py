@@ -13,6 +13,7 @@ from native_runtime.containers.remove import remove
 from native_runtime.errors import BadParameter
 from native_runtime.network import SandboxFiles
 from native_runtime.runtime import Runtime
+from native_runtime.timing import stage
 from native_runtime.volumes import mounts
 
 BUNDLE_TIMEOUT = 120.0
@@ -86,13 +87,19 @@ async def start_held(rt: Runtime, ctr: Container) -> None:
     try:
         _ensure_plan(rt, ctr)
         # The sandbox exists before `runc create`, which joins its namespace.
-        files = await rt.networks.attach(ctr.id)
+        with stage("start.network", ctr.id):
+            files = await rt.networks.attach(ctr.id)
         _share_peer_hostname(rt, ctr)
         # The rootfs belongs to the container: reading its /etc/passwd or filling a
         # volume from it may be slow, so it never runs on the event loop.
-        await asyncio.wait_for(asyncio.to_thread(prepare_bundle, rt, ctr, files), BUNDLE_TIMEOUT)
-        pid, conmon_pid = await monitor.launch(rt.paths, ctr, dirs)
-        code, err = await rt.runc("start", ctr.id)
+        with stage("start.rootfs_bundle", ctr.id):
+            await asyncio.wait_for(
+                asyncio.to_thread(prepare_bundle, rt, ctr, files), BUNDLE_TIMEOUT
+            )
+        with stage("start.conmon_runc_create", ctr.id):
+            pid, conmon_pid = await monitor.launch(rt.paths, ctr, dirs)
+        with stage("start.runc_start", ctr.id):
+            code, err = await rt.runc("start", ctr.id)
         if code != 0:
             raise monitor.RuntimeFailure(f"OCI runtime start failed: {err}")
     except Exception as exc:
@@ -119,7 +126,8 @@ async def start_held(rt: Runtime, ctr: Container) -> None:
     ctr.state.started_at = now_rfc3339()
     ctr.state.stopped_by_user = False
     health.begin(rt, ctr)
-    rt.containers.save(ctr)
+    with stage("start.db_save", ctr.id):
+        rt.containers.save(ctr)
     rt.network_events(ctr, "connect", rt.attached_networks(ctr))
     rt.event(ctr, "start")
     monitor.watch(conmon_pid, lambda: rt.spawn(rt.on_exit(rt, ctr.id)))

@@ -18,6 +18,7 @@ from native_runtime.execs import console
 from native_runtime.execs.session import ExecSession
 from native_runtime.paths import RUNC
 from native_runtime.runtime import Runtime
+from native_runtime.timing import stage
 
 Write = Callable[[str, bytes], Awaitable[None]]
 Read = Callable[[], Awaitable[bytes]]
@@ -96,7 +97,8 @@ async def _run_pipes(
         "exec", "--pid-file", str(files.pid), "--process", str(files.spec), ctr.id,
     ]  # fmt: skip
     try:
-        return await _pipes(session, argv, files, write, read)
+        with stage("exec.runc_exec", ctr.id):
+            return await _pipes(session, argv, files, write, read)
     finally:
         for path in (files.spec, files.pid, files.log):
             path.unlink(missing_ok=True)

@@ -34,6 +34,8 @@ class NetworkCore:
     resolv_conf: Path
     hosts_file: Path
     _jumps_in_place: bool
+    # The rule inputs last loaded; None (after a start or teardown) forces a reload.
+    _rules_in_place: tuple[tuple[iptables.BridgeRule, ...], tuple[iptables.DnatRule, ...]] | None
 
     def networks(self) -> list[Network]:
         return self.store.networks()
@@ -114,9 +116,16 @@ class NetworkCore:
             for s in self.store.sandboxes()
             for p in s.publications
         ]
+        wanted = (tuple(bridges), tuple(dnats))
+        # Most starts and stops publish no port: the chains would be rewritten to what
+        # they already say, at the cost of two iptables-restore processes each time.
+        if self._jumps_in_place and wanted == self._rules_in_place:
+            return
+        self._rules_in_place = None
         await asyncio.to_thread(
             functools.partial(
                 iptables.apply, self.naming, bridges, dnats, jumps=not self._jumps_in_place
             )
         )
         self._jumps_in_place = True
+        self._rules_in_place = wanted

@@ -63,6 +63,7 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
         self.dns: dict[str, SandboxDns] = {}  # by the container owning the namespace
         self.proxies: dict[str, list[PortProxy]] = {}
         self._jumps_in_place = False
+        self._rules_in_place = None
 
     # ----- lifecycle -------------------------------------------------------------------
 
@@ -74,6 +75,7 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
         """
         async with self.lock:
             self._jumps_in_place = False
+            self._rules_in_place = None
             self._ensure_predefined(await asyncio.to_thread(netlink.host_networks))
             await asyncio.to_thread(netlink.enable_ip_forward)
             for net in self.bridge_networks():
@@ -121,6 +123,7 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
             await asyncio.to_thread(iptables.teardown, self.naming)
             await asyncio.to_thread(netlink.release_shared_dir, self.netns_dir)
             self._jumps_in_place = False
+            self._rules_in_place = None
 
     async def _sweep_orphans(self) -> None:
         """A crash between a kernel step and its commit leaves objects no record names."""

@@ -63,6 +63,8 @@ class NetworkStore:
                 db, isolation_level=None, check_same_thread=False, timeout=30
             )
             self.conn.execute("PRAGMA journal_mode=WAL")
+            # Survives a killed daemon; see native_runtime.db for the trade-off.
+            self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(SCHEMA)
 
     @contextmanager

@@ -47,7 +47,11 @@ def test_stats_stream_has_docker_shape(native: NativeDaemon, busy: str) -> None:
 def test_top_lists_container_processes(native: NativeDaemon, busy: str) -> None:
     lines = native.out("top", busy).splitlines()
     assert lines[0].split()[:2] == ["UID", "PID"]
-    assert any("sleep 1000" in line for line in lines[1:])
+    # `runc start` returns before the container's first process has exec'd its command.
+    wait_for(
+        lambda: any("sleep 1000" in line for line in native.out("top", busy).splitlines()[1:]),
+        what="sleep 1000 in docker top",
+    )
 
 
 def test_pause_and_unpause(native: NativeDaemon, busy: str) -> None:

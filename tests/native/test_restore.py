@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 from collections.abc import Callable
 
 import pytest
@@ -53,3 +54,57 @@ def test_exit_while_daemon_is_down_is_recorded(daemon_factory: Callable[[], Nati
         what="the exit to be recorded",
     )
     assert json.loads(daemon.out("inspect", cid))[0]["State"]["ExitCode"] == 137
+
+
+def test_kill9_mid_run_rm_leaves_no_half_container(
+    daemon_factory: Callable[[], NativeDaemon],
+) -> None:
+    """The daemon dies while `run --rm` containers are created, started and removed:
+    after a restart every container folder has its record and every record can be removed."""
+    daemon = daemon_factory()
+    load_test_image(daemon)
+    env = dict(os.environ, DOCKER_HOST=daemon.docker_host)
+    done = daemon.root / "runs-done"
+    loop = f"while docker run --rm dockyard-test/busybox true; do echo >> {done}; done"
+    runs = [
+        subprocess.Popen(
+            ["sh", "-c", loop], env=env, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        for _ in range(3)
+    ]
+    try:
+        # Some containers have come and gone: the kill lands in the middle of the churn.
+        wait_for(
+            lambda: done.exists() and done.read_text().count("\n") >= 3,
+            timeout=60,
+            what="a few removed containers",
+        )
+        daemon.kill9()
+    finally:
+        for run in runs:  # the loop and the docker CLI it runs
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+    # What a kill between `rm`'s row delete and its folder's deletion leaves behind.
+    orphan = daemon.data_root / "containers" / ("0" * 64)
+    (orphan / "bundle").mkdir(parents=True)
+    (orphan / "bundle" / "config.json").write_text("{}")
+    daemon.start()
+
+    def records() -> set[str]:
+        return set(daemon.out("ps", "-aq", "--no-trunc").split())
+
+    def folders() -> set[str]:
+        return {p.name for p in (daemon.data_root / "containers").iterdir()}
+
+    # Containers that ended while the daemon was down are removed after the restart.
+    wait_for(lambda: folders() == records(), what="every container folder to have a record")
+    ids = records()
+    # Folders of removed containers are deleted from scratch after the answer.
+    wait_for(lambda: not list((daemon.data_root / "tmp").iterdir()), what="scratch to empty")
+    for cid in ids:
+        assert json.loads(daemon.out("inspect", cid))[0]["Id"] == cid
+    if ids:
+        daemon.out("rm", "-f", *ids)
+    assert not list((daemon.data_root / "containers").iterdir())
+    assert not list((daemon.data_root / "runc").iterdir())
+    assert daemon.docker("run", "--rm", "dockyard-test/busybox", "true").returncode == 0
