@@ -12,10 +12,11 @@ from aiohttp import web
 from native_runtime.api.app import Router, runtime
 from native_runtime.api.params import filters, flag, integer, json_body
 from native_runtime.api.streams import frame
+from native_runtime.containers import logconfig, views
 from native_runtime.containers import logs as logs_verb
 from native_runtime.containers import stats as stats_verb
 from native_runtime.containers import top as top_verb
-from native_runtime.containers import views
+from native_runtime.containers.changes import changes as changes_verb
 from native_runtime.containers.create import create as create_verb
 from native_runtime.containers.kill import kill as kill_verb
 from native_runtime.containers.pause import pause as pause_verb
@@ -26,6 +27,7 @@ from native_runtime.containers.resize import resize as resize_verb
 from native_runtime.containers.restart import restart as restart_verb
 from native_runtime.containers.start import start as start_verb
 from native_runtime.containers.stop import stop as stop_verb
+from native_runtime.containers.update import update as update_verb
 from native_runtime.containers.wait import check_condition, waiter
 from native_runtime.errors import BadParameter
 
@@ -135,6 +137,7 @@ def encode(line: logs_verb.LogLine, tty: bool, timestamps: bool) -> bytes:
 async def logs(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
+    logconfig.check_readable(ctr.host_config)
     tail = request.query.get("tail", "all")
     opts = logs_verb.LogOptions(
         stdout=flag(request, "stdout"),
@@ -209,6 +212,19 @@ async def stats(request: web.Request) -> web.StreamResponse:
     return resp
 
 
+async def changes(request: web.Request) -> web.Response:
+    rt = runtime(request)
+    ctr = rt.containers.find(request.match_info["id"])
+    return web.json_response(await asyncio.to_thread(changes_verb, rt, ctr))
+
+
+async def update(request: web.Request) -> web.Response:
+    rt = runtime(request)
+    ctr = rt.containers.find(request.match_info["id"])
+    warnings = await update_verb(rt, ctr, await json_body(request))
+    return web.json_response({"Warnings": warnings})
+
+
 def register(router: Router) -> None:
     router.add("POST", "/containers/create", create)
     router.add("GET", "/containers/json", list_containers)
@@ -226,4 +242,6 @@ def register(router: Router) -> None:
     router.add("GET", "/containers/{id}/logs", logs)
     router.add("GET", "/containers/{id}/top", top)
     router.add("GET", "/containers/{id}/stats", stats)
+    router.add("GET", "/containers/{id}/changes", changes)
+    router.add("POST", "/containers/{id}/update", update)
     router.add("DELETE", "/containers/{id}", delete)

@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from native_runtime import host
 from native_runtime.api.app import API_VERSION, Router, runtime
 from native_runtime.api.params import filters, integer
 from native_runtime.containers.model import PAUSED, RUNNING
@@ -80,9 +81,9 @@ async def info(request: web.Request) -> web.Response:
             "MemTotal": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"),
             "ServerVersion": VERSION,
             "CgroupDriver": "cgroupfs",
-            "CgroupVersion": "1",
-            "DefaultRuntime": "runc",
-            "Runtimes": {"runc": {"path": "/usr/sbin/runc"}},
+            "CgroupVersion": host.cgroup_version(),
+            "DefaultRuntime": host.DEFAULT_RUNTIME,
+            "Runtimes": host.runtimes_view(),
             "LoggingDriver": "k8s-file",
             "SecurityOptions": ["name=seccomp,profile=default", "name=no-new-privileges"],
             "Plugins": {

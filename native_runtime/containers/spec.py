@@ -266,6 +266,16 @@ def resolve_user(rootfs: Path, spec_user: str) -> dict[str, Any]:
     return {"uid": uid, "gid": gid}
 
 
+def with_group_add(rootfs: Path, user: dict[str, Any], host_config: dict[str, Any]) -> None:
+    """`--group-add`: numbers as given, names looked up in the image's /etc/group."""
+    gids = []
+    for group in host_config.get("GroupAdd") or []:
+        text = str(group)
+        gids.append(int(text) if text.isdigit() else _lookup(rootfs / "etc/group", text, 2, 2)[0])
+    if gids:
+        user["additionalGids"] = gids
+
+
 def _lookup(path: Path, key: str, id_field: int, gid_field: int) -> tuple[int, int]:
     if key.isdigit():
         number = int(key)

@@ -57,6 +57,7 @@ def prepare_bundle(rt: Runtime, ctr: Container, files: SandboxFiles) -> None:
     _write_etc(ctr, dirs, files)
     try:
         user = spec.resolve_user(dirs.rootfs, str(ctr.config.get("User") or ""))
+        spec.with_group_add(dirs.rootfs, user, ctr.host_config)
     except LookupError as exc:
         raise BadParameter(str(exc)) from exc
     mounts.populate(ctr.mounts, dirs.rootfs)

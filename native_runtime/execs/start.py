@@ -35,6 +35,7 @@ def process_spec(rt: Runtime, ctr: Container, session: ExecSession) -> dict[str,
         env.append("TERM=xterm")
     user_text = str(config.get("User") or ctr.config.get("User") or "")
     user = spec.resolve_user(rt.dirs(ctr).rootfs, user_text)
+    spec.with_group_add(rt.dirs(ctr).rootfs, user, ctr.host_config)
     # `docker exec --privileged` gets every capability (the container's seccomp stays).
     caps = spec.capabilities({"Privileged": True} if config.get("Privileged") else ctr.host_config)
     return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 
 from native_runtime.network.errors import BadParameter, Conflict
@@ -88,3 +89,13 @@ def mac_for(ip: str) -> str:
     """Docker's convention: 02:42 then the four bytes of the IPv4 address."""
     octets = ipaddress.IPv4Address(ip).packed
     return "02:42:" + ":".join(f"{b:02x}" for b in octets)
+
+
+MAC_RE = re.compile(r"^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$")
+
+
+def check_mac(mac: str) -> str:
+    """A `--mac-address` as dockerd accepts it: six colon-separated hex bytes ("" passes)."""
+    if mac and not MAC_RE.match(mac):
+        raise BadParameter(f"{mac} is not a valid mac address")
+    return mac.lower()

@@ -81,6 +81,7 @@ class EndpointRequest:
     network_id: str
     aliases: tuple[str, ...] = ()
     ipv4: str = ""
+    mac: str = ""  # `--mac-address`; empty: derived from the address, as dockerd does
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,9 @@ def plan_from(doc: dict[str, Any]) -> Plan:
         mode=doc.get("mode", MODE_NETWORKS),
         peer=doc.get("peer", ""),
         networks=tuple(
-            EndpointRequest(n["network_id"], tuple(n.get("aliases", ())), n.get("ipv4", ""))
+            EndpointRequest(
+                n["network_id"], tuple(n.get("aliases", ())), n.get("ipv4", ""), n.get("mac", "")
+            )
             for n in doc.get("networks", ())
         ),
         links=tuple((str(t), str(a)) for t, a in doc.get("links", ())),

@@ -45,6 +45,7 @@ class SandboxVerbs(NetworkCore):
         exposed_ports: dict[str, Any] | None = None,
         hostname: str = "",
         transient: bool = False,
+        mac_address: str = "",
     ) -> Plan:
         """At container create: decode NetworkMode, EndpointsConfig, links and ports; store.
 
@@ -77,7 +78,10 @@ class SandboxVerbs(NetworkCore):
                 ipv4 = str((cfg.get("IPAMConfig") or {}).get("IPv4Address") or "")
                 links += [parse_link(str(e)) for e in cfg.get("Links") or []]
                 self._check_request(net, aliases, ipv4)
-                requests.append(EndpointRequest(net_id, aliases, ipv4))
+                # Config.MacAddress (API 1.41) is the primary network's; later APIs put it
+                # in each endpoint.
+                mac = str(cfg.get("MacAddress") or ("" if requests else mac_address))
+                requests.append(EndpointRequest(net_id, aliases, ipv4, ipam.check_mac(mac)))
             plan = replace(plan, networks=tuple(requests), ports=ports)
         plan = replace(plan, links=tuple(dict.fromkeys(links)), dns=_user_dns(host_config))
         with self.store.transaction() as tx:
@@ -143,7 +147,7 @@ class SandboxVerbs(NetworkCore):
                     net.id,
                     secrets.token_hex(32),
                     ip,
-                    ipam.mac_for(ip),
+                    req.mac or ipam.mac_for(ip),
                     f"eth{order}",
                     self.naming.veth_for(cid, net.id),
                     order,

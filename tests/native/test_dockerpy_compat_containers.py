@@ -1,0 +1,152 @@
+"""Container options docker-py's own suite checks, through the SDK, on dockerd and native."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docker
+import pytest
+
+from tests.fixtures.both_engines import docker_client, docker_url
+from tests.fixtures.docker import TEST_IMAGE, Resources
+
+pytestmark = pytest.mark.native
+
+# one body, two engines
+__all__ = ["docker_client", "docker_url"]
+
+
+def _run_to_end(
+    client: docker.DockerClient, res: Resources, command: str, **options: object
+) -> str:
+    """Run `command` to its end and return what it printed."""
+    ctr = client.containers.run(TEST_IMAGE, command, name=res.container(), detach=True, **options)
+    assert ctr.wait(timeout=30)["StatusCode"] == 0
+    return ctr.logs().decode()
+
+
+def test_log_driver_default_keeps_the_options_given(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    api = docker_client.api
+    for driver in ("", "json-file"):
+        config = api.create_host_config(
+            log_config=docker.types.LogConfig(type=driver, config={"max-file": "3"})
+        )
+        ctr = api.create_container(TEST_IMAGE, "true", name=res.container(), host_config=config)
+        assert api.inspect_container(ctr)["HostConfig"]["LogConfig"] == {
+            "Type": "json-file",
+            "Config": {"max-file": "3"},
+        }
+
+
+def test_an_unknown_log_driver_is_refused(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    name = res.container()
+    config = docker_client.api.create_host_config(log_config={"Type": "no-such-driver"})
+    with pytest.raises(docker.errors.APIError) as caught:
+        ctr = docker_client.api.create_container(TEST_IMAGE, "true", name=name, host_config=config)
+        docker_client.api.start(ctr)  # dockerd refuses at start, the native engine at create
+    assert "no-such-driver" in str(caught.value.explanation)
+
+
+def test_log_driver_none_keeps_nothing_to_read(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    ctr = docker_client.containers.run(
+        TEST_IMAGE, "echo hidden", name=res.container(), detach=True, log_config={"Type": "none"}
+    )
+    ctr.wait(timeout=30)
+    with pytest.raises(docker.errors.APIError) as caught:
+        ctr.logs()
+    assert "does not support reading" in str(caught.value.explanation)
+
+
+def test_group_add_by_number_and_name(docker_client: docker.DockerClient, res: Resources) -> None:
+    out = _run_to_end(docker_client, res, "id -G", group_add=[1000, "2000", "nogroup"])
+    assert out.split() == ["0", "1000", "2000", "65534"]
+
+
+def test_mac_address_of_the_primary_network(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    ctr = docker_client.api.create_container(
+        TEST_IMAGE, "sleep 30", name=res.container(), mac_address="02:42:AC:11:00:0A"
+    )
+    docker_client.api.start(ctr)
+    settings = docker_client.api.inspect_container(ctr)["NetworkSettings"]
+    assert settings["MacAddress"] == "02:42:ac:11:00:0a"
+    out = docker_client.api.exec_start(
+        docker_client.api.exec_create(ctr, "cat /sys/class/net/eth0/address")
+    )
+    assert out.strip() == b"02:42:ac:11:00:0a"
+
+
+def test_a_malformed_mac_address_is_refused(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    with pytest.raises(docker.errors.APIError) as caught:
+        ctr = docker_client.api.create_container(
+            TEST_IMAGE, "true", name=res.container(), mac_address="02:42:zz"
+        )
+        docker_client.api.start(ctr)
+    assert "02:42:zz" in str(caught.value.explanation)
+
+
+def test_runtime_is_recorded_and_an_unknown_one_refused(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    api = docker_client.api
+    plain = api.create_container(TEST_IMAGE, "true", name=res.container())
+    chosen = api.create_container(TEST_IMAGE, "true", name=res.container(), runtime="runc")
+    assert "Runtime" not in api.inspect_container(plain)["HostConfig"]
+    assert api.inspect_container(chosen)["HostConfig"]["Runtime"] == "runc"
+    with pytest.raises(docker.errors.APIError) as caught:
+        api.create_container(TEST_IMAGE, "true", name=res.container(), runtime="no-such-runtime")
+    assert caught.value.explanation == "Unknown runtime specified no-such-runtime"
+
+
+def test_update_changes_limits_of_a_running_container(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    ctr = docker_client.containers.run(
+        TEST_IMAGE, "sleep 60", name=res.container(), detach=True, mem_limit="64m",
+        restart_policy={"Name": "always"},
+    )  # fmt: skip
+    ctr.update(
+        mem_limit="32m",
+        cpu_shares=512,
+        restart_policy={"Name": "on-failure", "MaximumRetryCount": 3},
+    )
+    ctr.reload()
+    host_config = ctr.attrs["HostConfig"]
+    assert host_config["Memory"] == 32 * 1024 * 1024
+    assert host_config["CpuShares"] == 512
+    assert host_config["RestartPolicy"] == {"Name": "on-failure", "MaximumRetryCount": 3}
+    out = docker_client.api.exec_start(
+        docker_client.api.exec_create(ctr.id, "cat /sys/fs/cgroup/memory/memory.limit_in_bytes")
+    )
+    assert out.strip() == str(32 * 1024 * 1024).encode()
+
+
+def test_diff_lists_added_changed_and_deleted_paths(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    ctr = docker_client.containers.run(
+        TEST_IMAGE, "sh -c 'touch /added && mkdir /tmp/sub && rm /etc/group'",
+        name=res.container(), detach=True,
+    )  # fmt: skip
+    assert ctr.wait(timeout=30)["StatusCode"] == 0
+    kinds = {change["Path"]: change["Kind"] for change in ctr.diff()}
+    assert kinds == {"/added": 1, "/etc": 0, "/etc/group": 2, "/tmp": 0, "/tmp/sub": 1}
+
+
+def test_info_names_the_hosts_cgroup_version_and_runtimes(
+    docker_client: docker.DockerClient,
+) -> None:
+    info = docker_client.info()
+    unified = Path("/sys/fs/cgroup/cgroup.controllers").exists()
+    assert info["CgroupVersion"] == ("2" if unified else "1")
+    assert info["DefaultRuntime"] == "runc"
+    assert "runc" in info["Runtimes"]
