@@ -14,7 +14,7 @@ OPAQUE_MARKER = ".wh..wh..opq"
 OPAQUE_XATTR = "trusted.overlay.opaque"
 
 
-def is_whiteout(st: os.stat_result) -> bool:
+def _is_whiteout(st: os.stat_result) -> bool:
     """overlayfs marks a deleted lower file with a 0/0 character device."""
     return stat.S_ISCHR(st.st_mode) and st.st_rdev == os.makedev(0, 0)
 
@@ -26,7 +26,7 @@ def _is_opaque(path: Path) -> bool:
         return False
 
 
-def walk(root: Path, prefix: str = "") -> Iterator[tuple[str, Path]]:
+def _walk(root: Path, prefix: str = "") -> Iterator[tuple[str, Path]]:
     """Every entry below root, a directory before its children, names in sorted order."""
     with os.scandir(root) as entries:
         children = sorted(entries, key=lambda e: e.name)
@@ -34,7 +34,7 @@ def walk(root: Path, prefix: str = "") -> Iterator[tuple[str, Path]]:
         rel = f"{prefix}{entry.name}"
         yield rel, Path(entry.path)
         if entry.is_dir(follow_symlinks=False):
-            yield from walk(Path(entry.path), rel + "/")
+            yield from _walk(Path(entry.path), rel + "/")
 
 
 def _marker(name: str, like: os.stat_result) -> tarfile.TarInfo:
@@ -75,13 +75,13 @@ def write_diff(upper: Path, out: IO[bytes], skip: frozenset[str] = frozenset()) 
     count = 0
     links: dict[tuple[int, int], str] = {}
     with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as tar:
-        for rel, path in walk(upper):
+        for rel, path in _walk(upper):
             if rel in skip:
                 continue
             st = os.lstat(path)
             parent, _, name = rel.rpartition("/")
             prefix = f"{parent}/" if parent else ""
-            if is_whiteout(st):
+            if _is_whiteout(st):
                 tar.addfile(_marker(f"{prefix}{WHITEOUT_PREFIX}{name}", st))
                 count += 1
                 continue

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import stat
+from pathlib import Path
 from typing import Any
 
-from native_runtime.build.layerdiff import is_whiteout, walk
+from native_runtime.build.layerdiff import _is_whiteout as is_whiteout
 from native_runtime.build.workspace import MOUNT_STUBS
 from native_runtime.containers.model import Container
 from native_runtime.runtime import Runtime
@@ -29,16 +31,21 @@ def changes(rt: Runtime, ctr: Container) -> list[dict[str, Any]]:
 
     kinds: dict[str, int] = {}
     folders: list[str] = []
-    for rel, path in walk(dirs.upper):
-        if rel in MOUNT_STUBS or rel.startswith(MOUNT_ROOTS):
-            continue
-        st = os.lstat(path)
-        if is_whiteout(st):
-            kinds[rel] = DELETED
-        elif path.is_dir() and not path.is_symlink() and in_image(rel):
-            folders.append(rel)
-        else:
-            kinds[rel] = MODIFIED if in_image(rel) else ADDED
+    # Only names and lstat are read, never contents, and os.walk follows no symlink, so a
+    # running container swapping links in its upper dir cannot point this at host files.
+    for top, subdirs, files in os.walk(dirs.upper):
+        for name in subdirs + files:
+            path = Path(top, name)
+            rel = str(path.relative_to(dirs.upper))
+            if rel in MOUNT_STUBS or rel.startswith(MOUNT_ROOTS):
+                continue
+            st = os.lstat(path)
+            if is_whiteout(st):
+                kinds[rel] = DELETED
+            elif stat.S_ISDIR(st.st_mode) and in_image(rel):
+                folders.append(rel)
+            else:
+                kinds[rel] = MODIFIED if in_image(rel) else ADDED
     for rel in folders:
         if any(key.startswith(rel + "/") for key in kinds):
             kinds[rel] = MODIFIED
