@@ -34,6 +34,27 @@ def parse_detach_keys(text: str) -> bytes:
     return bytes(out)
 
 
+class DetachWatch:
+    """Finds the detach sequence in client input, also when it is split across reads."""
+
+    def __init__(self, keys: bytes) -> None:
+        self.keys = keys
+        self.recent = b""
+        self.seen = False
+
+    def feed(self, chunk: bytes) -> bytes:
+        """The bytes to forward: all of `chunk`, or what came before the sequence."""
+        if not self.keys:
+            return chunk
+        window = self.recent + chunk
+        at = window.find(self.keys)
+        if at >= 0:
+            self.seen = True
+            return chunk[: max(at - len(self.recent), 0)]
+        self.recent = window[-len(self.keys) :]
+        return chunk
+
+
 async def _connect_when_running(rt: Runtime, ctr: Container) -> socket.socket | None:
     """The CLI attaches before it starts the container; conmon's socket comes later."""
     for _ in range(600):
@@ -54,18 +75,12 @@ async def _pump_stdin(
     """Client bytes go to the container's stdin until EOF or the detach sequence."""
     sock = None
     loop = asyncio.get_running_loop()
-    recent = b""
+    watch = DetachWatch(detach_keys if ctr.tty else b"")
     try:
         while True:
-            chunk = await conn.read()
-            if ctr.tty and detach_keys:
-                window = recent + chunk
-                at = window.find(detach_keys)
-                if at >= 0:
-                    # Forward only what came before the sequence, then let go.
-                    chunk = chunk[: max(at - len(recent), 0)]
-                    detached.set()
-                recent = window[-len(detach_keys) :]
+            chunk = watch.feed(await conn.read())
+            if watch.seen:
+                detached.set()
             if sock is None:
                 sock = await _connect_when_running(rt, ctr)
                 if sock is None:

@@ -62,7 +62,15 @@ async def run(
     can_exec(ctr)
     if session.running or session.exit_code is not None:
         raise Conflict(f"Exec {session.id} has already been started")
-    process = process_spec(rt, ctr, session)
+    try:
+        process = process_spec(rt, ctr, session)
+    except LookupError as exc:
+        # An unknown --user: dockerd says so on the exec's stream, not as an HTTP error.
+        if write is not None:
+            with contextlib.suppress(ConnectionError):
+                await write("stdout", f"{exc}\r\n".encode())
+        session.exit_code = console.START_FAILED
+        return session.exit_code
     session.running = True
     try:
         if session.tty:
