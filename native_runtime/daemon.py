@@ -11,7 +11,7 @@ import signal
 from aiohttp import web
 
 from native_runtime.adopt import adopt_all
-from native_runtime.api.app import make_app
+from native_runtime.api.routes import make_app
 from native_runtime.paths import Paths
 from native_runtime.runtime import Runtime
 

@@ -1,4 +1,4 @@
-"""The aiohttp application: routes with and without `/v1.xx`, Docker-shaped errors."""
+"""The aiohttp application's frame: the router that adds `/v1.xx` paths, Docker-shaped errors."""
 
 from __future__ import annotations
 
@@ -66,32 +66,9 @@ def runtime(request: web.Request) -> Runtime:
     return request.app[RUNTIME_KEY]
 
 
-def make_app(rt: Runtime) -> web.Application:
-    from native_runtime.api import (
-        archive,
-        attach,
-        build,
-        containers,
-        exec_api,
-        images,
-        networks,
-        registry,
-        system,
-        volumes,
-    )
-
+def application(rt: Runtime) -> web.Application:
+    """The bare app: the runtime, Docker's error shape and headers; routes come from `routes`."""
     app = web.Application(middlewares=[docker_errors], client_max_size=0)
     app[RUNTIME_KEY] = rt
     app.on_response_prepare.append(_server_headers)
-    router = Router(app)
-    system.register(router)
-    registry.add_routes(router)  # before images: its /images/create takes fromImage pulls
-    images.register(router)
-    containers.register(router)
-    attach.register(router)
-    archive.register(router)
-    exec_api.register(router)
-    volumes.register(router)
-    networks.add_routes(router, rt.networks, publish=rt.events.publish)
-    build.add_routes(router, pull=registry.pull_for_build)
     return app

@@ -9,8 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+import msgspec
 from aiohttp import web
 
+from native_runtime.api import decode
 from native_runtime.api.app import Router, runtime
 from native_runtime.api.images import spool_body
 from native_runtime.containers import archive
@@ -21,8 +23,14 @@ from native_runtime.runtime import Runtime
 STAT_HEADER = "X-Docker-Container-Path-Stat"
 
 
+class PathQuery(msgspec.Struct):
+    path: str = ""
+    no_overwrite_dir_non_dir: bool = msgspec.field(default=False, name="noOverwriteDirNonDir")
+    copy_uid_gid: bool = msgspec.field(default=False, name="copyUIDGID")
+
+
 def _path(request: web.Request) -> str:
-    path = request.query.get("path", "")
+    path = decode.query(request, PathQuery).path
     if not path:
         raise BadParameter("a path is required")
     return path

@@ -6,11 +6,12 @@ import asyncio
 import contextlib
 import socket
 
+import msgspec
 from aiohttp import web
 
+from native_runtime.api import decode
 from native_runtime.api.app import Router, runtime
 from native_runtime.api.containers import encode
-from native_runtime.api.params import flag
 from native_runtime.api.streams import Hijacked, hijack
 from native_runtime.containers import attach as attach_verb
 from native_runtime.containers.model import Container
@@ -18,6 +19,15 @@ from native_runtime.errors import BadParameter
 from native_runtime.runtime import Runtime
 
 DEFAULT_DETACH_KEYS = "ctrl-p,ctrl-q"
+
+
+class AttachQuery(msgspec.Struct):
+    stream: bool = True
+    stdin: bool = False
+    stdout: bool = False
+    stderr: bool = False
+    logs: bool = False
+    detach_keys: str = msgspec.field(default="", name="detachKeys")
 
 
 def parse_detach_keys(text: str) -> bytes:
@@ -104,13 +114,14 @@ async def _pump_output(conn: Hijacked, rt: Runtime, ctr: Container, streams: set
 async def attach(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
-    want_stdin = flag(request, "stdin") and bool(ctr.config.get("OpenStdin"))
-    streams = {s for s in ("stdout", "stderr") if flag(request, s)}
-    detach_keys = parse_detach_keys(request.query.get("detachKeys") or DEFAULT_DETACH_KEYS)
+    query = decode.query(request, AttachQuery)
+    want_stdin = query.stdin and bool(ctr.config.get("OpenStdin"))
+    streams = {name for name, on in (("stdout", query.stdout), ("stderr", query.stderr)) if on}
+    detach_keys = parse_detach_keys(query.detach_keys or DEFAULT_DETACH_KEYS)
     conn = await hijack(request)
     detached = asyncio.Event()
     tasks = []
-    if flag(request, "stream", True):
+    if query.stream:
         tasks.append(asyncio.create_task(_pump_output(conn, rt, ctr, streams)))
     if want_stdin:
         tasks.append(asyncio.create_task(_pump_stdin(conn, rt, ctr, detach_keys, detached)))

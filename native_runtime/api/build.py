@@ -1,8 +1,4 @@
-"""`POST /build` (the classic builder's wire shape) and `POST /commit`.
-
-Wiring: `add_routes(router)` from `make_app`, beside the other `register` calls;
-pass `pull=` a coroutine `(runtime, ref, emit)` to let FROM pull missing images.
-"""
+"""`POST /build` (the classic builder's wire shape) and `POST /commit`."""
 
 from __future__ import annotations
 
@@ -16,10 +12,12 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from aiohttp import web
 
+from native_runtime.api import decode
 from native_runtime.api.app import Router, runtime
-from native_runtime.api.params import flag, json_body
+from native_runtime.api.schema import ContainerConfig
 from native_runtime.build import runnet, workspace
 from native_runtime.build.builder import Builder, BuildError, BuildOptions, PullHook
 from native_runtime.build.commit import CommitOptions, commit
@@ -31,24 +29,44 @@ from native_runtime.runtime import Runtime
 HANGUP_CHECK = 0.5  # seconds between looks at the client's connection during a build
 
 
-def _json_query(request: web.Request, name: str) -> dict[str, Any]:
-    raw = request.query.get(name)
-    if not raw:
-        return {}
+class BuildQuery(msgspec.Struct):
+    t: list[str] = msgspec.field(default_factory=list)
+    dockerfile: str = ""
+    remote: str = ""
+    buildargs: str = ""
+    labels: str = ""
+    nocache: bool = False
+    q: bool = False
+    target: str = ""
+    networkmode: str = ""
+
+
+class CommitQuery(msgspec.Struct):
+    container: str = ""
+    repo: str = ""
+    tag: str = ""
+    comment: str = ""
+    author: str = ""
+    pause: bool = True
+    changes: list[str] = msgspec.field(default_factory=list)
+
+
+def _json_map(name: str, raw: str, nullable: bool) -> dict[str, str | None]:
+    """`buildargs` and `labels` are JSON objects of strings (a build arg may be null)."""
+    kind = dict[str, str | None] if nullable else dict[str, str]
     try:
-        value = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise BadParameter(f"invalid {name}: {raw}") from exc
-    if not isinstance(value, dict):
-        raise BadParameter(f"invalid {name}: expected a JSON object")
+        value: dict[str, str | None] = msgspec.json.decode(raw or "{}", type=kind)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as exc:
+        raise BadParameter(f"invalid {name}: {exc}") from exc
     return value
 
 
 def build_options(request: web.Request) -> BuildOptions:
     """Decode the query; tags are checked before a byte of the context is read."""
-    if request.query.get("remote"):
+    query = decode.query(request, BuildQuery)
+    if query.remote:
         raise BadParameter("remote build contexts are not supported by the native engine")
-    tags = request.query.getall("t", [])
+    tags = query.t
     for tag in tags:
         try:
             normalize_ref(tag)
@@ -59,16 +77,16 @@ def build_options(request: web.Request) -> BuildOptions:
             raise BadParameter(
                 f"invalid reference format: repository name must be lowercase: {tag}"
             )
-    build_args = _json_query(request, "buildargs")
+    labels = _json_map("labels", query.labels, nullable=False)
     return BuildOptions(
         tags=tags,
-        dockerfile=request.query.get("dockerfile") or "Dockerfile",
-        build_args={k: (None if v is None else str(v)) for k, v in build_args.items()},
-        labels={k: str(v) for k, v in _json_query(request, "labels").items()},
-        nocache=flag(request, "nocache"),
-        quiet=flag(request, "q"),
-        target=request.query.get("target", ""),
-        network=request.query.get("networkmode", ""),
+        dockerfile=query.dockerfile or "Dockerfile",
+        build_args=_json_map("buildargs", query.buildargs, nullable=True),
+        labels={k: v or "" for k, v in labels.items()},
+        nocache=query.nocache,
+        quiet=query.q,
+        target=query.target,
+        network=query.networkmode,
     )
 
 
@@ -144,14 +162,16 @@ def make_build_handler(pull: PullHook | None) -> Any:
 
 async def commit_handler(request: web.Request) -> web.Response:
     rt = runtime(request)
-    ctr = rt.containers.find(request.query.get("container", ""))
+    query = decode.query(request, CommitQuery)
+    ctr = rt.containers.find(query.container)
+    config = await decode.body(request, ContainerConfig)
     options = CommitOptions(
-        repo=request.query.get("repo", ""),
-        tag=request.query.get("tag", ""),
-        comment=request.query.get("comment", ""),
-        author=request.query.get("author", ""),
-        changes=[line for raw in request.query.getall("changes", []) for line in raw.splitlines()],
-        config=await json_body(request),
+        repo=query.repo,
+        tag=query.tag,
+        comment=query.comment,
+        author=query.author,
+        changes=[line for raw in query.changes for line in raw.splitlines()],
+        config=decode.to_docker(config),
     )
     if options.ref:
         normalize_ref(options.ref)

@@ -7,10 +7,14 @@ import contextlib
 import json
 from collections.abc import Awaitable, Callable
 
+import msgspec
 from aiohttp import web
 
+from native_runtime.api import decode, verify
+from native_runtime.api import filters as match
 from native_runtime.api.app import Router, runtime
-from native_runtime.api.params import filters, flag, integer, json_body
+from native_runtime.api.filters import Facts, Filters
+from native_runtime.api.schema import ContainerCreateBody, ContainerUpdateBody
 from native_runtime.api.streams import frame
 from native_runtime.containers import logconfig, views
 from native_runtime.containers import logs as logs_verb
@@ -19,6 +23,7 @@ from native_runtime.containers import top as top_verb
 from native_runtime.containers.changes import changes as changes_verb
 from native_runtime.containers.create import create as create_verb
 from native_runtime.containers.kill import kill as kill_verb
+from native_runtime.containers.model import Container
 from native_runtime.containers.pause import pause as pause_verb
 from native_runtime.containers.pause import unpause as unpause_verb
 from native_runtime.containers.remove import remove as remove_verb
@@ -30,26 +35,143 @@ from native_runtime.containers.stop import stop as stop_verb
 from native_runtime.containers.update import update as update_verb
 from native_runtime.containers.wait import check_condition, waiter
 from native_runtime.errors import BadParameter
+from native_runtime.runtime import Runtime
+
+LIST_FILTERS = (
+    "ancestor", "before", "expose", "exited", "health", "id", "isolation", "is-task",
+    "label", "name", "network", "publish", "since", "status", "volume",
+)  # fmt: skip
+PRUNE_FILTERS = ("label", "label!", "until")
+
+
+class CreateQuery(msgspec.Struct):
+    name: str | None = None
+    platform: str | None = None
+
+
+class ListQuery(msgspec.Struct):
+    all: bool = False
+    limit: int | None = None
+    size: bool = False
+    filters: Filters = msgspec.field(default_factory=Filters)
+
+
+class FiltersQuery(msgspec.Struct):
+    filters: Filters = msgspec.field(default_factory=Filters)
+
+
+class TimeoutQuery(msgspec.Struct):
+    t: int | None = None
+
+
+class KillQuery(msgspec.Struct):
+    signal: str | None = None
+
+
+class RemoveQuery(msgspec.Struct):
+    force: bool = False
+    v: bool = False
+    link: bool = False
+
+
+class RenameQuery(msgspec.Struct):
+    name: str = ""
+
+
+class WaitQuery(msgspec.Struct):
+    condition: str = ""
+
+
+class SizeQuery(msgspec.Struct):
+    h: int = 0
+    w: int = 0
+
+
+class LogsQuery(msgspec.Struct):
+    follow: bool = False
+    stdout: bool = False
+    stderr: bool = False
+    since: str = ""
+    until: str = ""
+    timestamps: bool = False
+    tail: str = "all"
+
+
+class StatsQuery(msgspec.Struct):
+    stream: bool = True
+    one_shot: bool = msgspec.field(default=False, name="one-shot")
+
+
+def facts(rt: Runtime, ctr: Container) -> Facts:
+    """What `docker ps --filter` can ask of a container."""
+
+    def created_relative(ref: str, after: bool) -> bool:
+        other = rt.containers.find(ref)
+        return ctr.created > other.created if after else ctr.created < other.created
+
+    networks = [name for name, _id, _ip in rt.attached_networks(ctr)]
+    volumes = [str(m.get("Name") or m.get("Source") or "") for m in ctr.mounts]
+    volumes += [str(m.get("Destination") or "") for m in ctr.mounts]
+    return {
+        "status": match.one_of(ctr.state.status),
+        "name": match.name(ctr.name),
+        "id": match.ident(ctr.id),
+        "label": match.label(ctr.config.get("Labels") or {}),
+        "health": match.one_of((ctr.state.health or {}).get("Status", "none")),
+        "exited": lambda code: ctr.state.status == "exited" and code == str(ctr.state.exit_code),
+        "ancestor": match.one_of(ctr.image, ctr.image_id, ctr.image_id.removeprefix("sha256:")),
+        "before": lambda ref: created_relative(ref, after=False),
+        "since": lambda ref: created_relative(ref, after=True),
+        "network": match.one_of(*networks),
+        "volume": match.one_of(*volumes),
+    }
+
+
+def prune_facts(ctr: Container) -> Facts:
+    labels = match.label(ctr.config.get("Labels") or {})
+    return {"label": labels, "label!": lambda want: not labels(want)}
+
+
+def _as_list(value: list[str] | str | None) -> list[str] | None:
+    """Docker's StrSlice: a plain string is a one-element list."""
+    return [value] if isinstance(value, str) else value
+
+
+def _normalized(body: ContainerCreateBody) -> ContainerCreateBody:
+    host = body.host_config
+    if host is not None:
+        host = msgspec.structs.replace(
+            host, cap_add=_as_list(host.cap_add), cap_drop=_as_list(host.cap_drop)
+        )
+    return msgspec.structs.replace(
+        body,
+        cmd=_as_list(body.cmd),
+        entrypoint=_as_list(body.entrypoint),
+        shell=_as_list(body.shell),
+        host_config=host,
+    )
 
 
 async def create(request: web.Request) -> web.Response:
     rt = runtime(request)
-    ctr = await create_verb(rt, await json_body(request), request.query.get("name"))
+    query = decode.query(request, CreateQuery)
+    body = _normalized(await decode.body(request, ContainerCreateBody))
+    verify.host_config(body.host_config)
+    ctr = await create_verb(rt, decode.to_docker(body), query.name)
     return web.json_response({"Id": ctr.id, "Warnings": []}, status=201)
 
 
 async def list_containers(request: web.Request) -> web.Response:
     rt = runtime(request)
-    wanted = filters(request)
-    show_all = flag(request, "all") or "status" in wanted
-    out = [
-        views.summary(rt, c)
-        for c in rt.containers.all()
-        if (show_all or c.running) and views.matches(c, wanted)
-    ]
-    limit = integer(request, "limit")
-    if limit and limit > 0:
-        out = out[:limit]
+    query = decode.query(request, ListQuery)
+    wanted = query.filters.validate(LIST_FILTERS)
+    show_all = query.all or "status" in wanted or (query.limit or 0) > 0
+    found = [c for c in rt.containers.all() if show_all or c.running]
+    # Newest first, as dockerd lists them (and as `limit` counts them).
+    found.sort(key=lambda c: c.created, reverse=True)
+    out = [views.summary(rt, c) for c in wanted.select(found, lambda c: facts(rt, c))]
+    if query.limit and query.limit > 0:
+        out = out[: query.limit]
     return web.json_response(out)
 
 
@@ -75,15 +197,15 @@ async def start(request: web.Request) -> web.Response:
 
 
 async def stop(request: web.Request) -> web.Response:
-    return await _locked(request, stop_verb, integer(request, "t"))
+    return await _locked(request, stop_verb, decode.query(request, TimeoutQuery).t)
 
 
 async def restart(request: web.Request) -> web.Response:
-    return await _locked(request, restart_verb, integer(request, "t"))
+    return await _locked(request, restart_verb, decode.query(request, TimeoutQuery).t)
 
 
 async def kill(request: web.Request) -> web.Response:
-    return await _locked(request, kill_verb, request.query.get("signal"))
+    return await _locked(request, kill_verb, decode.query(request, KillQuery).signal)
 
 
 async def pause(request: web.Request) -> web.Response:
@@ -95,12 +217,15 @@ async def unpause(request: web.Request) -> web.Response:
 
 
 async def delete(request: web.Request) -> web.Response:
-    return await _locked(request, remove_verb, flag(request, "force"), flag(request, "v"))
+    query = decode.query(request, RemoveQuery)
+    if query.link:
+        raise BadParameter("the native engine has no legacy links to remove")
+    return await _locked(request, remove_verb, query.force, query.v)
 
 
 async def rename(request: web.Request) -> web.Response:
     rt = runtime(request)
-    name = request.query.get("name", "")
+    name = decode.query(request, RenameQuery).name
     if not name:
         raise BadParameter("a new name is required")
     await rename_verb(rt, rt.containers.find(request.match_info["id"]), name)
@@ -110,7 +235,7 @@ async def rename(request: web.Request) -> web.Response:
 async def wait(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
-    fut = waiter(rt, ctr, check_condition(request.query.get("condition", "")))
+    fut = waiter(rt, ctr, check_condition(decode.query(request, WaitQuery).condition))
     # Headers go out at once so the client knows the wait is registered.
     resp = web.StreamResponse(headers={"Content-Type": "application/json"})
     await resp.prepare(request)
@@ -134,19 +259,34 @@ def encode(line: logs_verb.LogLine, tty: bool, timestamps: bool) -> bytes:
     return data if tty else frame(line.stream, data)
 
 
+def _tail(text: str) -> int | None:
+    """dockerd treats `all` and anything that is not a number as the whole log."""
+    try:
+        return None if text in ("", "all") else max(int(text), 0)
+    except ValueError:
+        return None
+
+
+def _time(parse: Callable[[str], int], name: str, text: str) -> int:
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise BadParameter(f"invalid value for {name}: {text}") from exc
+
+
 async def logs(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
     logconfig.check_readable(ctr.host_config)
-    tail = request.query.get("tail", "all")
+    query = decode.query(request, LogsQuery)
     opts = logs_verb.LogOptions(
-        stdout=flag(request, "stdout"),
-        stderr=flag(request, "stderr"),
-        follow=flag(request, "follow"),
-        tail=None if tail in ("", "all") else int(tail),
-        since_ns=logs_verb.parse_since(request.query.get("since", "")),
-        until_ns=logs_verb.parse_since(request.query.get("until", "")),
-        timestamps=flag(request, "timestamps"),
+        stdout=query.stdout,
+        stderr=query.stderr,
+        follow=query.follow,
+        tail=_tail(query.tail),
+        since_ns=_time(logs_verb.parse_since, "since", query.since),
+        until_ns=_time(logs_verb.parse_since, "until", query.until),
+        timestamps=query.timestamps,
     )
     if not (opts.stdout or opts.stderr):
         raise BadParameter("you must choose at least one stream")
@@ -164,18 +304,20 @@ async def logs(request: web.Request) -> web.StreamResponse:
 async def resize(request: web.Request) -> web.Response:
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
-    height, width = integer(request, "h") or 0, integer(request, "w") or 0
+    size = decode.query(request, SizeQuery)
     # Answered once conmon has the size, so a resize then a read sees it, as under dockerd.
-    await resize_verb(rt, ctr, height, width)
+    await resize_verb(rt, ctr, size.h, size.w)
     return web.Response(status=200)
 
 
 async def prune(request: web.Request) -> web.Response:
     rt = runtime(request)
-    wanted = filters(request)
+    wanted = decode.query(request, FiltersQuery).filters.validate(PRUNE_FILTERS)
     deleted = []
     for ctr in rt.containers.all():
-        if ctr.running or ctr.state.status == "restarting" or not views.matches(ctr, wanted):
+        if ctr.running or ctr.state.status == "restarting":
+            continue
+        if not wanted.matches(prune_facts(ctr)):
             continue
         async with rt.lock(ctr):
             await remove_verb(rt, ctr, force=False, volumes=False)
@@ -193,9 +335,10 @@ async def stats(request: web.Request) -> web.StreamResponse:
     """Streamed once a second; a one-shot read waits briefly so CPU % has a baseline."""
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
-    stream = flag(request, "stream", True)
+    query = decode.query(request, StatsQuery)
+    stream = query.stream
     previous = None
-    if not flag(request, "one-shot") and ctr.running:
+    if not query.one_shot and ctr.running:
         previous = stats_verb.sample(ctr)
         await asyncio.sleep(STATS_BASELINE)
     resp = web.StreamResponse(headers={"Content-Type": "application/json"})
@@ -221,7 +364,8 @@ async def changes(request: web.Request) -> web.Response:
 async def update(request: web.Request) -> web.Response:
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
-    warnings = await update_verb(rt, ctr, await json_body(request))
+    body = await decode.body(request, ContainerUpdateBody)
+    warnings = await update_verb(rt, ctr, decode.to_docker(body))
     return web.json_response({"Warnings": warnings})
 
 

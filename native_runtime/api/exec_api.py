@@ -5,15 +5,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import msgspec
 from aiohttp import web
 
+from native_runtime.api import decode
 from native_runtime.api.app import Router, runtime
 from native_runtime.api.attach import DEFAULT_DETACH_KEYS, DetachWatch, parse_detach_keys
-from native_runtime.api.params import integer, json_body
+from native_runtime.api.schema import ExecCreateBody, ExecStartBody
 from native_runtime.api.streams import frame, hijack
 from native_runtime.execs import session as sessions
 from native_runtime.execs.start import resize as resize_pty
 from native_runtime.execs.start import run
+
+
+class SizeQuery(msgspec.Struct):
+    h: int = 0
+    w: int = 0
 
 
 def registry(request: web.Request) -> sessions.ExecRegistry:
@@ -23,7 +30,8 @@ def registry(request: web.Request) -> sessions.ExecRegistry:
 async def create(request: web.Request) -> web.Response:
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
-    session = sessions.create(rt, registry(request), ctr, await json_body(request))
+    body = await decode.body(request, ExecCreateBody)
+    session = sessions.create(rt, registry(request), ctr, decode.to_docker(body))
     return web.json_response({"Id": session.id}, status=201)
 
 
@@ -31,15 +39,15 @@ async def start(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     session = registry(request).get(request.match_info["id"])
     ctr = rt.containers.find(session.container_id)
-    body = await json_body(request)
-    if body.get("Detach"):
+    body = await decode.body(request, ExecStartBody)
+    if body.detach:
         rt.spawn(run(rt, ctr, session, None, None))
         return web.Response(status=200)
     # docker-py sends `detachKeys`; dockerd's JSON decoding ignores the case of keys.
     keys = str(session.config.get("DetachKeys") or session.config.get("detachKeys") or "")
     watch = DetachWatch(parse_detach_keys(keys or DEFAULT_DETACH_KEYS) if session.tty else b"")
     # dockerd frames the output unless the start request (not the exec) asks for a tty.
-    framed = not body.get("Tty")
+    framed = not body.tty
     conn = await hijack(request)
     detached = asyncio.Event()
 
@@ -77,8 +85,8 @@ async def inspect(request: web.Request) -> web.Response:
 
 async def resize(request: web.Request) -> web.Response:
     session = registry(request).get(request.match_info["id"])
-    height, width = integer(request, "h") or 0, integer(request, "w") or 0
-    await resize_pty(session, height, width)
+    size = decode.query(request, SizeQuery)
+    await resize_pty(session, size.h, size.w)
     return web.Response(status=201)
 
 

@@ -3,20 +3,64 @@
 from __future__ import annotations
 
 import asyncio
-import fnmatch
-import json
 import os
 import tempfile
 from pathlib import Path
 
+import msgspec
 from aiohttp import web
 
+from native_runtime.api import decode, registry
+from native_runtime.api import filters as match
 from native_runtime.api.app import Router, runtime
-from native_runtime.api.params import filters, flag
-from native_runtime.errors import BadParameter, NotFound
+from native_runtime.api.filters import Facts, Filters
+from native_runtime.api.streams import json_lines
+from native_runtime.errors import BadParameter
 from native_runtime.images import archive, importer, remove, views
+from native_runtime.images.store import ImageRecord
 from native_runtime.images.tarsafe import UnsafeArchive
 from native_runtime.runtime import Runtime
+
+LIST_FILTERS = ("before", "dangling", "label", "reference", "since")
+PRUNE_FILTERS = ("dangling", "label", "label!", "until")
+
+
+class CreateQuery(msgspec.Struct):
+    from_image: str = msgspec.field(default="", name="fromImage")
+    from_src: str = msgspec.field(default="", name="fromSrc")
+    repo: str = ""
+    tag: str = ""
+    message: str = ""
+    platform: str = ""
+    changes: list[str] = msgspec.field(default_factory=list)
+
+
+class ListQuery(msgspec.Struct):
+    all: bool = False
+    digests: bool = False
+    filters: Filters = msgspec.field(default_factory=Filters)
+
+
+class FiltersQuery(msgspec.Struct):
+    filters: Filters = msgspec.field(default_factory=Filters)
+
+
+class DeleteQuery(msgspec.Struct):
+    force: bool = False
+    noprune: bool = False
+
+
+class TagQuery(msgspec.Struct):
+    repo: str = ""
+    tag: str = ""
+
+
+class SaveQuery(msgspec.Struct):
+    names: list[str] = msgspec.field(default_factory=list)
+
+
+class LoadQuery(msgspec.Struct):
+    quiet: bool = False
 
 
 async def spool_body(request: web.Request, rt: Runtime) -> Path:
@@ -29,18 +73,14 @@ async def spool_body(request: web.Request, rt: Runtime) -> Path:
 
 
 async def create(request: web.Request) -> web.StreamResponse:
+    """`fromImage` pulls from a registry; `fromSrc=-` imports the body as a rootfs."""
     rt = runtime(request)
-    if request.query.get("fromImage"):
-        raise NotFound(
-            f"pull access denied for {request.query['fromImage']}: the native engine has no "
-            "registry support yet (load or import the image instead)"
-        )
-    if request.query.get("fromSrc") != "-":
+    query = decode.query(request, CreateQuery)
+    if query.from_image:
+        return await registry.pull_image(request, query.from_image, query.tag, query.platform)
+    if query.from_src != "-":
         raise BadParameter("only fromSrc=- (the request body) is supported")
-    repo = request.query.get("repo", "")
-    tag = request.query.get("tag", "")
-    ref = f"{repo}:{tag}" if repo and tag else repo or None
-    changes = request.query.getall("changes", [])
+    ref = f"{query.repo}:{query.tag}" if query.repo and query.tag else query.repo or None
     body = await spool_body(request, rt)
     try:
         with open(body, "rb") as src:
@@ -48,26 +88,31 @@ async def create(request: web.Request) -> web.StreamResponse:
                 importer.import_tarball,
                 rt.images,
                 src,
-                changes,
+                query.changes,
                 ref,
-                request.query.get("message", ""),
+                query.message,
             )
     except UnsafeArchive as exc:
         raise BadParameter(str(exc)) from exc
     finally:
         body.unlink(missing_ok=True)
     rt.events.publish("image", "import", image_id, {"name": ref or image_id})
-    return web.Response(
-        body=json.dumps({"status": image_id}).encode() + b"\n", content_type="application/json"
-    )
+    return await json_lines(request, [{"status": image_id}])
 
 
-def _reference_matches(tag: str, pattern: str) -> bool:
-    """Docker matches `repo` patterns against the repository, `repo:tag` ones against both."""
-    repo = tag.rpartition(":")[0]
-    if ":" in pattern.rsplit("/", 1)[-1]:
-        return fnmatch.fnmatchcase(tag, pattern)
-    return fnmatch.fnmatchcase(repo, pattern)
+def facts(rt: Runtime, record: ImageRecord) -> Facts:
+    def created_relative(ref: str, after: bool) -> bool:
+        other = rt.images.lookup(ref)
+        mine, theirs = str(record.config.get("created", "")), str(other.config.get("created", ""))
+        return mine > theirs if after else mine < theirs
+
+    return {
+        "dangling": match.boolean(not record.tags),
+        "reference": match.reference(record.tags),
+        "label": match.label((record.config.get("config") or {}).get("Labels") or {}),
+        "before": lambda ref: created_relative(ref, after=False),
+        "since": lambda ref: created_relative(ref, after=True),
+    }
 
 
 def _usage(rt: Runtime) -> dict[str, int]:
@@ -79,26 +124,15 @@ def _usage(rt: Runtime) -> dict[str, int]:
 
 async def list_images(request: web.Request) -> web.Response:
     rt = runtime(request)
-    wanted = filters(request)
+    wanted = decode.query(request, ListQuery).filters.validate(LIST_FILTERS)
     counts = _usage(rt)
     out = []
-    for record in rt.images.all():
-        if "dangling" in wanted and (wanted["dangling"][0] in ("true", "1")) != (not record.tags):
-            continue
+    for record in wanted.select(rt.images.all(), lambda r: facts(rt, r)):
         matching = record.tags
         if "reference" in wanted:
-            matching = [
-                t for t in record.tags if any(_reference_matches(t, r) for r in wanted["reference"])
-            ]
-            if not matching:
-                continue
-        labels = (record.config.get("config") or {}).get("Labels") or {}
-        if "label" in wanted and not all(
-            k in labels and (not eq or labels[k] == v)
-            for k, eq, v in (w.partition("=") for w in wanted["label"])
-        ):
-            continue
-        # Like Docker, a reference filter also narrows the tags shown.
+            # Like Docker, a reference filter also narrows the tags shown.
+            patterns = wanted.get("reference")
+            matching = [t for t in record.tags if any(match.reference([t])(p) for p in patterns)]
         out.append(views.summary(record, counts.get(record.id, 0)) | {"RepoTags": matching})
     return web.json_response(out)
 
@@ -116,10 +150,10 @@ async def history(request: web.Request) -> web.Response:
 async def tag(request: web.Request) -> web.Response:
     rt = runtime(request)
     image_id = rt.images.resolve(request.match_info["name"])
-    repo = request.query.get("repo", "")
-    if not repo:
+    query = decode.query(request, TagQuery)
+    if not query.repo:
         raise BadParameter("repository name must have at least one component")
-    ref = f"{repo}:{request.query.get('tag') or 'latest'}"
+    ref = f"{query.repo}:{query.tag or 'latest'}"
     rt.images.tag(image_id, ref)
     rt.events.publish("image", "tag", image_id, {"name": ref})
     return web.Response(status=201)
@@ -129,9 +163,8 @@ async def delete(request: web.Request) -> web.Response:
     rt = runtime(request)
     name = request.match_info["name"]
     image_id = rt.images.resolve(name)
-    report = remove.remove(
-        rt.images, name, flag(request, "force"), rt.containers.using_image(image_id)
-    )
+    query = decode.query(request, DeleteQuery)
+    report = remove.remove(rt.images, name, query.force, rt.containers.using_image(image_id))
     for item in report:
         for action, value in item.items():
             rt.events.publish("image", action.lower().replace("deleted", "delete"), value, {})
@@ -140,8 +173,8 @@ async def delete(request: web.Request) -> web.Response:
 
 async def prune(request: web.Request) -> web.Response:
     rt = runtime(request)
-    wanted = filters(request)
-    dangling_only = (wanted.get("dangling") or ["true"])[0] in ("true", "1")
+    wanted = decode.query(request, FiltersQuery).filters.validate(PRUNE_FILTERS)
+    dangling_only = bool(wanted.flag("dangling", default=True))
     used = {c.image_id for c in rt.containers.all()}
     return web.json_response(remove.prune(rt.images, used, dangling_only))
 
@@ -169,14 +202,15 @@ async def save_one(request: web.Request) -> web.StreamResponse:
 
 
 async def save_many(request: web.Request) -> web.StreamResponse:
-    names = request.query.getall("names", [])
+    names = decode.query(request, SaveQuery).names
     if not names:
         raise BadParameter("no image names given")
     return await _send_archive(request, names)
 
 
-async def load(request: web.Request) -> web.Response:
+async def load(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
+    decode.query(request, LoadQuery)
     body = await spool_body(request, rt)
     try:
         with open(body, "rb") as src:
@@ -187,8 +221,8 @@ async def load(request: web.Request) -> web.Response:
         body.unlink(missing_ok=True)
     for line in lines:
         rt.events.publish("image", "load", line.split(": ", 1)[-1], {})
-    out = b"".join(json.dumps({"stream": line + "\n"}).encode() + b"\n" for line in lines)
-    return web.Response(body=out, content_type="application/json")
+    # Streamed in chunks as dockerd does: docker-py reads a chunked answer line by line.
+    return await json_lines(request, [{"stream": line + "\n"} for line in lines])
 
 
 def register(router: Router) -> None:

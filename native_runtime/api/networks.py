@@ -1,27 +1,24 @@
 """Network endpoints: decode Docker's parameters, call the NetworkManager, encode the answer."""
 
-# Wiring (in `make_app`, once the daemon owns a NetworkManager, e.g. `rt.networks`):
-#
-#     from native_runtime.api import networks
-#     networks.add_routes(router, rt.networks, publish=rt.events.publish)
-#
-# `publish(type, action, id, attributes)` (optional) receives Docker's network events:
-# create, destroy, connect and disconnect, with `name`, `type` and `container` attributes.
-#
-# `router` is anything with `add(method, path, handler)`, such as `api.app.Router`, which
-# also serves each path under `/v1.xx`. Errors are NativeError subclasses, so the app's
-# `docker_errors` middleware turns them into Docker's `{"message": ...}` bodies.
-
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
+import msgspec
 from aiohttp import web
 
+from native_runtime.api import decode
+from native_runtime.api import filters as match
 from native_runtime.api.app import RUNTIME_KEY
-from native_runtime.api.params import filters, json_body
+from native_runtime.api.filters import Facts, Filters
+from native_runtime.api.schema import (
+    EndpointSettings,
+    NetworkConnectBody,
+    NetworkCreateBody,
+    NetworkDisconnectBody,
+)
 from native_runtime.containers.model import ContainerDirs
 from native_runtime.errors import BadParameter
 from native_runtime.network.manager import NetworkManager
@@ -36,29 +33,27 @@ class RouterLike(Protocol):
     def add(self, method: str, path: str, handler: Handler) -> None: ...
 
 
-def _matches(net: Network, doc: dict[str, Any], wanted: dict[str, list[str]]) -> bool:
-    """`docker network ls --filter`: name and id match by substring, as Docker does."""
-    for key, values in wanted.items():
-        if key == "name" and not any(v in net.name for v in values):
-            return False
-        if key == "id" and not any(net.id.startswith(v) or v in net.id for v in values):
-            return False
-        if key == "driver" and net.driver not in values:
-            return False
-        if key == "type":
-            kind = "builtin" if net.name in BUILTIN else "custom"
-            if kind not in values:
-                return False
-        if key == "label":
-            for item in values:
-                k, eq, v = item.partition("=")
-                if k not in net.labels or (eq and net.labels[k] != v):
-                    return False
-        if key == "dangling":
-            dangling = not doc["Containers"] and net.name not in BUILTIN
-            if (values[0].lower() in ("1", "true")) != dangling:
-                return False
-    return True
+LIST_FILTERS = ("dangling", "driver", "id", "label", "name", "scope", "type")
+PRUNE_FILTERS = ("label", "label!", "until")
+
+
+class FiltersQuery(msgspec.Struct):
+    filters: Filters = msgspec.field(default_factory=Filters)
+
+
+def facts(net: Network, in_use: bool) -> Facts:
+    """`docker network ls --filter`: ids match by substring too, as dockerd does."""
+    labels = match.label(net.labels)
+    return {
+        "name": match.name(net.name),
+        "id": lambda want: bool(want) and want in net.id,
+        "driver": match.one_of(net.driver),
+        "type": match.one_of("builtin" if net.name in BUILTIN else "custom"),
+        "scope": match.one_of("local"),
+        "label": labels,
+        "label!": lambda want: not labels(want),
+        "dangling": match.boolean(not in_use and net.name not in BUILTIN),
+    }
 
 
 class NetworkApi:
@@ -77,11 +72,11 @@ class NetworkApi:
         self.publish("network", action, net.id, attributes)
 
     async def list(self, request: web.Request) -> web.Response:
-        wanted = filters(request)
+        wanted = decode.query(request, FiltersQuery).filters.validate(LIST_FILTERS)
         out = []
         for net in self.manager.networks():
             doc = self.manager.inspect(net.id)
-            if _matches(net, doc, wanted):
+            if wanted.matches(facts(net, bool(doc["Containers"]))):
                 out.append(doc)
         return web.json_response(out)
 
@@ -89,24 +84,23 @@ class NetworkApi:
         return web.json_response(self.manager.inspect(request.match_info["id"]))
 
     async def create(self, request: web.Request) -> web.Response:
-        body = await json_body(request)
-        if body.get("EnableIPv6"):
+        body = await decode.body(request, NetworkCreateBody)
+        if body.enable_i_pv6:
             raise BadParameter("IPv6 networks are not supported by the native engine")
-        ipam_configs = (body.get("IPAM") or {}).get("Config") or []
+        ipam_configs = (body.ipam.config if body.ipam else None) or []
         if len(ipam_configs) > 1:
             raise BadParameter("the native engine supports one IPAM config per network")
-        cfg: dict[str, Any] = ipam_configs[0] if ipam_configs else {}
+        cfg = ipam_configs[0] if ipam_configs else {}
         if cfg.get("IPRange"):
             raise BadParameter("--ip-range is not supported by the native engine")
-        driver = str(body.get("Driver") or BRIDGE)
         net = await self.manager.create(
-            str(body.get("Name") or ""),
-            driver=driver,
-            subnet=str(cfg.get("Subnet") or ""),
-            gateway=str(cfg.get("Gateway") or ""),
-            internal=bool(body.get("Internal")),
-            labels={str(k): str(v) for k, v in (body.get("Labels") or {}).items()},
-            options={str(k): str(v) for k, v in (body.get("Options") or {}).items()},
+            body.name or "",
+            driver=body.driver or BRIDGE,
+            subnet=cfg.get("Subnet", ""),
+            gateway=cfg.get("Gateway", ""),
+            internal=bool(body.internal),
+            labels=body.labels or {},
+            options=body.options or {},
         )
         self._event("create", net)
         return web.json_response({"Id": net.id, "Warning": ""}, status=201)
@@ -118,37 +112,37 @@ class NetworkApi:
         return web.Response(status=204)
 
     async def prune(self, request: web.Request) -> web.Response:
-        wanted = filters(request)
+        wanted = decode.query(request, FiltersQuery).filters.validate(PRUNE_FILTERS)
         before = {n.name: n for n in self.manager.networks()}
-        removed = await self.manager.prune(wanted.get("label", []))
+        removed = await self.manager.prune(lambda net: wanted.matches(facts(net, False)))
         for name in removed:
             self._event("destroy", before[name])
         return web.json_response({"NetworksDeleted": removed})
 
     async def connect(self, request: web.Request) -> web.Response:
-        body = await json_body(request)
-        cfg: dict[str, Any] = body.get("EndpointConfig") or {}
+        body = await decode.body(request, NetworkConnectBody)
+        cfg = body.endpoint_config or EndpointSettings()
         net = self.manager.find(request.match_info["id"])
         if net.driver in (HOST, NULL):
             raise BadParameter(f"container cannot be connected to the {net.name} network")
-        container = self.manager.container_ref(str(body.get("Container") or ""))
+        container = self.manager.container_ref(body.container or "")
         await self.manager.connect(
             net.id,
             container,
-            aliases=tuple(str(a) for a in cfg.get("Aliases") or ()),
-            ipv4=str((cfg.get("IPAMConfig") or {}).get("IPv4Address") or ""),
-            links=tuple(str(x) for x in cfg.get("Links") or ()),
+            aliases=tuple(cfg.aliases or ()),
+            ipv4=(cfg.ipam_config.i_pv4_address if cfg.ipam_config else None) or "",
+            links=tuple(cfg.links or ()),
             etc_dir=_etc_dir(request, container),
         )
         self._event("connect", net, container)
         return web.Response(status=200)
 
     async def disconnect(self, request: web.Request) -> web.Response:
-        body = await json_body(request)
+        body = await decode.body(request, NetworkDisconnectBody)
         net = self.manager.find(request.match_info["id"])
-        container = self.manager.container_ref(str(body.get("Container") or ""))
+        container = self.manager.container_ref(body.container or "")
         await self.manager.disconnect(
-            net.id, container, bool(body.get("Force")), etc_dir=_etc_dir(request, container)
+            net.id, container, bool(body.force), etc_dir=_etc_dir(request, container)
         )
         self._event("disconnect", net, container)
         return web.Response(status=200)

@@ -1,13 +1,6 @@
 """Registry endpoints: pull (`POST /images/create?fromImage=`), push and `POST /auth` (login).
 
-Wiring, one line in `make_app` *before* `images.register(router)` (so this
-`/images/create` is matched first; it hands `fromSrc` imports to part 1's handler):
-
-    registry.add_routes(router)
-
-`add_routes` also accepts a bare `web.Application`. It needs nothing else: the
-Runtime comes from the app (`RUNTIME_KEY`); the registry service is built on the
-first request and closed on app cleanup.
+The registry service is built on the first request and closed on app cleanup.
 """
 
 from __future__ import annotations
@@ -18,9 +11,12 @@ import json
 from collections.abc import Awaitable, Callable
 
 import aiohttp
+import msgspec
 from aiohttp import web
 
+from native_runtime.api import decode
 from native_runtime.api.app import RUNTIME_KEY, Router, runtime
+from native_runtime.api.schema import AuthConfig
 from native_runtime.errors import BadParameter, NativeError, NotFound
 from native_runtime.registry import credentials
 from native_runtime.registry.credentials import Credential
@@ -95,15 +91,21 @@ async def _stream(
     return resp, failure is None
 
 
-async def pull_image(request: web.Request) -> web.StreamResponse:
+class PushQuery(msgspec.Struct):
+    tag: str = ""
+
+
+async def pull_image(
+    request: web.Request, image: str, tag: str, platform: str
+) -> web.StreamResponse:
     """Resolution errors (unknown tag, refused login) are HTTP errors; later ones are in-band."""
     rt = runtime(request)
     service = _service(request)
-    ref = _reference(request.query["fromImage"], request.query.get("tag") or None)
+    ref = _reference(image, tag or None)
     wanted = None
-    if request.query.get("platform"):
+    if platform:
         try:
-            wanted = parse_platform(request.query["platform"])
+            wanted = parse_platform(platform)
         except RegistryError as exc:
             raise BadParameter(exc.message) from exc
     client = service.client(ref, _given(request), "pull")
@@ -122,20 +124,11 @@ async def pull_image(request: web.Request) -> web.StreamResponse:
     return resp
 
 
-async def create(request: web.Request) -> web.StreamResponse:
-    """`fromImage` is a pull; anything else (an import) is part 1's business."""
-    if request.query.get("fromImage"):
-        return await pull_image(request)
-    from native_runtime.api import images
-
-    return await images.create(request)
-
-
 async def push_image(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     service = _service(request)
     name = request.match_info["name"]
-    tag = request.query.get("tag") or None
+    tag = decode.query(request, PushQuery).tag or None
     repo = _reference(name, None)
     if tag:
         wanted = [_reference(name, tag)]
@@ -164,15 +157,9 @@ async def push_image(request: web.Request) -> web.StreamResponse:
 
 
 async def login(request: web.Request) -> web.Response:
-    body = await request.json()
-    if not isinstance(body, dict):
-        raise BadParameter("expected a JSON object")
-    cred = Credential(
-        str(body.get("username") or ""),
-        str(body.get("password") or ""),
-        str(body.get("identitytoken") or ""),
-    )
-    server = str(body.get("serveraddress") or "https://index.docker.io/v1/")
+    body = await decode.body(request, AuthConfig)
+    cred = Credential(body.username or "", body.password or "", body.identitytoken or "")
+    server = body.serveraddress or "https://index.docker.io/v1/"
     try:
         await _service(request).login(server, cred)
     except RegistryError as exc:
@@ -188,22 +175,12 @@ async def _close_service(app: web.Application) -> None:
         holder.pop("service").close()
 
 
-def add_routes(target: Router | web.Application) -> None:
-    """Register pull, push and login on part 1's Router (or a bare aiohttp app)."""
-    app = target.app if isinstance(target, Router) else target
-    app[_HOLDER] = {}
-    app.on_cleanup.append(_close_service)
-    routes = (
-        ("POST", "/images/create", create),
-        ("POST", "/images/{name:.+}/push", push_image),
-        ("POST", "/auth", login),
-    )
-    for method, path, handler in routes:
-        if isinstance(target, Router):
-            target.add(method, path, handler)
-        else:
-            target.router.add_route(method, path, handler)
-            target.router.add_route(method, "/v{api_version:[0-9.]+}" + path, handler)
+def add_routes(router: Router) -> None:
+    """Push and login; pulls come through the images' `POST /images/create`."""
+    router.app[_HOLDER] = {}
+    router.app.on_cleanup.append(_close_service)
+    router.add("POST", "/images/{name:.+}/push", push_image)
+    router.add("POST", "/auth", login)
 
 
 async def pull_for_build(rt: Runtime, ref: str, emit: Callable[[Message], Awaitable[None]]) -> None:

@@ -1,9 +1,11 @@
-"""Raw streams: the hijacked connection upgrade and Docker's 8-byte multiplexed frames."""
+"""Streamed answers: JSON lines, the hijacked connection upgrade, Docker's 8-byte frames."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+from collections.abc import Iterable, Mapping
 
 from aiohttp import web
 
@@ -13,6 +15,20 @@ STREAM_IDS = {"stdin": 0, "stdout": 1, "stderr": 2}
 def frame(stream: str, data: bytes) -> bytes:
     """Docker's multiplexing: stream id, three zero bytes, big-endian payload length."""
     return bytes([STREAM_IDS[stream], 0, 0, 0]) + len(data).to_bytes(4, "big") + data
+
+
+async def json_lines(
+    request: web.Request, docs: Iterable[Mapping[str, object]]
+) -> web.StreamResponse:
+    """JSON messages one a line, chunked as dockerd sends progress (clients read line by line)."""
+    resp = web.StreamResponse(headers={"Content-Type": "application/json"})
+    resp.enable_chunked_encoding()
+    await resp.prepare(request)
+    with contextlib.suppress(ConnectionError):
+        for doc in docs:
+            await resp.write(json.dumps(doc).encode() + b"\n")
+        await resp.write_eof()
+    return resp
 
 
 class _RawSide(asyncio.Protocol):

@@ -9,12 +9,16 @@ import platform
 import time
 from typing import Any
 
+import msgspec
 from aiohttp import web
 
 from native_runtime import host
+from native_runtime.api import decode
+from native_runtime.api import filters as match
 from native_runtime.api.app import API_VERSION, Router, runtime
-from native_runtime.api.params import filters, integer
+from native_runtime.api.filters import Facts, Filters
 from native_runtime.containers.model import PAUSED, RUNNING
+from native_runtime.errors import BadParameter
 from native_runtime.images.views import summary as image_summary
 
 VERSION = "0.1.0"
@@ -99,32 +103,58 @@ async def info(request: web.Request) -> web.Response:
     )
 
 
-def _event_matches(event: dict[str, Any], wanted: dict[str, list[str]]) -> bool:
+EVENT_FILTERS = (
+    "config", "container", "daemon", "event", "image", "label", "network", "node",
+    "plugin", "scope", "secret", "service", "type", "volume",
+)  # fmt: skip
+
+
+class EventsQuery(msgspec.Struct):
+    since: str = ""
+    until: str = ""
+    filters: Filters = msgspec.field(default_factory=Filters)
+
+
+def _timestamp(name: str, text: str) -> int | None:
+    """Unix seconds, with the `.nanoseconds` the docker CLI adds."""
+    if not text:
+        return None
+    try:
+        return int(float(text))
+    except ValueError as exc:
+        raise BadParameter(f"invalid value for {name}: {text}") from exc
+
+
+def _by_id_or_name(actor_id: str, name: str) -> match.Test:
+    return lambda want: bool(want) and (actor_id.startswith(want) or want == name)
+
+
+def event_facts(event: dict[str, Any]) -> Facts:
     actor = event["Actor"]
-    attrs = actor["Attributes"]
-    checks = {
-        "type": [event["Type"]],
-        "event": [event["Action"]],
-        "container": [actor["ID"], attrs.get("name", "")] if event["Type"] == "container" else [],
-        "image": [attrs.get("image", "")],
+    attrs: dict[str, str] = actor["Attributes"]
+    kind = event["Type"]
+    facts: dict[str, match.Test] = {
+        "type": match.one_of(kind),
+        "event": lambda want: event["Action"] == want or event["Action"].startswith(want + ":"),
+        "label": match.label(attrs),
+        "scope": match.one_of("local"),
+        "image": match.one_of(attrs.get("image", ""), actor["ID"] if kind == "image" else ""),
     }
-    for key, values in wanted.items():
-        if key == "label":
-            for want in values:
-                k, eq, v = want.partition("=")
-                if k not in attrs or (eq and attrs[k] != v):
-                    return False
-        elif key in checks and not any(
-            v in checks[key] or any(c.startswith(v) for c in checks[key] if c) for v in values
-        ):
-            return False
-    return True
+    for resource in ("container", "network", "volume"):
+        if kind == resource:
+            facts[resource] = _by_id_or_name(actor["ID"], attrs.get("name", ""))
+    if kind == "network" and "container" in attrs:
+        facts["container"] = _by_id_or_name(attrs["container"], "")
+    if kind != "container" and "container" not in facts:
+        facts["container"] = lambda _want: False
+    return facts
 
 
 async def events(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
-    wanted = filters(request)
-    since, until = integer(request, "since"), integer(request, "until")
+    query = decode.query(request, EventsQuery)
+    wanted = query.filters.validate(EVENT_FILTERS)
+    since, until = _timestamp("since", query.since), _timestamp("until", query.until)
     resp = web.StreamResponse(headers={"Content-Type": "application/json"})
     await resp.prepare(request)
     queue = rt.events.subscribe()
@@ -141,7 +171,7 @@ async def _send_events(
     resp: web.StreamResponse,
     history: list[dict[str, Any]],
     queue: asyncio.Queue[dict[str, Any]],
-    wanted: dict[str, list[str]],
+    wanted: Filters,
     since: int | None,
     until: int | None,
 ) -> None:
@@ -149,7 +179,7 @@ async def _send_events(
     if since is not None:
         for event in history:
             in_window = event["time"] >= since and (until is None or event["time"] <= until)
-            if in_window and _event_matches(event, wanted):
+            if in_window and wanted.matches(event_facts(event)):
                 await resp.write(json.dumps(event).encode() + b"\n")
     while True:
         timeout = None if until is None else until - time.time()
@@ -159,7 +189,7 @@ async def _send_events(
             event = await asyncio.wait_for(queue.get(), timeout)
         except TimeoutError:
             return
-        if _event_matches(event, wanted):
+        if wanted.matches(event_facts(event)):
             await resp.write(json.dumps(event).encode() + b"\n")
 
 

@@ -2,41 +2,53 @@
 
 from __future__ import annotations
 
+import msgspec
 from aiohttp import web
 
+from native_runtime.api import decode
+from native_runtime.api import filters as match
 from native_runtime.api.app import Router, runtime
-from native_runtime.api.params import filters, json_body
+from native_runtime.api.filters import Facts, Filters
+from native_runtime.api.schema import VolumeCreateBody
+from native_runtime.errors import NotFound
 from native_runtime.runtime import Runtime
 from native_runtime.volumes.store import Volume
 
+LIST_FILTERS = ("dangling", "driver", "label", "name")
+PRUNE_FILTERS = ("label", "label!")
 
-def _matches(rt: Runtime, volume: Volume, wanted: dict[str, list[str]]) -> bool:
-    if "name" in wanted and not any(n in volume.name for n in wanted["name"]):
-        return False
-    if "dangling" in wanted:
-        dangling = wanted["dangling"][0] in ("true", "1")
-        if dangling == bool(rt.volume_users(volume.name)):
-            return False
-    if "driver" in wanted and "local" not in wanted["driver"]:
-        return False
-    for want in wanted.get("label", []):
-        key, eq, value = want.partition("=")
-        if key not in volume.labels or (eq and volume.labels[key] != value):
-            return False
-    return True
+
+class FiltersQuery(msgspec.Struct):
+    filters: Filters = msgspec.field(default_factory=Filters)
+
+
+def facts(rt: Runtime, volume: Volume) -> Facts:
+    labels = match.label(volume.labels)
+    return {
+        "name": match.name(volume.name),
+        "dangling": match.boolean(not rt.volume_users(volume.name)),
+        "driver": match.one_of("local"),
+        "label": labels,
+        "label!": lambda want: not labels(want),
+    }
 
 
 async def list_volumes(request: web.Request) -> web.Response:
     rt = runtime(request)
-    wanted = filters(request)
-    found = [v.to_docker() for v in rt.volumes.all() if _matches(rt, v, wanted)]
+    wanted = decode.query(request, FiltersQuery).filters.validate(LIST_FILTERS)
+    found = [v.to_docker() for v in wanted.select(rt.volumes.all(), lambda v: facts(rt, v))]
     return web.json_response({"Volumes": found, "Warnings": []})
 
 
 async def create(request: web.Request) -> web.Response:
     rt = runtime(request)
-    body = await json_body(request)
-    volume, new = rt.volumes.create(body.get("Name") or None, body.get("Labels") or {})
+    body = await decode.body(request, VolumeCreateBody)
+    if body.driver not in (None, "", "local"):
+        raise NotFound(
+            f"create {body.name or ''}: error looking up volume plugin {body.driver}: "
+            f'plugin "{body.driver}" not found'
+        )
+    volume, new = rt.volumes.create(body.name or None, body.labels or {})
     if new:
         rt.events.publish("volume", "create", volume.name, {"driver": "local"})
     return web.json_response(volume.to_docker(), status=201)
@@ -57,10 +69,10 @@ async def delete(request: web.Request) -> web.Response:
 
 async def prune(request: web.Request) -> web.Response:
     rt = runtime(request)
-    wanted = filters(request)
+    wanted = decode.query(request, FiltersQuery).filters.validate(PRUNE_FILTERS)
     deleted, reclaimed = [], 0
     for volume in rt.volumes.all():
-        if rt.volume_users(volume.name) or not _matches(rt, volume, wanted):
+        if rt.volume_users(volume.name) or not wanted.matches(facts(rt, volume)):
             continue
         reclaimed += rt.volumes.size(volume.name)
         rt.volumes.remove(volume.name, [])

@@ -11,7 +11,7 @@ import datetime
 import ipaddress
 import secrets
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -252,14 +252,14 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
             await self.sync_rules()
             await asyncio.to_thread(netlink.delete_link, net.bridge)
 
-    async def prune(self, labels: list[str] | None = None) -> list[str]:
-        """Remove user networks no container uses or references; return their names."""
+    async def prune(self, wanted: Callable[[Network], bool] | None = None) -> list[str]:
+        """Remove user networks no container uses or references (and `wanted` picks)."""
         referenced = {r.network_id for p in self.store.plans() for r in p.networks}
         removed: list[str] = []
         for net in self.store.networks():
             if net.predefined or net.id in referenced or self.store.endpoints(net.id):
                 continue
-            if not _labels_match(net.labels, labels or []):
+            if wanted is not None and not wanted(net):
                 continue
             await self.remove(net.id)
             removed.append(net.name)
@@ -288,11 +288,3 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
         """NetworkSettings for a container's inspect (Docker's shape)."""
         nets = {n.id: n for n in self.store.networks()}
         return views.network_settings(container_id, self.store, nets)
-
-
-def _labels_match(labels: dict[str, str], wanted: list[str]) -> bool:
-    for item in wanted:
-        key, eq, value = item.partition("=")
-        if key not in labels or (eq and labels[key] != value):
-            return False
-    return True

@@ -88,7 +88,7 @@ async def test_prune_keeps_used_and_referenced_networks(manager: NetworkManager)
     await manager.create(f"idle2-{sfx}", labels={"team": "b"})
     await run(manager, f"u-{sfx}", f"used-{sfx}")
     manager.prepare(secrets.token_hex(32), f"r-{sfx}", {"NetworkMode": f"ref-{sfx}"})
-    assert await manager.prune(["team=a"]) == [f"idle-{sfx}"]
+    assert await manager.prune(lambda net: net.labels.get("team") == "a") == [f"idle-{sfx}"]
     assert await manager.prune() == [f"idle2-{sfx}"]
     assert {f"used-{sfx}", f"ref-{sfx}"} <= {n.name for n in manager.networks()}
 
