@@ -14,6 +14,8 @@ from native_runtime.api.app import Router, runtime
 from native_runtime.api.containers import encode
 from native_runtime.api.streams import Hijacked, hijack
 from native_runtime.containers import attach as attach_verb
+from native_runtime.containers import logs as logs_verb
+from native_runtime.containers.logs import LogOptions
 from native_runtime.containers.model import Container
 from native_runtime.errors import BadParameter
 from native_runtime.runtime import Runtime
@@ -119,6 +121,12 @@ async def attach(request: web.Request) -> web.StreamResponse:
     streams = {name for name, on in (("stdout", query.stdout), ("stderr", query.stderr)) if on}
     detach_keys = parse_detach_keys(query.detach_keys or DEFAULT_DETACH_KEYS)
     conn = await hijack(request)
+    if query.logs:
+        # `logs=1`: what the container printed so far comes first, as dockerd sends it.
+        past = LogOptions(stdout=query.stdout, stderr=query.stderr)
+        with contextlib.suppress(ConnectionError):
+            async for line in logs_verb.stream(rt, ctr, past):
+                await conn.write(encode(line, ctr.tty, False))
     detached = asyncio.Event()
     tasks = []
     if query.stream:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from aiohttp import web
 
 STREAM_IDS = {"stdin": 0, "stdout": 1, "stderr": 2}
+HEADERS_SETTLE = 0.02
 
 
 def frame(stream: str, data: bytes) -> bytes:
@@ -102,6 +103,11 @@ async def hijack(request: web.Request) -> Hijacked:
         resp = web.StreamResponse(status=200)
     resp.headers["Content-Type"] = "application/vnd.docker.raw-stream"
     await resp.prepare(request)
+    # docker-py reads the stream from the raw socket under the buffered reader that parsed
+    # the headers; bytes sent with the headers would sit unseen in that buffer (dockerd
+    # loses them the same way when it answers at once). A short pause lets the client
+    # finish reading the headers before the first byte of the stream.
+    await asyncio.sleep(HEADERS_SETTLE)
     transport = request.transport
     assert transport is not None
     raw = _RawSide(request.protocol)

@@ -17,6 +17,7 @@ from native_runtime.api import decode
 from native_runtime.api import filters as match
 from native_runtime.api.app import API_VERSION, Router, runtime
 from native_runtime.api.filters import Facts, Filters
+from native_runtime.containers import logconfig
 from native_runtime.containers.model import PAUSED, RUNNING
 from native_runtime.errors import BadParameter
 from native_runtime.images.views import summary as image_summary
@@ -88,18 +89,19 @@ async def info(request: web.Request) -> web.Response:
             "CgroupVersion": host.cgroup_version(),
             "DefaultRuntime": host.DEFAULT_RUNTIME,
             "Runtimes": host.runtimes_view(),
-            "LoggingDriver": "k8s-file",
+            "LoggingDriver": logconfig.DEFAULT_DRIVER,
             "SecurityOptions": ["name=seccomp,profile=default", "name=no-new-privileges"],
             "Plugins": {
                 "Volume": ["local"],
                 "Network": ["bridge", "host", "null"],
-                "Log": ["k8s-file"],
+                "Log": list(logconfig.DRIVERS),
             },
             "Swarm": {"LocalNodeState": "inactive"},
             "LiveRestoreEnabled": True,
             "Labels": [],
             "Warnings": [],
         }
+        | host.limits_and_state()
     )
 
 

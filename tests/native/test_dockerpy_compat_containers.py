@@ -9,6 +9,7 @@ import pytest
 
 from tests.fixtures.both_engines import docker_client, docker_url
 from tests.fixtures.docker import TEST_IMAGE, Resources
+from tests.native.conftest import NativeDaemon
 
 pytestmark = pytest.mark.native
 
@@ -150,3 +151,38 @@ def test_info_names_the_hosts_cgroup_version_and_runtimes(
     assert info["CgroupVersion"] == ("2" if unified else "1")
     assert info["DefaultRuntime"] == "runc"
     assert "runc" in info["Runtimes"]
+
+
+def test_info_has_dockerds_host_facts(docker_client: docker.DockerClient) -> None:
+    info = docker_client.info()
+    assert info["Debug"] is False
+    assert info["ExperimentalBuild"] is False
+    assert info["LoggingDriver"] == "json-file"
+    assert isinstance(info["NFd"], int) and info["NFd"] > 0
+    assert info["SystemTime"].endswith("Z")
+    forwarding = Path("/proc/sys/net/ipv4/ip_forward").read_text().strip() == "1"
+    assert info["IPv4Forwarding"] is forwarding
+
+
+def test_attach_with_logs_and_no_stream_returns_what_was_printed(
+    native: NativeDaemon, cleanup_containers: list[str]
+) -> None:
+    # Native only: dockerd 20.10 answers this from its log at once, often before the
+    # short-lived container's output has reached it, so its answer is not stable.
+    api = docker.APIClient(base_url=native.docker_host, version="1.41")
+    ctr = api.create_container(TEST_IMAGE, "echo printed")
+    cleanup_containers.append(ctr["Id"])
+    api.start(ctr)
+    api.wait(ctr, condition="not-running")
+    assert api.attach(ctr, stream=False, logs=True) == b"printed\n"
+
+
+def test_commit_names_the_containers_image_as_parent(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    ctr = docker_client.containers.run(TEST_IMAGE, "touch /made", name=res.container(), detach=True)
+    ctr.wait(timeout=30)
+    image = ctr.commit()
+    res.images.append(image.id)
+    assert image.attrs["Parent"] == docker_client.images.get(TEST_IMAGE).id
+    assert image.attrs["Container"] == ctr.id
