@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -112,6 +113,7 @@ def start_run(
     targets = [f"tests/integration/{name}_test.py" for name in files]
     args = [f"--deselect=tests/integration/{test}" for test in deselect]
     env = dict(os.environ, DOCKER_HOST=host, DOCKER_TEST_API_VERSION="1.41", PYTHONPATH=".")
+    env["PYTHONUNBUFFERED"] = "1"  # the log shows progress as it goes
     env.pop("DOCKER_CONTEXT", None)
     log = open(report.with_suffix(".log"), "wb")  # noqa: SIM115 - owned by the process
     command = [str(python), "-m", "pytest", "-p", "no:cacheprovider", "-q", "--timeout=180",
@@ -214,6 +216,8 @@ def main() -> int:
         if run is not None and run.poll() is None:
             run.kill()
         if daemon is not None:
+            daemon.stop()
+            shutil.copy(daemon.root / "daemon.log", work / "native-daemon.log")
             daemon.destroy()
     results = {engine: read_report(work / f"{engine}.xml") for engine in engines}
     print_table(args.files, results)
