@@ -40,6 +40,10 @@ STR_SLICES = {
     for name in ("Cmd", "Entrypoint", "Shell")
 } | {"HostConfig.CapAdd", "HostConfig.CapDrop"}
 
+# Where the swagger's shape is narrower than dockerd's struct: an IPAM pool's
+# AuxiliaryAddresses is a map among its strings.
+SHAPES = {"IPAM.Config[]": "dict[str, str | dict[str, str] | None]"}
+
 # Request bodies: (model name, swagger path, method).
 BODIES = [
     ("ContainerCreateBody", "/containers/create", "post"),
@@ -91,6 +95,8 @@ class Generator:
 
     def type_of(self, schema: dict[str, Any], owner: str, field: str) -> str:
         where = f"{owner}.{field}"
+        if where in SHAPES:
+            return SHAPES[where]
         if "$ref" in schema:
             name = schema["$ref"].rsplit("/", 1)[1]
             target = self.defs[name]

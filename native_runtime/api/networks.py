@@ -91,16 +91,24 @@ class NetworkApi:
         if len(ipam_configs) > 1:
             raise BadParameter("the native engine supports one IPAM config per network")
         cfg = ipam_configs[0] if ipam_configs else {}
-        if cfg.get("IPRange"):
-            raise BadParameter("--ip-range is not supported by the native engine")
+        aux = cfg.get("AuxiliaryAddresses") or {}
+
+        def text(key: str) -> str:
+            value = cfg.get(key) or ""
+            if not isinstance(value, str):
+                raise BadParameter(f"IPAM.Config.{key} must be a string")
+            return value
+
         net = await self.manager.create(
             body.name or "",
             driver=body.driver or BRIDGE,
-            subnet=cfg.get("Subnet", ""),
-            gateway=cfg.get("Gateway", ""),
+            subnet=text("Subnet"),
+            gateway=text("Gateway"),
             internal=bool(body.internal),
             labels=body.labels or {},
             options=body.options or {},
+            ip_range=text("IPRange"),
+            aux_addresses=aux if isinstance(aux, dict) else {},
         )
         self._event("create", net)
         return web.json_response({"Id": net.id, "Warning": ""}, status=201)
@@ -133,6 +141,7 @@ class NetworkApi:
             ipv4=(cfg.ipam_config.i_pv4_address if cfg.ipam_config else None) or "",
             links=tuple(cfg.links or ()),
             etc_dir=_etc_dir(request, container),
+            mac=cfg.mac_address or "",
         )
         self._event("connect", net, container)
         return web.Response(status=200)

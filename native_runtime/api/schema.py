@@ -537,7 +537,7 @@ class IPAM(_Model):
     """Docker's `IPAM`."""
 
     driver: str | None = field(default=None, name="Driver")
-    config: list[dict[str, str]] | None = field(default=None, name="Config")
+    config: list[dict[str, str | dict[str, str] | None]] | None = field(default=None, name="Config")
     options: dict[str, str] | None = field(default=None, name="Options")
 
 

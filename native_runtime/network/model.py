@@ -64,6 +64,8 @@ class Network:
     bridge: str = ""
     labels: dict[str, str] = field(default_factory=dict)
     options: dict[str, str] = field(default_factory=dict)
+    ip_range: str = ""
+    aux_addresses: dict[str, str] = field(default_factory=dict)
 
     @property
     def predefined(self) -> bool:
@@ -82,6 +84,9 @@ class EndpointRequest:
     aliases: tuple[str, ...] = ()
     ipv4: str = ""
     mac: str = ""  # `--mac-address`; empty: derived from the address, as dockerd does
+    # Kept and shown as given, as dockerd's bridge driver does with them.
+    link_local_ips: tuple[str, ...] = ()
+    driver_opts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -190,7 +195,12 @@ def plan_from(doc: dict[str, Any]) -> Plan:
         peer=doc.get("peer", ""),
         networks=tuple(
             EndpointRequest(
-                n["network_id"], tuple(n.get("aliases", ())), n.get("ipv4", ""), n.get("mac", "")
+                n["network_id"],
+                tuple(n.get("aliases", ())),
+                n.get("ipv4", ""),
+                n.get("mac", ""),
+                tuple(n.get("link_local_ips", ())),
+                dict(n.get("driver_opts") or {}),
             )
             for n in doc.get("networks", ())
         ),

@@ -81,7 +81,17 @@ class SandboxVerbs(NetworkCore):
                 # Config.MacAddress (API 1.41) is the primary network's; later APIs put it
                 # in each endpoint.
                 mac = str(cfg.get("MacAddress") or ("" if requests else mac_address))
-                requests.append(EndpointRequest(net_id, aliases, ipv4, ipam.check_mac(mac)))
+                ipam_config = cfg.get("IPAMConfig") or {}
+                requests.append(
+                    EndpointRequest(
+                        net_id,
+                        aliases,
+                        ipv4,
+                        ipam.check_mac(mac),
+                        tuple(str(ip) for ip in ipam_config.get("LinkLocalIPs") or ()),
+                        {str(k): str(v) for k, v in (cfg.get("DriverOpts") or {}).items()},
+                    )
+                )
             plan = replace(plan, networks=tuple(requests), ports=ports)
         plan = replace(plan, links=tuple(dict.fromkeys(links)), dns=_user_dns(host_config))
         with self.store.transaction() as tx:
@@ -140,7 +150,9 @@ class SandboxVerbs(NetworkCore):
         pending: list[Endpoint] = []
         for order, (req, net) in enumerate(zip(plan.networks, nets, strict=True)):
             used = [e.ip for e in self.store.endpoints(net.id)]
-            ip = ipam.allocate(net.subnet, net.gateway, used, req.ipv4)
+            ip = ipam.allocate(
+                net.subnet, net.gateway, used, req.ipv4, net.ip_range, net.aux_addresses.values()
+            )
             pending.append(
                 Endpoint(
                     cid,
