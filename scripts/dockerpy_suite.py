@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -182,7 +183,7 @@ def main() -> int:
     parser.add_argument("-k", dest="keyword", help="only tests matching this pytest -k expression")
     args = parser.parse_args()
     if args.keyword:
-        os.environ["PYTEST_ADDOPTS"] = f"-k {args.keyword}"
+        os.environ["PYTEST_ADDOPTS"] = f"-k {shlex.quote(args.keyword)}"
     work = Path(tempfile.mkdtemp(prefix="dockerpy-suite-", dir="/tmp"))
     source = suite_source(args.docker_py.resolve(), work)
     python = suite_venv()

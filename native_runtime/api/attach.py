@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+from collections.abc import Awaitable, Callable
 
 import msgspec
 from aiohttp import web
@@ -47,24 +48,45 @@ def parse_detach_keys(text: str) -> bytes:
 
 
 class DetachWatch:
-    """Finds the detach sequence in client input, also when it is split across reads."""
+    """Finds the detach sequence in client input, also when it is split across reads.
+
+    As dockerd does, bytes that may begin the sequence are held back until it is
+    complete (then dropped) or broken (then passed on), so a detach leaves no echo.
+    """
 
     def __init__(self, keys: bytes) -> None:
         self.keys = keys
-        self.recent = b""
+        self.held = b""
         self.seen = False
+        self.ended = False
+
+    async def next(self, read: Callable[[], Awaitable[bytes]]) -> bytes:
+        """The next bytes to pass on; b"" once the client's input ended or it detached."""
+        while not (self.seen or self.ended):
+            raw = await read()
+            if not raw:
+                self.ended = True
+                data, self.held = self.held, b""
+                return data
+            data = self.feed(raw)
+            if data or self.seen:
+                return data
+        return b""
 
     def feed(self, chunk: bytes) -> bytes:
-        """The bytes to forward: all of `chunk`, or what came before the sequence."""
+        """The bytes to pass on now: `chunk` less the sequence and what may begin it."""
         if not self.keys:
             return chunk
-        window = self.recent + chunk
-        at = window.find(self.keys)
+        data, self.held = self.held + chunk, b""
+        at = data.find(self.keys)
         if at >= 0:
             self.seen = True
-            return chunk[: max(at - len(self.recent), 0)]
-        self.recent = window[-len(self.keys) :]
-        return chunk
+            return data[:at]
+        for size in range(min(len(self.keys) - 1, len(data)), 0, -1):
+            if self.keys.startswith(data[-size:]):
+                self.held = data[-size:]
+                return data[:-size]
+        return data
 
 
 async def _connect_when_running(rt: Runtime, ctr: Container) -> socket.socket | None:
@@ -90,17 +112,16 @@ async def _pump_stdin(
     watch = DetachWatch(detach_keys if ctr.tty else b"")
     try:
         while True:
-            chunk = watch.feed(await conn.read())
+            chunk = await watch.next(conn.read)
             if watch.seen:
                 detached.set()
             if sock is None:
                 sock = await _connect_when_running(rt, ctr)
                 if sock is None:
                     return
-            if chunk and not detached.is_set():
-                await loop.sock_sendall(sock, chunk)
-            if not chunk or detached.is_set():
+            if not chunk:
                 return
+            await loop.sock_sendall(sock, chunk)
     finally:
         if sock is not None:
             sock.close()

@@ -56,10 +56,8 @@ async def start(request: web.Request) -> web.StreamResponse:
             await conn.write(frame(stream, data) if framed else data)
 
     async def read() -> bytes:
-        if detached.is_set():
-            return b""
-        chunk = watch.feed(await conn.read())
-        if watch.seen:
+        chunk = await watch.next(conn.read)
+        if watch.seen and not detached.is_set():
             # As dockerd: the client hears why, the command's stdin closes, it runs on.
             await conn.write(b"exec attach failed: error on attach stdin: read escape sequence\r\n")
             detached.set()

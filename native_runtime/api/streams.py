@@ -103,13 +103,14 @@ async def hijack(request: web.Request) -> Hijacked:
         resp = web.StreamResponse(status=200)
     resp.headers["Content-Type"] = "application/vnd.docker.raw-stream"
     await resp.prepare(request)
-    # docker-py reads the stream from the raw socket under the buffered reader that parsed
-    # the headers; bytes sent with the headers would sit unseen in that buffer (dockerd
-    # loses them the same way when it answers at once). A short pause lets the client
-    # finish reading the headers before the first byte of the stream.
-    await asyncio.sleep(HEADERS_SETTLE)
     transport = request.transport
     assert transport is not None
     raw = _RawSide(request.protocol)
     transport.set_protocol(raw)
+    # docker-py reads the stream from the raw socket under the buffered reader that parsed
+    # the headers; bytes sent with the headers would sit unseen in that buffer (dockerd
+    # loses them the same way when it answers at once). A short pause lets the client
+    # finish reading the headers before the first byte of the stream; what the client
+    # sends meanwhile already goes to the raw side.
+    await asyncio.sleep(HEADERS_SETTLE)
     return Hijacked(request, resp, raw)
