@@ -168,8 +168,11 @@ class SandboxVerbs(NetworkCore):
         undo = Undo()
         try:
             pubs: tuple[Publication, ...] = ()
-            if pending and not nets[0].internal:
-                pubs = await self._bind_ports(plan, pending[0].ip, nets[0].bridge, undo)
+            # Published ports go to the first network that reaches the outside, as in
+            # dockerd: Compose may list an internal network first.
+            outward = next((i for i, net in enumerate(nets) if not net.internal), None)
+            if outward is not None:
+                pubs = await self._bind_ports(plan, pending[outward].ip, nets[outward].bridge, undo)
             undo.push(lambda: asyncio.to_thread(netlink.remove_netns, netns))
             await asyncio.to_thread(netlink.create_netns, netns)
             for ep, net in zip(pending, nets, strict=True):
