@@ -6,7 +6,7 @@ PY          := $(VENV)/bin/python
 STAMP       := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test bench screenshots lint venv clean
+.PHONY: run test fuzz bench screenshots lint venv clean
 
 $(STAMP): pyproject.toml
 	@scripts/make-venv.sh $(VENV)
@@ -23,6 +23,13 @@ test:
 	@scripts/install-system.sh test
 	@$(MAKE) --no-print-directory venv
 	@scripts/test-rig.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+# The native API fuzzer at length (`make test` runs a short, derandomized pass of it).
+FUZZ_EXAMPLES ?= 1000
+fuzz:
+	@scripts/install-system.sh test
+	@$(MAKE) --no-print-directory venv
+	@DOCKYARD_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) scripts/test-rig.sh $(PY) -m pytest tests/security/test_api_fuzz.py -q $(PYTEST_ARGS)
 
 bench:
 	@scripts/install-system.sh test

@@ -40,10 +40,6 @@ STR_SLICES = {
     for name in ("Cmd", "Entrypoint", "Shell")
 } | {"HostConfig.CapAdd", "HostConfig.CapDrop"}
 
-# Where the swagger's shape is narrower than dockerd's struct: an IPAM pool's
-# AuxiliaryAddresses is a map among its strings.
-SHAPES = {"IPAM.Config[]": "dict[str, str | dict[str, str] | None]"}
-
 # Request bodies: (model name, swagger path, method).
 BODIES = [
     ("ContainerCreateBody", "/containers/create", "post"),
@@ -59,6 +55,24 @@ BODIES = [
     ("SwarmUnlockBody", "/swarm/unlock", "post"),
 ]
 EXTRA = ["AuthConfig", "ContainerConfig"]
+# Where the 1.41 swagger is looser or narrower than the Go types dockerd decodes into.
+OVERRIDES: dict[str, Any] = {
+    # network.IPAMConfig is a struct, not a map of strings (docker-py sends nulls in it).
+    "IPAM.Config": {
+        "type": "array",
+        "items": {
+            "properties": {
+                "Subnet": {"type": "string"},
+                "IPRange": {"type": "string"},
+                "Gateway": {"type": "string"},
+                "AuxiliaryAddresses": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                },
+            }
+        },
+    }
+}
 # Fields dockerd decodes that the 1.41 swagger leaves out: docker-py sends `Runtime` at
 # the top of a create body (dockerd still reads HostConfig fields there) and `detachKeys`
 # spelled so (Go's decoder ignores the case of keys).
@@ -95,8 +109,6 @@ class Generator:
 
     def type_of(self, schema: dict[str, Any], owner: str, field: str) -> str:
         where = f"{owner}.{field}"
-        if where in SHAPES:
-            return SHAPES[where]
         if "$ref" in schema:
             name = schema["$ref"].rsplit("/", 1)[1]
             target = self.defs[name]
@@ -145,7 +157,7 @@ class Generator:
                 attr += "_lower"  # another spelling of a field already there
             assert attr not in seen, (name, key)
             seen.add(attr)
-            kind = self.type_of(prop, name, key)
+            kind = self.type_of(OVERRIDES.get(f"{name}.{key}", prop), name, key)
             lines.append(f'    {attr}: {kind} | None = field(default=None, name="{key}")')
         self.emitted[name] = "\n".join(lines)
         self.order.append(name)

@@ -22,6 +22,8 @@ from native_runtime.runtime import Runtime
 from native_runtime.volumes.located import locate, writable
 
 STAT_HEADER = "X-Docker-Container-Path-Stat"
+PATH_MAX = 4096
+NAME_MAX = 255
 
 
 class PathQuery(msgspec.Struct):
@@ -34,6 +36,9 @@ def _path(request: web.Request) -> str:
     path = decode.query(request, PathQuery).path
     if not path:
         raise BadParameter("a path is required")
+    # The kernel's limits, checked before the path reaches the container's filesystem.
+    if len(path) >= PATH_MAX or any(len(part) > NAME_MAX for part in path.split("/")):
+        raise BadParameter(f"file name too long: {path[:64]}...")
     return path
 
 

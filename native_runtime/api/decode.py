@@ -69,9 +69,14 @@ async def read_limited(request: web.Request, limit: int = MAX_JSON_BODY) -> byte
     return bytes(raw)
 
 
-def decode_json(raw: bytes, model: type[Body]) -> Body:
-    """An empty body is the model's defaults, as Go leaves an unset config at zero values."""
+def decode_json(raw: bytes, model: type[Body], required: bool = False) -> Body:
+    """An empty body is the model's defaults (Go's zero values), unless one is `required`."""
+    # A NUL inside a name or path would reach a syscall, which refuses it with a ValueError.
+    if b"\\u0000" in raw:
+        raise BadParameter("invalid JSON: strings must not contain NUL characters")
     if not raw.strip():
+        if required:
+            raise BadParameter("a JSON body is required")
         return model()
     try:
         return msgspec.json.decode(raw, type=model)
@@ -84,9 +89,9 @@ def decode_json(raw: bytes, model: type[Body]) -> Body:
         raise BadParameter("invalid JSON: exceeded max depth") from exc
 
 
-async def body(request: web.Request, model: type[Body]) -> Body:
+async def body(request: web.Request, model: type[Body], required: bool = False) -> Body:
     """The request's JSON body as `model`, or a 400 naming the offending field."""
-    return decode_json(await read_limited(request), model)
+    return decode_json(await read_limited(request), model, required)
 
 
 def to_docker(value: msgspec.Struct) -> dict[str, object]:
@@ -111,6 +116,8 @@ def _base(kind: object) -> object:
 
 def _convert(kind: object, name: str, request: web.Request) -> object:
     raw = request.query[name]
+    if "\0" in raw or any("\0" in v for v in request.query.getall(name)):
+        raise BadParameter(f"invalid value for {name}: it contains a NUL character")
     if kind is bool:
         return docker_bool(raw)
     if kind is int:

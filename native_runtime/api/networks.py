@@ -15,6 +15,7 @@ from native_runtime.api.app import RUNTIME_KEY
 from native_runtime.api.filters import Facts, Filters
 from native_runtime.api.schema import (
     EndpointSettings,
+    IPAMConfigItem,
     NetworkConnectBody,
     NetworkCreateBody,
     NetworkDisconnectBody,
@@ -90,25 +91,17 @@ class NetworkApi:
         ipam_configs = (body.ipam.config if body.ipam else None) or []
         if len(ipam_configs) > 1:
             raise BadParameter("the native engine supports one IPAM config per network")
-        cfg = ipam_configs[0] if ipam_configs else {}
-        aux = cfg.get("AuxiliaryAddresses") or {}
-
-        def text(key: str) -> str:
-            value = cfg.get(key) or ""
-            if not isinstance(value, str):
-                raise BadParameter(f"IPAM.Config.{key} must be a string")
-            return value
-
+        cfg = ipam_configs[0] if ipam_configs else IPAMConfigItem()
         net = await self.manager.create(
             body.name or "",
             driver=body.driver or BRIDGE,
-            subnet=text("Subnet"),
-            gateway=text("Gateway"),
+            subnet=cfg.subnet or "",
+            gateway=cfg.gateway or "",
             internal=bool(body.internal),
             labels=body.labels or {},
             options=body.options or {},
-            ip_range=text("IPRange"),
-            aux_addresses=aux if isinstance(aux, dict) else {},
+            ip_range=cfg.ip_range or "",
+            aux_addresses=cfg.auxiliary_addresses or {},
         )
         self._event("create", net)
         return web.json_response({"Id": net.id, "Warning": ""}, status=201)

@@ -157,7 +157,7 @@ async def push_image(request: web.Request) -> web.StreamResponse:
 
 
 async def login(request: web.Request) -> web.Response:
-    body = await decode.body(request, AuthConfig)
+    body = await decode.body(request, AuthConfig, required=True)
     cred = Credential(body.username or "", body.password or "", body.identitytoken or "")
     server = body.serveraddress or "https://index.docker.io/v1/"
     try:

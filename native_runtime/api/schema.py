@@ -533,11 +533,20 @@ class VolumeCreateBody(_Model):
     labels: dict[str, str] | None = field(default=None, name="Labels")
 
 
+class IPAMConfigItem(_Model):
+    """Docker's `IPAMConfigItem`."""
+
+    subnet: str | None = field(default=None, name="Subnet")
+    ip_range: str | None = field(default=None, name="IPRange")
+    gateway: str | None = field(default=None, name="Gateway")
+    auxiliary_addresses: dict[str, str] | None = field(default=None, name="AuxiliaryAddresses")
+
+
 class IPAM(_Model):
     """Docker's `IPAM`."""
 
     driver: str | None = field(default=None, name="Driver")
-    config: list[dict[str, str | dict[str, str] | None]] | None = field(default=None, name="Config")
+    config: list[IPAMConfigItem] | None = field(default=None, name="Config")
     options: dict[str, str] | None = field(default=None, name="Options")
 
 

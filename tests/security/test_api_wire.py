@@ -1,4 +1,4 @@
-"""Wire behaviour as dockerd's: chunked streams, status codes, the swarm endpoints outside a swarm."""
+"""Wire behaviour as dockerd's: chunked streams, status codes, swarm endpoints outside a swarm."""
 
 from __future__ import annotations
 
