@@ -32,9 +32,10 @@ from native_runtime.containers.resize import resize as resize_verb
 from native_runtime.containers.restart import restart as restart_verb
 from native_runtime.containers.start import start as start_verb
 from native_runtime.containers.stop import stop as stop_verb
+from native_runtime.containers.unlink import unlink as unlink_verb
 from native_runtime.containers.update import update as update_verb
 from native_runtime.containers.wait import check_condition, waiter
-from native_runtime.errors import BadParameter
+from native_runtime.errors import BadParameter, Conflict, NotFound
 from native_runtime.runtime import Runtime
 
 LIST_FILTERS = (
@@ -219,8 +220,18 @@ async def unpause(request: web.Request) -> web.Response:
 async def delete(request: web.Request) -> web.Response:
     query = decode.query(request, RemoveQuery)
     if query.link:
-        raise BadParameter("the native engine has no legacy links to remove")
+        raise Conflict("Conflict, cannot remove the default link name of the container")
     return await _locked(request, remove_verb, query.force, query.v)
+
+
+async def delete_link(request: web.Request) -> web.Response:
+    """`DELETE /containers/PARENT/ALIAS?link=1`: the name of a link, as dockerd reads it."""
+    rt = runtime(request)
+    parent, alias = request.match_info["id"], request.match_info["alias"]
+    if not decode.query(request, RemoveQuery).link:
+        raise NotFound(f"No such container: {parent}/{alias}")
+    await unlink_verb(rt, rt.containers.find(parent), alias)
+    return web.Response(status=204)
 
 
 async def rename(request: web.Request) -> web.Response:
@@ -389,3 +400,4 @@ def register(router: Router) -> None:
     router.add("GET", "/containers/{id}/changes", changes)
     router.add("POST", "/containers/{id}/update", update)
     router.add("DELETE", "/containers/{id}", delete)
+    router.add("DELETE", "/containers/{id}/{alias}", delete_link)

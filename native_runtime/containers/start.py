@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import socket
 
-from native_runtime.containers import health, monitor, rootfs, spec
+from native_runtime.containers import health, links, monitor, rootfs, spec
 from native_runtime.containers.exited import cleanup_runtime, handle_exit, now_rfc3339
 from native_runtime.containers.model import EXITED, RUNNING, Container, ContainerDirs, can_start
 from native_runtime.errors import BadParameter
@@ -64,6 +64,8 @@ def prepare_bundle(rt: Runtime, ctr: Container, files: SandboxFiles) -> None:
     config = spec.build(
         ctr, dirs, user, extra_mounts=mounts.oci_mounts(ctr.mounts), netns_path=files.netns_path
     )
+    # Link variables come first, so the container's own environment wins a clash.
+    config["process"]["env"] = links.environment(rt, ctr) + config["process"]["env"]
     (dirs.bundle / "config.json").write_text(json.dumps(config))
 
 

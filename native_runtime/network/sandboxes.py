@@ -107,6 +107,15 @@ class SandboxVerbs(NetworkCore):
         with self.store.transaction() as tx:
             self.store.delete_plan(tx, container_id)
 
+    def remove_link(self, container_id: str, alias: str) -> None:
+        """`docker rm --link`: the container keeps running, the alias goes from its plan."""
+        plan = self._plan(container_id)
+        kept = tuple(link for link in plan.links if link[1] != alias)
+        if kept == plan.links:
+            raise NotFound(f"Could not find link {alias} of container {plan.name}")
+        with self.store.transaction() as tx:
+            self.store.put_plan(tx, replace(plan, links=kept))
+
     def rename(self, container_id: str, new_name: str) -> None:
         plan = self._plan(container_id)
         with self.store.transaction() as tx:

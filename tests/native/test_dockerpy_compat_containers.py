@@ -18,10 +18,11 @@ __all__ = ["docker_client", "docker_url"]
 
 
 def _run_to_end(
-    client: docker.DockerClient, res: Resources, command: str, **options: object
+    client: docker.DockerClient, res: Resources, command: str, name: str = "", **options: object
 ) -> str:
     """Run `command` to its end and return what it printed."""
-    ctr = client.containers.run(TEST_IMAGE, command, name=res.container(), detach=True, **options)
+    name = name or res.container()
+    ctr = client.containers.run(TEST_IMAGE, command, name=name, detach=True, **options)
     assert ctr.wait(timeout=30)["StatusCode"] == 0
     return ctr.logs().decode()
 
@@ -186,3 +187,40 @@ def test_commit_names_the_containers_image_as_parent(
     res.images.append(image.id)
     assert image.attrs["Parent"] == docker_client.images.get(TEST_IMAGE).id
     assert image.attrs["Container"] == ctr.id
+
+
+def test_links_give_the_peers_name_environment_and_ports(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    peer = docker_client.containers.run(
+        TEST_IMAGE, "sleep 60", name=res.container(), detach=True,
+        environment={"FLAVOUR": "mint"}, ports={"8080/tcp": None},
+    )  # fmt: skip
+    peer.reload()
+    ip = peer.attrs["NetworkSettings"]["IPAddress"]
+    name = res.container()
+    out = _run_to_end(docker_client, res, "env", name, links={peer.name: "db-1"})
+    lines = out.split()
+    assert f"DB_1_NAME=/{name}/db-1" in lines
+    assert "DB_1_ENV_FLAVOUR=mint" in lines
+    assert f"DB_1_PORT=tcp://{ip}:8080" in lines
+    assert f"DB_1_PORT_8080_TCP_ADDR={ip}" in lines
+    assert not any(line.startswith("DB_1_ENV_PATH=") for line in lines)
+
+
+def test_remove_a_link_and_keep_both_containers(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    api = docker_client.api
+    peer = docker_client.containers.run(TEST_IMAGE, "sleep 60", name=res.container(), detach=True)
+    parent = res.container()
+    api.create_container(
+        TEST_IMAGE, "sleep 60", name=parent,
+        host_config=api.create_host_config(links={peer.name: "buddy"}),
+    )  # fmt: skip
+    api.start(parent)
+    api.remove_container(f"{parent}/buddy", link=True)
+    names = {c["Names"][0] for c in api.containers(all=True)}
+    assert {f"/{parent}", f"/{peer.name}"} <= names
+    with pytest.raises(docker.errors.NotFound):
+        api.remove_container(f"{parent}/buddy", link=True)
