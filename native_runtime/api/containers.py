@@ -16,7 +16,7 @@ from native_runtime.api.app import Router, runtime
 from native_runtime.api.filters import Facts, Filters
 from native_runtime.api.schema import ContainerCreateBody, ContainerUpdateBody
 from native_runtime.api.streams import frame
-from native_runtime.containers import logconfig, views
+from native_runtime.containers import logconfig, sizes, views
 from native_runtime.containers import logs as logs_verb
 from native_runtime.containers import stats as stats_verb
 from native_runtime.containers import top as top_verb
@@ -67,6 +67,10 @@ class TimeoutQuery(msgspec.Struct):
 
 class KillQuery(msgspec.Struct):
     signal: str | None = None
+
+
+class InspectQuery(msgspec.Struct):
+    size: bool = False
 
 
 class RemoveQuery(msgspec.Struct):
@@ -173,13 +177,20 @@ async def list_containers(request: web.Request) -> web.Response:
     out = [views.summary(rt, c) for c in wanted.select(found, lambda c: facts(rt, c))]
     if query.limit and query.limit > 0:
         out = out[: query.limit]
+    if query.size:
+        by_id = {c.id: c for c in found}
+        for entry in out:
+            entry.update(await asyncio.to_thread(sizes.sizes, rt, by_id[entry["Id"]]))
     return web.json_response(out)
 
 
 async def inspect(request: web.Request) -> web.Response:
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
-    return web.json_response(views.inspect(rt, ctr))
+    doc = views.inspect(rt, ctr)
+    if decode.query(request, InspectQuery).size:
+        doc.update(await asyncio.to_thread(sizes.sizes, rt, ctr))
+    return web.json_response(doc)
 
 
 async def _locked(
@@ -325,15 +336,18 @@ async def prune(request: web.Request) -> web.Response:
     rt = runtime(request)
     wanted = decode.query(request, FiltersQuery).filters.validate(PRUNE_FILTERS)
     deleted = []
+    reclaimed = 0
     for ctr in rt.containers.all():
         if ctr.running or ctr.state.status == "restarting":
             continue
         if not wanted.matches(prune_facts(ctr)):
             continue
+        written = await asyncio.to_thread(sizes.size_rw, rt, ctr)
         async with rt.lock(ctr):
             await remove_verb(rt, ctr, force=False, volumes=False)
         deleted.append(ctr.id)
-    return web.json_response({"ContainersDeleted": deleted or None, "SpaceReclaimed": 0})
+        reclaimed += written
+    return web.json_response({"ContainersDeleted": deleted or None, "SpaceReclaimed": reclaimed})
 
 
 async def top(request: web.Request) -> web.Response:

@@ -17,7 +17,7 @@ from native_runtime.api import decode
 from native_runtime.api import filters as match
 from native_runtime.api.app import API_VERSION, Router, runtime
 from native_runtime.api.filters import Facts, Filters
-from native_runtime.containers import logconfig
+from native_runtime.containers import logconfig, sizes
 from native_runtime.containers.model import PAUSED, RUNNING
 from native_runtime.errors import BadParameter
 from native_runtime.images.views import summary as image_summary
@@ -208,7 +208,8 @@ async def system_df(request: web.Request) -> web.Response:
             "LayersSize": sum(int(row["size"]) for row in rt.db.query("SELECT size FROM layers")),
             "Images": images,
             "Containers": [
-                summary(rt, c) | {"SizeRw": 0, "SizeRootFs": 0} for c in rt.containers.all()
+                summary(rt, c) | await asyncio.to_thread(sizes.sizes, rt, c)
+                for c in rt.containers.all()
             ],
             "Volumes": [
                 v.to_docker()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
 import docker
@@ -224,3 +226,41 @@ def test_remove_a_link_and_keep_both_containers(
     assert {f"/{parent}", f"/{peer.name}"} <= names
     with pytest.raises(docker.errors.NotFound):
         api.remove_container(f"{parent}/buddy", link=True)
+
+
+def test_sizes_count_what_the_container_wrote(
+    docker_client: docker.DockerClient, docker_url: str, res: Resources
+) -> None:
+    api = docker_client.api
+    name = res.container()
+    _run_to_end(docker_client, res, "dd if=/dev/zero of=/blob bs=1024 count=300", name)
+    image_size = docker_client.images.get(TEST_IMAGE).attrs["Size"]
+    # `docker inspect --size`, as a person asks for it
+    cli = subprocess.run(
+        ["docker", "-H", docker_url, "inspect", "--size", name],
+        capture_output=True, check=True, timeout=60,
+    )  # fmt: skip
+    inspected = json.loads(cli.stdout)[0]
+    assert 300 * 1024 <= inspected["SizeRw"] < 400 * 1024
+    assert inspected["SizeRootFs"] >= image_size + inspected["SizeRw"] - 4096
+    listed = api.containers(all=True, size=True, filters={"name": name})[0]
+    assert listed["SizeRw"] == inspected["SizeRw"]
+    used = {c["Names"][0]: c for c in api.df()["Containers"]}
+    assert used[f"/{name}"]["SizeRw"] == inspected["SizeRw"]
+
+
+def test_prune_reports_the_space_it_freed(native: NativeDaemon) -> None:
+    # Native only: a prune on the dockerd others share would remove their containers.
+    api = docker.APIClient(base_url=native.docker_host, version="1.41")
+    done = api.create_container(TEST_IMAGE, ["sh", "-c", "echo hello > /data.txt"])
+    running = api.create_container(TEST_IMAGE, ["sleep", "60"])
+    try:
+        api.start(done)
+        api.start(running)
+        api.wait(done)
+        result = api.prune_containers()
+        assert done["Id"] in result["ContainersDeleted"]
+        assert running["Id"] not in result["ContainersDeleted"]
+        assert result["SpaceReclaimed"] >= len("hello\n")
+    finally:
+        api.remove_container(running, force=True)
