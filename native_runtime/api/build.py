@@ -39,6 +39,7 @@ class BuildQuery(msgspec.Struct):
     q: bool = False
     target: str = ""
     networkmode: str = ""
+    extrahosts: list[str] = msgspec.field(default_factory=list)
 
 
 class CommitQuery(msgspec.Struct):
@@ -87,6 +88,8 @@ def build_options(request: web.Request) -> BuildOptions:
         quiet=query.q,
         target=query.target,
         network=query.networkmode,
+        # the CLI sends one comma-separated value, docker-py one parameter per host
+        extra_hosts=tuple(h for raw in query.extrahosts for h in raw.split(",") if h),
     )
 
 
@@ -139,6 +142,7 @@ def make_build_handler(pull: PullHook | None) -> Any:
         body = await _spool(request, rt)
         ctx_dir = workspace.build_root(rt) / f"ctx-{secrets.token_hex(8)}"
         error = ""
+        code: int | None = None
         try:
             ctx = await asyncio.to_thread(_unpack, body, ctx_dir)
             body.unlink(missing_ok=True)
@@ -148,12 +152,16 @@ def make_build_handler(pull: PullHook | None) -> Any:
             rt.events.publish("image", "build", image_id, {"name": ",".join(options.tags)})
         except (BuildError, ContextError) as exc:
             error = str(exc)
+            code = exc.code if isinstance(exc, BuildError) else None
         finally:
             body.unlink(missing_ok=True)
             await asyncio.to_thread(shutil.rmtree, ctx_dir, True)
         # Cleaned up before the last message, so a client that sees the end sees no leftovers.
         if error:
-            await emit({"errorDetail": {"message": error}, "error": error})
+            detail: dict[str, Any] = {"message": error}
+            if code is not None:
+                detail["code"] = code
+            await emit({"errorDetail": detail, "error": error})
         await resp.write_eof()
         return resp
 

@@ -31,7 +31,14 @@ PREDEFINED_ARGS = {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FT
 
 
 class BuildError(Exception):
-    """Any failure; the message is what the client shows after `ERROR`."""
+    """Any failure; the message is what the client shows after `ERROR`.
+
+    `code` is a failed RUN's exit code, which dockerd puts in the error's detail.
+    """
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -46,6 +53,7 @@ class BuildOptions:
     quiet: bool = False
     target: str = ""
     network: str = ""  # `--network`: "" is the default bridge, or host, none, a network
+    extra_hosts: tuple[str, ...] = ()  # `--add-host` as `name:address`, for RUN steps
 
 
 class Builder:
@@ -82,8 +90,8 @@ class Builder:
         except ContextError as exc:
             raise BuildError(str(exc)) from exc
 
-    def _fail(self, ins: Instruction, message: str) -> BuildError:
-        return BuildError(f"{self.filename}:{ins.line}: {message}")
+    def _fail(self, ins: Instruction, message: str, code: int | None = None) -> BuildError:
+        return BuildError(f"{self.filename}:{ins.line}: {message}", code)
 
     async def _build(self, dockerfile: Dockerfile) -> str:
         instructions = list(dockerfile.instructions)
@@ -100,7 +108,8 @@ class Builder:
                 stage = await self._step(stage, ins, dockerfile.escape)
             except (StepError, SubstitutionError, NativeError, RunFailed) as exc:
                 message = getattr(exc, "message", None) or str(exc)
-                raise self._fail(ins, message) from exc
+                code = exc.code if isinstance(exc, RunFailed) else None
+                raise self._fail(ins, message, code) from exc
             if stage is not None:
                 await self.say(f" ---> {_short(stage.image_id)}\n")
         if stage is None:
@@ -151,7 +160,9 @@ class Builder:
                 stage,
                 plan.created_by,
                 "",
-                lambda: steps.execute_run(self.rt, stage, plan, self.say, self.options.network),
+                lambda: steps.execute_run(
+                    self.rt, stage, plan, self.say, self.options.network, self.options.extra_hosts
+                ),
             )
         elif ins.keyword in ("COPY", "ADD"):
             with steps.source_root(self.rt, self.ctx, self.stages, ins) as (root, from_ctx):

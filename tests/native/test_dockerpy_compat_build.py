@@ -1,0 +1,46 @@
+"""Build options docker-py's suite sets: extra hosts, a failing RUN's exit code; both engines."""
+
+from __future__ import annotations
+
+import io
+
+import docker
+import pytest
+
+from tests.fixtures.both_engines import docker_client, docker_url
+from tests.fixtures.docker import TEST_IMAGE, Resources
+
+pytestmark = pytest.mark.native
+
+# one body, two engines
+__all__ = ["docker_client", "docker_url"]
+
+
+def _dockerfile(*lines: str) -> io.BytesIO:
+    return io.BytesIO("\n".join([f"FROM {TEST_IMAGE}", *lines]).encode())
+
+
+def test_extra_hosts_reach_run_steps(docker_client: docker.DockerClient, res: Resources) -> None:
+    tag = f"{res.prefix}-hosts:latest"
+    res.images.append(tag)
+    script = _dockerfile("RUN ping -c1 -W2 extra.test", "RUN cp /etc/hosts /hosts-file")
+    logs = list(
+        docker_client.api.build(
+            fileobj=script, tag=tag, decode=True, extra_hosts={"extra.test": "127.0.0.1"}
+        )
+    )
+    assert not [entry for entry in logs if "errorDetail" in entry]
+    out = docker_client.containers.run(tag, "cat /hosts-file", name=res.container())
+    assert b"127.0.0.1\textra.test" in out
+
+
+def test_a_failing_run_reports_its_exit_code(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    tag = f"{res.prefix}-fails:latest"
+    res.images.append(tag)
+    logs = list(docker_client.api.build(fileobj=_dockerfile("RUN exit 3"), tag=tag, decode=True))
+    assert logs[-1]["errorDetail"]["code"] == 3
+    assert "returned a non-zero code: 3" in logs[-1]["error"]
+    with pytest.raises(docker.errors.ImageNotFound):
+        docker_client.images.get(tag)
