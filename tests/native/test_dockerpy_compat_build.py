@@ -44,3 +44,13 @@ def test_a_failing_run_reports_its_exit_code(
     assert "returned a non-zero code: 3" in logs[-1]["error"]
     with pytest.raises(docker.errors.ImageNotFound):
         docker_client.images.get(tag)
+
+
+def test_a_context_without_a_dockerfile_is_an_http_error(
+    docker_client: docker.DockerClient,
+) -> None:
+    # raised by the SDK at once, not left in the stream for the caller to find
+    with pytest.raises(docker.errors.APIError) as caught:
+        for _ in docker_client.api.build(fileobj=io.BytesIO(), tag="a/b/c"):
+            pass
+    assert caught.value.is_error()
