@@ -1,4 +1,4 @@
-"""Build options docker-py's suite sets: extra hosts, a failing RUN's exit code; both engines."""
+"""Build and load as docker-py drives them: hosts, exit codes, errors up front; both engines."""
 
 from __future__ import annotations
 
@@ -54,3 +54,22 @@ def test_a_context_without_a_dockerfile_is_an_http_error(
         for _ in docker_client.api.build(fileobj=io.BytesIO(), tag="a/b/c"):
             pass
     assert caught.value.is_error()
+
+
+def test_loading_what_is_no_image_archive_fails_in_the_stream(
+    docker_client: docker.DockerClient,
+) -> None:
+    with pytest.raises(docker.errors.ImageLoadError):
+        docker_client.images.load(b"no tar at all")
+
+
+def test_steps_that_change_nothing_alike_do_not_break_the_next_one(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    # both RUNs leave the same empty layer behind: one layer, listed twice below step 3
+    tag = f"{res.prefix}-alike:latest"
+    res.images.append(tag)
+    script = _dockerfile("RUN true", "RUN true", "RUN echo third > /third")
+    logs = list(docker_client.api.build(fileobj=script, tag=tag, decode=True))
+    assert not [entry for entry in logs if "errorDetail" in entry]
+    assert docker_client.containers.run(tag, "cat /third", name=res.container()) == b"third\n"
