@@ -23,7 +23,7 @@ Emit = Callable[[dict[str, Any]], Awaitable[None]]
 PullHook = Callable[[Runtime, str, Emit], Awaitable[None]]
 CONFIG_STEPS = {
     "ENV", "LABEL", "CMD", "ENTRYPOINT", "WORKDIR", "USER", "EXPOSE", "VOLUME", "SHELL",
-    "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER",
+    "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER", "ONBUILD",
 }  # fmt: skip
 # Docker lets these through without an ARG declaration.
 PREDEFINED_ARGS = {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
@@ -220,6 +220,12 @@ class Builder:
             stage.restore(json.dumps(scratch_doc(), separators=(",", ":")).encode())
         else:
             record = await self._base_image(ref)
+            if (record.config.get("config") or {}).get("OnBuild"):
+                # Running a base image's triggers is not done here; building on as if
+                # there were none would give a different image than dockerd's.
+                raise StepError(
+                    f"{ref} has ONBUILD triggers, which the native builder does not run"
+                )
             stage = Stage(index, name, record.config, record.config_bytes, record.id)
         stage.escape = escape
         self.stages[str(index)] = stage

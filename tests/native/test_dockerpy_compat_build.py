@@ -9,6 +9,7 @@ import pytest
 
 from tests.fixtures.both_engines import docker_client, docker_url
 from tests.fixtures.docker import TEST_IMAGE, Resources
+from tests.native.conftest import NativeDaemon
 
 pytestmark = pytest.mark.native
 
@@ -73,3 +74,29 @@ def test_steps_that_change_nothing_alike_do_not_break_the_next_one(
     logs = list(docker_client.api.build(fileobj=script, tag=tag, decode=True))
     assert not [entry for entry in logs if "errorDetail" in entry]
     assert docker_client.containers.run(tag, "cat /third", name=res.container()) == b"third\n"
+
+
+def test_onbuild_is_recorded_and_a_later_stage_is_left_out_by_target(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    base, first = f"{res.prefix}-onbuild:latest", f"{res.prefix}-first:latest"
+    res.images += [base, first]
+    script = _dockerfile("ONBUILD RUN echo triggered", "LABEL stage=base")
+    list(docker_client.api.build(fileobj=script, tag=base, decode=True))
+    assert docker_client.images.get(base).attrs["Config"]["OnBuild"] == ["RUN echo triggered"]
+    lines = [f"FROM {TEST_IMAGE} AS first", "RUN touch /made", f"FROM {TEST_IMAGE}"]
+    two_stages = io.BytesIO("\n".join([*lines, "ONBUILD RUN echo later"]).encode())
+    list(docker_client.api.build(fileobj=two_stages, tag=first, target="first", decode=True))
+    assert not docker_client.images.get(first).attrs["Config"].get("OnBuild")
+
+
+def test_building_on_an_image_with_triggers_is_refused(native: NativeDaemon) -> None:
+    # Native only: dockerd runs the triggers; the native builder says it does not
+    api = docker.APIClient(base_url=native.docker_host, version="1.41")
+    base = "dyt-triggers:latest"
+    list(api.build(fileobj=_dockerfile("ONBUILD RUN echo triggered"), tag=base, decode=True))
+    try:
+        logs = list(api.build(fileobj=io.BytesIO(f"FROM {base}\n".encode()), decode=True))
+        assert "does not run them" in logs[-1]["error"]
+    finally:
+        api.remove_image(base, force=True)
