@@ -82,7 +82,9 @@ class Builder:
         """Build and tag; return the image id. Errors come out as BuildError."""
         try:
             text, self.filename = self.ctx.read_dockerfile(self.options.dockerfile)
-            self.ctx.apply_dockerignore(keep={self.options.dockerfile, ".dockerignore"})
+            # Read already, the Dockerfile and .dockerignore go too when they are ignored:
+            # dockerd removes them from the context then, so `COPY .` leaves them out.
+            self.ctx.apply_dockerignore(keep=set())
             dockerfile = parse(text, self.filename)
             return await self._build(dockerfile)
         except DockerfileError as exc:

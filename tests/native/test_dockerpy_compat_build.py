@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import docker
 import pytest
@@ -100,3 +101,32 @@ def test_building_on_an_image_with_triggers_is_refused(native: NativeDaemon) -> 
         assert "ONBUILD triggers, which the native builder does not run" in logs[-1]["error"]
     finally:
         api.remove_image(base, force=True)
+
+
+def test_an_ignored_dockerfile_and_dockerignore_stay_out_of_copy(
+    docker_client: docker.DockerClient, res: Resources, tmp_path: Path
+) -> None:
+    (tmp_path / "Dockerfile").write_text(f"FROM {TEST_IMAGE}\nCOPY . /src\n")
+    (tmp_path / ".dockerignore").write_text("Dockerfile\n.dockerignore\n")
+    (tmp_path / "kept.txt").write_text("kept")
+    tag = f"{res.prefix}-ignored:latest"
+    res.images.append(tag)
+    list(docker_client.api.build(path=str(tmp_path), tag=tag, decode=True))
+    listed = docker_client.containers.run(tag, "ls -A /src", name=res.container())
+    assert listed.split() == [b"kept.txt"]
+
+
+def test_a_dockerfile_outside_the_context(
+    docker_client: docker.DockerClient, res: Resources, tmp_path: Path
+) -> None:
+    context, elsewhere = tmp_path / "context", tmp_path / "elsewhere"
+    context.mkdir()
+    elsewhere.mkdir()
+    (context / "kept.txt").write_text("kept")
+    (elsewhere / "Dockerfile").write_text(f"FROM {TEST_IMAGE}\nCOPY . /src\n")
+    tag = f"{res.prefix}-outside:latest"
+    res.images.append(tag)
+    dockerfile = str(elsewhere / "Dockerfile")
+    list(docker_client.api.build(path=str(context), dockerfile=dockerfile, tag=tag))
+    listed = docker_client.containers.run(tag, "ls -A /src", name=res.container())
+    assert listed.split() == [b"kept.txt"]
