@@ -17,6 +17,7 @@ from native_runtime.paths import RUNC
 from native_runtime.runtime import Runtime
 
 Output = Callable[[bytes], Awaitable[None]]
+STDERR_COLOUR = (b"\x1b[91m", b"\x1b[0m")
 
 
 class RunFailed(Exception):
@@ -114,12 +115,17 @@ async def _run(
         RUNC, "--root", str(rt.paths.runc_root), "run", "--bundle", str(ws.dirs.bundle), ws.id,
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+        stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
+
+    async def pump(reader: asyncio.StreamReader | None, wrap: tuple[bytes, bytes]) -> None:
+        assert reader is not None
+        while chunk := await reader.read(65536):
+            await output(wrap[0] + chunk + wrap[1])
+
     try:
-        assert proc.stdout is not None
-        while chunk := await proc.stdout.read(65536):
-            await output(chunk)
+        # As dockerd's classic builder: what a step writes to stderr comes in red.
+        await asyncio.gather(pump(proc.stdout, (b"", b"")), pump(proc.stderr, STDERR_COLOUR))
         return await proc.wait()
     finally:
         if proc.returncode is None:
