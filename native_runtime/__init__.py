@@ -1,1 +1,1 @@
-"""Dockyard native runtime: a Docker-API engine of our own (filled by later work)."""
+"""Dockyard native runtime: a Docker Engine API 1.41 daemon of our own, on runc and conmon."""

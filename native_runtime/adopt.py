@@ -8,14 +8,13 @@ import shutil
 from collections.abc import Callable
 
 from native_runtime.containers import health, monitor, rootfs
-from native_runtime.containers.exited import handle_exit
 from native_runtime.runtime import Runtime
 
 log = logging.getLogger("native_runtime.adopt")
 
 
 def _exit_handler(rt: Runtime, ctr_id: str) -> Callable[[], None]:
-    return lambda: rt.spawn(handle_exit(rt, ctr_id))
+    return lambda: rt.spawn(rt.on_exit(rt, ctr_id))
 
 
 def clear_scratch(rt: Runtime) -> None:
@@ -42,4 +41,4 @@ def adopt_all(rt: Runtime) -> None:
             monitor.watch(pid, _exit_handler(rt, ctr.id))
             health.resume(rt, ctr)
         else:
-            rt.spawn(handle_exit(rt, ctr.id))
+            rt.spawn(rt.on_exit(rt, ctr.id))

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from native_runtime.adopt import adopt_all
 from native_runtime.api.routes import make_app
+from native_runtime.containers import lifecycle
 from native_runtime.paths import Paths
 from native_runtime.runtime import Runtime
 
@@ -20,6 +21,7 @@ log = logging.getLogger("native_runtime.daemon")
 
 async def serve(paths: Paths) -> None:
     rt = Runtime(paths)
+    rt.on_exit = lifecycle.handle_exit
     paths.pidfile.write_text(f"{os.getpid()}\n")
     adopt_all(rt)
     # Live restore: sandboxes of containers still running stay, the rest are torn down.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 
 from native_runtime.containers.model import Container, ContainerDirs
 from native_runtime.containers.repo import ContainerRepo
@@ -16,6 +18,13 @@ from native_runtime.images.store import ImageStore
 from native_runtime.network import Naming, NetworkManager
 from native_runtime.paths import RUNC, Paths
 from native_runtime.volumes.store import VolumeStore
+
+ExitHook = Callable[["Runtime", str], Awaitable[None]]
+log = logging.getLogger("native_runtime.runtime")
+
+
+async def _unhooked_exit(_rt: Runtime, ctr_id: str) -> None:
+    log.warning("container %s exited with no exit hook installed", ctr_id[:12])
 
 
 class Runtime:
@@ -44,6 +53,8 @@ class Runtime:
         self._remove_waiters: dict[str, list[asyncio.Future[None]]] = defaultdict(list)
         self.background: set[asyncio.Task[None]] = set()
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # What runs when a container's conmon ends; the daemon installs the lifecycle's.
+        self.on_exit: ExitHook = _unhooked_exit
         # Attach streams still draining a container's log; auto-remove waits for them.
         self.readers: dict[str, set[asyncio.Future[None]]] = defaultdict(set)
 

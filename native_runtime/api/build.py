@@ -16,7 +16,7 @@ import msgspec
 from aiohttp import web
 
 from native_runtime.api import decode
-from native_runtime.api.app import Router, runtime
+from native_runtime.api.app import Handler, Router, runtime
 from native_runtime.api.schema import ContainerConfig
 from native_runtime.build import runnet, workspace
 from native_runtime.build.builder import Builder, BuildError, BuildOptions, PullHook
@@ -129,7 +129,7 @@ async def _unless_gone(request: web.Request, build: Coroutine[Any, Any, str]) ->
     return task.result()
 
 
-def make_build_handler(pull: PullHook | None) -> Any:
+def make_build_handler(pull: PullHook | None) -> Handler:
     async def build(request: web.Request) -> web.StreamResponse:
         rt = runtime(request)
         options = build_options(request)

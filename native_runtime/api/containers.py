@@ -193,46 +193,45 @@ async def inspect(request: web.Request) -> web.Response:
     return web.json_response(doc)
 
 
-async def _locked(
+async def _act(
     request: web.Request, verb: Callable[..., Awaitable[object]], *args: object
 ) -> web.Response:
-    """The shape of most container verbs: find it, hold its lock, act, answer 204."""
+    """The shape of most container verbs: find it, act (the verb holds its lock), 204."""
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
-    async with rt.lock(ctr):
-        await verb(rt, ctr, *args)
+    await verb(rt, ctr, *args)
     return web.Response(status=204)
 
 
 async def start(request: web.Request) -> web.Response:
-    return await _locked(request, start_verb)
+    return await _act(request, start_verb)
 
 
 async def stop(request: web.Request) -> web.Response:
-    return await _locked(request, stop_verb, decode.query(request, TimeoutQuery).t)
+    return await _act(request, stop_verb, decode.query(request, TimeoutQuery).t)
 
 
 async def restart(request: web.Request) -> web.Response:
-    return await _locked(request, restart_verb, decode.query(request, TimeoutQuery).t)
+    return await _act(request, restart_verb, decode.query(request, TimeoutQuery).t)
 
 
 async def kill(request: web.Request) -> web.Response:
-    return await _locked(request, kill_verb, decode.query(request, KillQuery).signal)
+    return await _act(request, kill_verb, decode.query(request, KillQuery).signal)
 
 
 async def pause(request: web.Request) -> web.Response:
-    return await _locked(request, pause_verb)
+    return await _act(request, pause_verb)
 
 
 async def unpause(request: web.Request) -> web.Response:
-    return await _locked(request, unpause_verb)
+    return await _act(request, unpause_verb)
 
 
 async def delete(request: web.Request) -> web.Response:
     query = decode.query(request, RemoveQuery)
     if query.link:
         raise Conflict("Conflict, cannot remove the default link name of the container")
-    return await _locked(request, remove_verb, query.force, query.v)
+    return await _act(request, remove_verb, query.force, query.v)
 
 
 async def delete_link(request: web.Request) -> web.Response:
@@ -343,8 +342,7 @@ async def prune(request: web.Request) -> web.Response:
         if not wanted.matches(prune_facts(ctr)):
             continue
         written = await asyncio.to_thread(sizes.size_rw, rt, ctr)
-        async with rt.lock(ctr):
-            await remove_verb(rt, ctr, force=False, volumes=False)
+        await remove_verb(rt, ctr, force=False, volumes=False)
         deleted.append(ctr.id)
         reclaimed += written
     return web.json_response({"ContainersDeleted": deleted or None, "SpaceReclaimed": reclaimed})

@@ -19,6 +19,7 @@ from native_runtime.api.app import API_VERSION, Router, runtime
 from native_runtime.api.filters import Facts, Filters
 from native_runtime.containers import logconfig, sizes
 from native_runtime.containers.model import PAUSED, RUNNING
+from native_runtime.containers.views import summary
 from native_runtime.errors import BadParameter
 from native_runtime.images.views import summary as image_summary
 
@@ -201,8 +202,6 @@ async def system_df(request: web.Request) -> web.Response:
     for ctr in rt.containers.all():
         counts[ctr.image_id] = counts.get(ctr.image_id, 0) + 1
     images = [image_summary(r, counts.get(r.id, 0)) for r in rt.images.all()]
-    from native_runtime.containers.views import summary
-
     return web.json_response(
         {
             "LayersSize": sum(int(row["size"]) for row in rt.db.query("SELECT size FROM layers")),

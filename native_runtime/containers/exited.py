@@ -1,16 +1,13 @@
-"""What happens when a container's process ends: record it, clean up, restart or remove."""
+"""The pieces of a container's end: its exit code, its runtime cleanup, its restart rule."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from datetime import UTC, datetime
 
-from native_runtime.containers import resize, rootfs
-from native_runtime.containers.model import DEAD, EXITED, RESTARTING, Container
+from native_runtime.containers import rootfs
+from native_runtime.containers.model import Container
 from native_runtime.runtime import Runtime
-
-READER_GRACE = 5.0
 
 
 def now_rfc3339() -> str:
@@ -54,56 +51,3 @@ def should_restart(ctr: Container) -> bool:
         limit = int(policy.get("MaximumRetryCount") or 0)
         return ctr.state.exit_code != 0 and (limit == 0 or ctr.state.restart_count < limit)
     return name in ("always", "unless-stopped")
-
-
-async def handle_exit(rt: Runtime, ctr_id: str) -> None:
-    """conmon is gone: the exit file holds the code (missing means the monitor died)."""
-    ctr = rt.containers.by_id.get(ctr_id)
-    if ctr is None or not ctr.running:
-        return
-    from native_runtime.containers import health
-
-    health.end(ctr)
-    resize.forget(ctr)
-    code = read_exit_code(rt, ctr)
-    await cleanup_runtime(rt, ctr)
-    ctr.state.status = EXITED if code is not None else DEAD
-    ctr.state.exit_code = code if code is not None else 255
-    ctr.state.pid = 0
-    ctr.state.conmon_pid = 0
-    ctr.state.finished_at = now_rfc3339()
-    restart = should_restart(ctr)
-    if restart:
-        ctr.state.status = RESTARTING
-    rt.containers.save(ctr)
-    rt.event(ctr, "die", exitCode=str(ctr.state.exit_code))
-    rt.notify_exit(ctr)
-    if restart:
-        rt.spawn(_restart_later(rt, ctr))
-    elif ctr.host_config.get("AutoRemove"):
-        from native_runtime.containers.remove import remove
-
-        readers = rt.readers.pop(ctr.id, set())
-        if readers:
-            # `docker run --rm` prints from the log; let it read the end first.
-            await asyncio.wait(readers, timeout=READER_GRACE)
-        await remove(rt, ctr, force=True, volumes=True)
-
-
-async def _restart_later(rt: Runtime, ctr: Container) -> None:
-    from native_runtime.containers.start import start
-
-    # Docker backs off from 100ms, doubling; a short fixed delay keeps a
-    # crash-looping container from burning the CPU.
-    await asyncio.sleep(min(0.1 * 2 ** min(ctr.state.restart_count, 10), 10.0))
-    async with rt.lock(ctr):
-        current = rt.containers.by_id.get(ctr.id)
-        if current is None or current.state.status != RESTARTING or current.state.stopped_by_user:
-            return
-        current.state.restart_count += 1
-        try:
-            await start(rt, current)
-        except Exception as exc:  # a failed restart is recorded, never raised into the loop
-            current.state.status = EXITED
-            current.state.error = str(exc)
-            rt.containers.save(current)

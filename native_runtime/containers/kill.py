@@ -38,6 +38,8 @@ def send(ctr: Container, signum: int) -> None:
 
 
 async def kill(rt: Runtime, ctr: Container, signal_name: str | None) -> None:
+    # No lock: `docker kill` must reach a container whose `docker stop` is still
+    # waiting out its grace period, as under dockerd.
     can_kill(ctr)
     signum = parse_signal(signal_name)
     if signum in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT):

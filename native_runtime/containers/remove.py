@@ -11,6 +11,13 @@ from native_runtime.runtime import Runtime
 
 
 async def remove(rt: Runtime, ctr: Container, force: bool, volumes: bool) -> None:
+    async with rt.lock(ctr):
+        await _remove_held(rt, ctr, force, volumes)
+
+
+async def _remove_held(rt: Runtime, ctr: Container, force: bool, volumes: bool) -> None:
+    if ctr.id not in rt.containers.by_id:
+        return  # removed while this call waited for the lock (auto-remove, say)
     can_remove(ctr, force)
     if ctr.running:
         ctr.state.stopped_by_user = True

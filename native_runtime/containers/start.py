@@ -6,8 +6,9 @@ import json
 import socket
 
 from native_runtime.containers import health, links, monitor, rootfs, spec
-from native_runtime.containers.exited import cleanup_runtime, handle_exit, now_rfc3339
+from native_runtime.containers.exited import cleanup_runtime, now_rfc3339
 from native_runtime.containers.model import EXITED, RUNNING, Container, ContainerDirs, can_start
+from native_runtime.containers.remove import remove
 from native_runtime.errors import BadParameter
 from native_runtime.network import SandboxFiles
 from native_runtime.runtime import Runtime
@@ -70,6 +71,12 @@ def prepare_bundle(rt: Runtime, ctr: Container, files: SandboxFiles) -> None:
 
 
 async def start(rt: Runtime, ctr: Container) -> None:
+    async with rt.lock(ctr):
+        await start_held(rt, ctr)
+
+
+async def start_held(rt: Runtime, ctr: Container) -> None:
+    """`start` for a caller that already holds the container's lock (restart)."""
     can_start(ctr)
     dirs = rt.dirs(ctr)
     # A stale runc record (say, from a crash) would make `runc create` fail.
@@ -99,8 +106,7 @@ async def start(rt: Runtime, ctr: Container) -> None:
         # Attached clients and `wait` must learn that this run is over.
         rt.notify_exit(ctr)
         if ctr.host_config.get("AutoRemove"):
-            from native_runtime.containers.remove import remove
-
+            # In the background: it waits for this start to let go of the lock.
             rt.spawn(remove(rt, ctr, force=True, volumes=True))
         raise
     ctr.state.status = RUNNING
@@ -114,4 +120,4 @@ async def start(rt: Runtime, ctr: Container) -> None:
     rt.containers.save(ctr)
     rt.network_events(ctr, "connect", rt.attached_networks(ctr))
     rt.event(ctr, "start")
-    monitor.watch(conmon_pid, lambda: rt.spawn(handle_exit(rt, ctr.id)))
+    monitor.watch(conmon_pid, lambda: rt.spawn(rt.on_exit(rt, ctr.id)))

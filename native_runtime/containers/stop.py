@@ -14,6 +14,12 @@ DEFAULT_TIMEOUT = 10
 
 
 async def stop(rt: Runtime, ctr: Container, timeout: int | None) -> None:
+    async with rt.lock(ctr):
+        await stop_held(rt, ctr, timeout)
+
+
+async def stop_held(rt: Runtime, ctr: Container, timeout: int | None) -> None:
+    """`stop` for a caller that already holds the container's lock (restart)."""
     if ctr.state.status == RESTARTING:
         # Waiting out a restart back-off: stopping just cancels the restart.
         ctr.state.stopped_by_user = True

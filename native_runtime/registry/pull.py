@@ -29,7 +29,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Stores:
-    """Where a pull puts things: part 1's stores, our cache and a temp folder root."""
+    """Where a pull puts things: the image and layer stores, our cache and a temp folder root."""
 
     layers: LayerStore
     images: ImageStore

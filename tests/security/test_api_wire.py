@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import os
+import secrets
 import subprocess
 import tarfile
 import time
@@ -185,3 +188,20 @@ def test_swarm_init_with_an_address_says_swarm_mode_is_unavailable(native_api: R
     answer = native_api.request("POST", "/swarm/init", {"ListenAddr": "0.0.0.0:2377"})
     assert answer.status == 503
     assert "swarm" in answer.message
+
+
+def test_push_and_pull_are_chunked(native_api: RawApi) -> None:
+    registry = os.environ.get("DOCKYARD_TEST_REGISTRY", "127.0.0.1:5000")
+    repo = f"{registry}/dockyard-test/api-{secrets.token_hex(4)}"
+    auth = {"X-Registry-Auth": base64.urlsafe_b64encode(b"{}").decode()}
+    assert native_api.request("POST", f"/images/{TEST_IMAGE}/tag?repo={repo}&tag=t").status == 201
+    try:
+        pushed = native_api.request("POST", f"/images/{repo}:t/push?tag=t", headers=auth)
+        assert (pushed.status, pushed.chunked) == (200, True), pushed.message
+        assert b'"error"' not in pushed.body, pushed.body
+        assert native_api.request("DELETE", f"/images/{repo}:t").status == 200
+        pulled = native_api.request("POST", f"/images/create?fromImage={repo}&tag=t", headers=auth)
+        assert (pulled.status, pulled.chunked) == (200, True), pulled.message
+        assert native_api.request("GET", f"/images/{repo}:t/json").status == 200
+    finally:
+        native_api.request("DELETE", f"/images/{repo}:t")
