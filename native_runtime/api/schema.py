@@ -321,6 +321,12 @@ class HostConfig(_Model):
     isolation: str | None = field(default=None, name="Isolation")
     masked_paths: list[str] | None = field(default=None, name="MaskedPaths")
     readonly_paths: list[str] | None = field(default=None, name="ReadonlyPaths")
+    cpu_realtime_period_caps: (
+        Annotated[int, Meta(ge=-9223372036854775808, le=9223372036854775807)] | None
+    ) = field(default=None, name="CPURealtimePeriod")
+    cpu_realtime_runtime_caps: (
+        Annotated[int, Meta(ge=-9223372036854775808, le=9223372036854775807)] | None
+    ) = field(default=None, name="CPURealtimeRuntime")
 
 
 class EndpointIPAMConfig(_Model):

@@ -91,6 +91,13 @@ async def create(rt: Runtime, body: dict[str, Any], name: str | None) -> Contain
     # docker-py still sends `runtime` there.
     if body.get("Runtime") and not host_config.get("Runtime"):
         host_config["Runtime"] = body["Runtime"]
+    # ... and ignores the case of keys: docker-py spells these CPURealtime*.
+    for spelled, key in (
+        ("CPURealtimePeriod", "CpuRealtimePeriod"),
+        ("CPURealtimeRuntime", "CpuRealtimeRuntime"),
+    ):
+        if spelled in host_config:
+            host_config.setdefault(key, host_config.pop(spelled))
     init_process.check(host_config)  # --init without tini on the host
     logconfig.normalize(host_config)
     host.check_runtime(host_config)

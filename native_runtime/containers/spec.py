@@ -181,6 +181,11 @@ def resources(
         cpu["period"] = int(host_config.get("CpuPeriod") or 100000)
     if host_config.get("CpuShares"):
         cpu["shares"] = int(host_config["CpuShares"])
+    # Real-time scheduling budget; the kernel needs CONFIG_RT_GROUP_SCHED, as under dockerd.
+    if host_config.get("CpuRealtimePeriod"):
+        cpu["realtimePeriod"] = int(host_config["CpuRealtimePeriod"])
+    if host_config.get("CpuRealtimeRuntime"):
+        cpu["realtimeRuntime"] = int(host_config["CpuRealtimeRuntime"])
     if cpu:
         res["cpu"] = cpu
     pids = host_config.get("PidsLimit")

@@ -264,3 +264,13 @@ def test_prune_reports_the_space_it_freed(native: NativeDaemon) -> None:
         assert result["SpaceReclaimed"] >= len("hello\n")
     finally:
         api.remove_container(running, force=True)
+
+
+def test_real_time_cpu_options_as_docker_py_spells_them(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    api = docker_client.api
+    config = api.create_host_config(cpu_rt_period=1000, cpu_rt_runtime=500)
+    ctr = api.create_container(TEST_IMAGE, "true", name=res.container(), host_config=config)
+    host_config = api.inspect_container(ctr)["HostConfig"]
+    assert (host_config["CpuRealtimePeriod"], host_config["CpuRealtimeRuntime"]) == (1000, 500)
