@@ -129,7 +129,16 @@ def facts(rt: Runtime, ctr: Container) -> Facts:
         "since": lambda ref: created_relative(ref, after=True),
         "network": match.one_of(*networks),
         "volume": match.one_of(*volumes),
+        "expose": _port(ctr.config.get("ExposedPorts") or {}),
+        "publish": _port(ctr.host_config.get("PortBindings") or {}),
+        "is-task": match.boolean(False),
+        "isolation": match.one_of("default"),
     }
+
+
+def _port(ports: dict[str, object]) -> match.Test:
+    """`80` means `80/tcp`, as in Docker's port specs."""
+    return lambda want: (want if "/" in want else want + "/tcp") in ports
 
 
 def prune_facts(ctr: Container) -> Facts:

@@ -178,31 +178,3 @@ def summary(rt: Runtime, ctr: Container) -> dict[str, Any]:
         "NetworkSettings": {"Networks": rt.networks.network_settings(ctr.id)["Networks"]},
         "Mounts": mounts.public(ctr.mounts),
     }
-
-
-def matches(ctr: Container, filters: dict[str, list[str]]) -> bool:
-    """Docker's list filters: each key must match one of its values."""
-    for key, values in filters.items():
-        if not values:
-            continue
-        if key == "status" and ctr.state.status not in values:
-            return False
-        if key == "name" and not any(v.removeprefix("/") in ctr.name for v in values):
-            return False
-        if key == "health" and (ctr.state.health or {}).get("Status", "none") not in values:
-            return False
-        if key == "id" and not any(ctr.id.startswith(v) for v in values):
-            return False
-        if key == "exited" and not (
-            ctr.state.status == "exited" and str(ctr.state.exit_code) in values
-        ):
-            return False
-        if key == "ancestor" and not any(v in (ctr.image, ctr.image_id) for v in values):
-            return False
-        if key == "label":
-            labels = ctr.config.get("Labels") or {}
-            for want in values:
-                k, eq, v = want.partition("=")
-                if k not in labels or (eq and labels[k] != v):
-                    return False
-    return True
