@@ -35,3 +35,9 @@ class NotModified(NativeError):
     """Start of a running container or stop of a stopped one (304, empty body)."""
 
     status = 304
+
+
+class NotImplementedByDriver(NativeError):
+    """The object's driver cannot do what was asked, e.g. read logs kept by `none` (501)."""
+
+    status = 501

@@ -73,8 +73,18 @@ OVERRIDES: dict[str, Any] = {
         },
     }
 }
-# Fields dockerd decodes that the 1.41 swagger leaves out.
-MISSING = {"AuthConfig": {"identitytoken": {"type": "string"}, "registrytoken": {"type": "string"}}}
+# Fields dockerd decodes that the 1.41 swagger leaves out: docker-py sends `Runtime` at
+# the top of a create body (dockerd still reads HostConfig fields there), `detachKeys` and
+# `CPURealtime*` spelled so (Go's decoder ignores the case of keys).
+MISSING = {
+    "AuthConfig": {"identitytoken": {"type": "string"}, "registrytoken": {"type": "string"}},
+    "ContainerCreateBody": {"Runtime": {"type": "string"}},
+    "ExecCreateBody": {"detachKeys": {"type": "string"}},
+    "HostConfig": {
+        "CPURealtimePeriod": {"type": "integer"},
+        "CPURealtimeRuntime": {"type": "integer"},
+    },
+}
 
 
 def snake(name: str) -> str:
@@ -147,6 +157,8 @@ class Generator:
         props = self.properties(schema) | MISSING.get(name, {})
         for key, prop in props.items():
             attr = snake(key)
+            if attr in seen:  # another spelling of a field already there
+                attr += "_lower" if key[:1].islower() else "_caps"
             assert attr not in seen, (name, key)
             seen.add(attr)
             kind = self.type_of(OVERRIDES.get(f"{name}.{key}", prop), name, key)

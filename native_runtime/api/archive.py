@@ -19,6 +19,7 @@ from native_runtime.containers import archive
 from native_runtime.errors import BadParameter
 from native_runtime.images.archive import iter_file
 from native_runtime.runtime import Runtime
+from native_runtime.volumes.located import locate, writable
 
 STAT_HEADER = "X-Docker-Container-Path-Stat"
 PATH_MAX = 4096
@@ -61,21 +62,22 @@ async def _send_tar(
 async def stat_path(request: web.Request) -> web.Response:
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
-    with archive.mounted_rootfs(rt, ctr) as root:
-        info = await asyncio.to_thread(archive.path_stat, root, _path(request))
+    with archive.mounted_rootfs(rt, ctr) as rootfs:
+        at = locate(ctr.mounts, rootfs, _path(request))
+        info = await asyncio.to_thread(archive.path_stat, at.root, at.path)
     return web.Response(headers={STAT_HEADER: archive.stat_header(info)})
 
 
 async def get_archive(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
-    path = _path(request)
-    with archive.mounted_rootfs(rt, ctr) as root:
-        info = await asyncio.to_thread(archive.path_stat, root, path)
+    with archive.mounted_rootfs(rt, ctr) as rootfs:
+        at = locate(ctr.mounts, rootfs, _path(request))
+        info = await asyncio.to_thread(archive.path_stat, at.root, at.path)
         return await _send_tar(
             request,
             rt,
-            lambda out: archive.write_archive(root, path, out),
+            lambda out: archive.write_archive(at.root, at.path, out),
             {STAT_HEADER: archive.stat_header(info)},
         )
 
@@ -86,8 +88,9 @@ async def put_archive(request: web.Request) -> web.Response:
     path = _path(request)
     body = await spool_body(request, rt)
     try:
-        with archive.mounted_rootfs(rt, ctr) as root, open(body, "rb") as data:
-            await asyncio.to_thread(archive.extract_into, root, path, data)
+        with archive.mounted_rootfs(rt, ctr) as rootfs, open(body, "rb") as data:
+            at = writable(locate(ctr.mounts, rootfs, path, whole=True))
+            await asyncio.to_thread(archive.extract_into, at.root, at.path, data)
     finally:
         body.unlink(missing_ok=True)
     return web.Response(status=200)

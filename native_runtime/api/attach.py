@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+from collections.abc import Awaitable, Callable
 
 import msgspec
 from aiohttp import web
@@ -14,6 +15,8 @@ from native_runtime.api.app import Router, runtime
 from native_runtime.api.containers import encode
 from native_runtime.api.streams import Hijacked, hijack
 from native_runtime.containers import attach as attach_verb
+from native_runtime.containers import logs as logs_verb
+from native_runtime.containers.logs import LogOptions
 from native_runtime.containers.model import Container
 from native_runtime.errors import BadParameter
 from native_runtime.runtime import Runtime
@@ -44,6 +47,48 @@ def parse_detach_keys(text: str) -> bytes:
     return bytes(out)
 
 
+class DetachWatch:
+    """Finds the detach sequence in client input, also when it is split across reads.
+
+    As dockerd does, bytes that may begin the sequence are held back until it is
+    complete (then dropped) or broken (then passed on), so a detach leaves no echo.
+    """
+
+    def __init__(self, keys: bytes) -> None:
+        self.keys = keys
+        self.held = b""
+        self.seen = False
+        self.ended = False
+
+    async def next(self, read: Callable[[], Awaitable[bytes]]) -> bytes:
+        """The next bytes to pass on; b"" once the client's input ended or it detached."""
+        while not (self.seen or self.ended):
+            raw = await read()
+            if not raw:
+                self.ended = True
+                data, self.held = self.held, b""
+                return data
+            data = self.feed(raw)
+            if data or self.seen:
+                return data
+        return b""
+
+    def feed(self, chunk: bytes) -> bytes:
+        """The bytes to pass on now: `chunk` less the sequence and what may begin it."""
+        if not self.keys:
+            return chunk
+        data, self.held = self.held + chunk, b""
+        at = data.find(self.keys)
+        if at >= 0:
+            self.seen = True
+            return data[:at]
+        for size in range(min(len(self.keys) - 1, len(data)), 0, -1):
+            if self.keys.startswith(data[-size:]):
+                self.held = data[-size:]
+                return data[:-size]
+        return data
+
+
 async def _connect_when_running(rt: Runtime, ctr: Container) -> socket.socket | None:
     """The CLI attaches before it starts the container; conmon's socket comes later."""
     for _ in range(600):
@@ -64,26 +109,19 @@ async def _pump_stdin(
     """Client bytes go to the container's stdin until EOF or the detach sequence."""
     sock = None
     loop = asyncio.get_running_loop()
-    recent = b""
+    watch = DetachWatch(detach_keys if ctr.tty else b"")
     try:
         while True:
-            chunk = await conn.read()
-            if ctr.tty and detach_keys:
-                window = recent + chunk
-                at = window.find(detach_keys)
-                if at >= 0:
-                    # Forward only what came before the sequence, then let go.
-                    chunk = chunk[: max(at - len(recent), 0)]
-                    detached.set()
-                recent = window[-len(detach_keys) :]
+            chunk = await watch.next(conn.read)
+            if watch.seen:
+                detached.set()
             if sock is None:
                 sock = await _connect_when_running(rt, ctr)
                 if sock is None:
                     return
-            if chunk and not detached.is_set():
-                await loop.sock_sendall(sock, chunk)
-            if not chunk or detached.is_set():
+            if not chunk:
                 return
+            await loop.sock_sendall(sock, chunk)
     finally:
         if sock is not None:
             sock.close()
@@ -104,6 +142,12 @@ async def attach(request: web.Request) -> web.StreamResponse:
     streams = {name for name, on in (("stdout", query.stdout), ("stderr", query.stderr)) if on}
     detach_keys = parse_detach_keys(query.detach_keys or DEFAULT_DETACH_KEYS)
     conn = await hijack(request)
+    if query.logs:
+        # `logs=1`: what the container printed so far comes first, as dockerd sends it.
+        past = LogOptions(stdout=query.stdout, stderr=query.stderr)
+        with contextlib.suppress(ConnectionError):
+            async for line in logs_verb.stream(rt, ctr, past):
+                await conn.write(encode(line, ctr.tty, False))
     detached = asyncio.Event()
     tasks = []
     if query.stream:

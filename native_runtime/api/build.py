@@ -22,6 +22,7 @@ from native_runtime.build import runnet, workspace
 from native_runtime.build.builder import Builder, BuildError, BuildOptions, PullHook
 from native_runtime.build.commit import CommitOptions, commit
 from native_runtime.build.context import BuildContext, ContextError
+from native_runtime.build.parser import DockerfileError, parse
 from native_runtime.errors import BadParameter
 from native_runtime.images.store import normalize_ref
 from native_runtime.runtime import Runtime
@@ -39,6 +40,7 @@ class BuildQuery(msgspec.Struct):
     q: bool = False
     target: str = ""
     networkmode: str = ""
+    extrahosts: list[str] = msgspec.field(default_factory=list)
 
 
 class CommitQuery(msgspec.Struct):
@@ -87,6 +89,8 @@ def build_options(request: web.Request) -> BuildOptions:
         quiet=query.q,
         target=query.target,
         network=query.networkmode,
+        # the CLI sends one comma-separated value, docker-py one parameter per host
+        extra_hosts=tuple(h for raw in query.extrahosts for h in raw.split(",") if h),
     )
 
 
@@ -130,30 +134,45 @@ def make_build_handler(pull: PullHook | None) -> Handler:
         rt = runtime(request)
         options = build_options(request)
         runnet.check_mode(rt, options.network)
+        body = await _spool(request, rt)
+        ctx_dir = workspace.build_root(rt) / f"ctx-{secrets.token_hex(8)}"
+        try:
+            # A context that is no tar, or a Dockerfile missing or unparsable, is an HTTP
+            # error before the stream starts, as dockerd answers it (clients raise at once).
+            ctx = await asyncio.to_thread(_unpack, body, ctx_dir)
+            parse(*ctx.read_dockerfile(options.dockerfile))
+        except BaseException as exc:
+            await asyncio.to_thread(shutil.rmtree, ctx_dir, True)
+            if isinstance(exc, ContextError | DockerfileError):
+                raise BadParameter(str(exc)) from exc
+            raise
+        finally:
+            body.unlink(missing_ok=True)
         resp = web.StreamResponse(headers={"Content-Type": "application/json"})
         await resp.prepare(request)
 
         async def emit(message: dict[str, Any]) -> None:
             await resp.write(json.dumps(message).encode() + b"\r\n")
 
-        body = await _spool(request, rt)
-        ctx_dir = workspace.build_root(rt) / f"ctx-{secrets.token_hex(8)}"
         error = ""
+        code: int | None = None
         try:
-            ctx = await asyncio.to_thread(_unpack, body, ctx_dir)
-            body.unlink(missing_ok=True)
             image_id = await _unless_gone(request, Builder(rt, ctx, options, emit, pull).run())
             if image_id is None:
                 return resp  # nobody is left to read an answer
             rt.events.publish("image", "build", image_id, {"name": ",".join(options.tags)})
         except (BuildError, ContextError) as exc:
             error = str(exc)
+            code = exc.code if isinstance(exc, BuildError) else None
         finally:
             body.unlink(missing_ok=True)
             await asyncio.to_thread(shutil.rmtree, ctx_dir, True)
         # Cleaned up before the last message, so a client that sees the end sees no leftovers.
         if error:
-            await emit({"errorDetail": {"message": error}, "error": error})
+            detail: dict[str, Any] = {"message": error}
+            if code is not None:
+                detail["code"] = code
+            await emit({"errorDetail": detail, "error": error})
         await resp.write_eof()
         return resp
 

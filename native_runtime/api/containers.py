@@ -14,12 +14,13 @@ from native_runtime.api import decode, verify
 from native_runtime.api import filters as match
 from native_runtime.api.app import Router, runtime
 from native_runtime.api.filters import Facts, Filters
-from native_runtime.api.schema import ContainerCreateBody
+from native_runtime.api.schema import ContainerCreateBody, ContainerUpdateBody
 from native_runtime.api.streams import frame
+from native_runtime.containers import logconfig, sizes, views
 from native_runtime.containers import logs as logs_verb
 from native_runtime.containers import stats as stats_verb
 from native_runtime.containers import top as top_verb
-from native_runtime.containers import views
+from native_runtime.containers.changes import changes as changes_verb
 from native_runtime.containers.create import create as create_verb
 from native_runtime.containers.kill import kill as kill_verb
 from native_runtime.containers.model import Container
@@ -31,8 +32,10 @@ from native_runtime.containers.resize import resize as resize_verb
 from native_runtime.containers.restart import restart as restart_verb
 from native_runtime.containers.start import start as start_verb
 from native_runtime.containers.stop import stop as stop_verb
+from native_runtime.containers.unlink import unlink as unlink_verb
+from native_runtime.containers.update import update as update_verb
 from native_runtime.containers.wait import check_condition, waiter
-from native_runtime.errors import BadParameter
+from native_runtime.errors import BadParameter, Conflict, NotFound
 from native_runtime.runtime import Runtime
 
 LIST_FILTERS = (
@@ -64,6 +67,10 @@ class TimeoutQuery(msgspec.Struct):
 
 class KillQuery(msgspec.Struct):
     signal: str | None = None
+
+
+class InspectQuery(msgspec.Struct):
+    size: bool = False
 
 
 class RemoveQuery(msgspec.Struct):
@@ -179,13 +186,20 @@ async def list_containers(request: web.Request) -> web.Response:
     out = [views.summary(rt, c) for c in wanted.select(found, lambda c: facts(rt, c))]
     if query.limit and query.limit > 0:
         out = out[: query.limit]
+    if query.size:
+        by_id = {c.id: c for c in found}
+        for entry in out:
+            entry.update(await asyncio.to_thread(sizes.sizes, rt, by_id[entry["Id"]]))
     return web.json_response(out)
 
 
 async def inspect(request: web.Request) -> web.Response:
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
-    return web.json_response(views.inspect(rt, ctr))
+    doc = views.inspect(rt, ctr)
+    if decode.query(request, InspectQuery).size:
+        doc.update(await asyncio.to_thread(sizes.sizes, rt, ctr))
+    return web.json_response(doc)
 
 
 async def _act(
@@ -225,8 +239,18 @@ async def unpause(request: web.Request) -> web.Response:
 async def delete(request: web.Request) -> web.Response:
     query = decode.query(request, RemoveQuery)
     if query.link:
-        raise BadParameter("the native engine has no legacy links to remove")
+        raise Conflict("Conflict, cannot remove the default link name of the container")
     return await _act(request, remove_verb, query.force, query.v)
+
+
+async def delete_link(request: web.Request) -> web.Response:
+    """`DELETE /containers/PARENT/ALIAS?link=1`: the name of a link, as dockerd reads it."""
+    rt = runtime(request)
+    parent, alias = request.match_info["id"], request.match_info["alias"]
+    if not decode.query(request, RemoveQuery).link:
+        raise NotFound(f"No such container: {parent}/{alias}")
+    await unlink_verb(rt, rt.containers.find(parent), alias)
+    return web.Response(status=204)
 
 
 async def rename(request: web.Request) -> web.Response:
@@ -283,6 +307,7 @@ def _time(parse: Callable[[str], int], name: str, text: str) -> int:
 async def logs(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     ctr = rt.containers.find(request.match_info["id"])
+    logconfig.check_readable(ctr.host_config)
     query = decode.query(request, LogsQuery)
     opts = logs_verb.LogOptions(
         stdout=query.stdout,
@@ -319,14 +344,17 @@ async def prune(request: web.Request) -> web.Response:
     rt = runtime(request)
     wanted = decode.query(request, FiltersQuery).filters.validate(PRUNE_FILTERS)
     deleted = []
+    reclaimed = 0
     for ctr in rt.containers.all():
         if ctr.running or ctr.state.status == "restarting":
             continue
         if not wanted.matches(prune_facts(ctr)):
             continue
+        written = await asyncio.to_thread(sizes.size_rw, rt, ctr)
         await remove_verb(rt, ctr, force=False, volumes=False)
         deleted.append(ctr.id)
-    return web.json_response({"ContainersDeleted": deleted or None, "SpaceReclaimed": 0})
+        reclaimed += written
+    return web.json_response({"ContainersDeleted": deleted or None, "SpaceReclaimed": reclaimed})
 
 
 async def top(request: web.Request) -> web.Response:
@@ -359,6 +387,20 @@ async def stats(request: web.Request) -> web.StreamResponse:
     return resp
 
 
+async def changes(request: web.Request) -> web.Response:
+    rt = runtime(request)
+    ctr = rt.containers.find(request.match_info["id"])
+    return web.json_response(await asyncio.to_thread(changes_verb, rt, ctr))
+
+
+async def update(request: web.Request) -> web.Response:
+    rt = runtime(request)
+    ctr = rt.containers.find(request.match_info["id"])
+    body = await decode.body(request, ContainerUpdateBody)
+    warnings = await update_verb(rt, ctr, decode.to_docker(body))
+    return web.json_response({"Warnings": warnings})
+
+
 def register(router: Router) -> None:
     router.add("POST", "/containers/create", create)
     router.add("GET", "/containers/json", list_containers)
@@ -376,4 +418,7 @@ def register(router: Router) -> None:
     router.add("GET", "/containers/{id}/logs", logs)
     router.add("GET", "/containers/{id}/top", top)
     router.add("GET", "/containers/{id}/stats", stats)
+    router.add("GET", "/containers/{id}/changes", changes)
+    router.add("POST", "/containers/{id}/update", update)
     router.add("DELETE", "/containers/{id}", delete)
+    router.add("DELETE", "/containers/{id}/{alias}", delete_link)

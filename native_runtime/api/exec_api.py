@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 
 import msgspec
@@ -9,6 +10,7 @@ from aiohttp import web
 
 from native_runtime.api import decode
 from native_runtime.api.app import Router, runtime
+from native_runtime.api.attach import DEFAULT_DETACH_KEYS, DetachWatch, parse_detach_keys
 from native_runtime.api.schema import ExecCreateBody, ExecStartBody
 from native_runtime.api.streams import frame, hijack
 from native_runtime.execs import session as sessions
@@ -41,14 +43,37 @@ async def start(request: web.Request) -> web.StreamResponse:
     if body.detach:
         rt.spawn(run(rt, ctr, session, None, None))
         return web.Response(status=200)
+    # docker-py sends `detachKeys`; dockerd's JSON decoding ignores the case of keys.
+    keys = str(session.config.get("DetachKeys") or session.config.get("detachKeys") or "")
+    watch = DetachWatch(parse_detach_keys(keys or DEFAULT_DETACH_KEYS) if session.tty else b"")
+    # dockerd frames the output unless the start request (not the exec) asks for a tty.
+    framed = not body.tty
     conn = await hijack(request)
+    detached = asyncio.Event()
 
     async def write(stream: str, data: bytes) -> None:
-        await conn.write(data if session.tty else frame(stream, data))
+        if not detached.is_set():
+            await conn.write(frame(stream, data) if framed else data)
 
-    with contextlib.suppress(ConnectionError):
-        await run(rt, ctr, session, write, conn.read)
-    await conn.close()
+    async def read() -> bytes:
+        chunk = await watch.next(conn.read)
+        if watch.seen and not detached.is_set():
+            # As dockerd: the client hears why, the command's stdin closes, it runs on.
+            await conn.write(b"exec attach failed: error on attach stdin: read escape sequence\r\n")
+            detached.set()
+        return chunk
+
+    execution = asyncio.ensure_future(run(rt, ctr, session, write, read))
+    rt.spawn(execution)
+    letting_go = asyncio.ensure_future(detached.wait())
+    try:
+        await asyncio.wait([execution, letting_go], return_when=asyncio.FIRST_COMPLETED)
+        if execution.done():
+            with contextlib.suppress(ConnectionError):
+                execution.result()
+    finally:
+        letting_go.cancel()
+        await conn.close()
     return conn.resp
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tarfile
 import tempfile
 from pathlib import Path
 
@@ -217,6 +218,10 @@ async def load(request: web.Request) -> web.StreamResponse:
             lines = await asyncio.to_thread(archive.load, rt.images, src)
     except UnsafeArchive as exc:
         raise BadParameter(str(exc)) from exc
+    except tarfile.TarError as exc:
+        # Not a tar at all: dockerd answers 200 and puts the error in the stream.
+        failure = {"errorDetail": {"message": str(exc)}, "error": str(exc)}
+        return await json_lines(request, [failure])
     finally:
         body.unlink(missing_ok=True)
     for line in lines:

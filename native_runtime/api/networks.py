@@ -92,8 +92,6 @@ class NetworkApi:
         if len(ipam_configs) > 1:
             raise BadParameter("the native engine supports one IPAM config per network")
         cfg = ipam_configs[0] if ipam_configs else IPAMConfigItem()
-        if cfg.ip_range:
-            raise BadParameter("--ip-range is not supported by the native engine")
         net = await self.manager.create(
             body.name or "",
             driver=body.driver or BRIDGE,
@@ -102,6 +100,8 @@ class NetworkApi:
             internal=bool(body.internal),
             labels=body.labels or {},
             options=body.options or {},
+            ip_range=cfg.ip_range or "",
+            aux_addresses=cfg.auxiliary_addresses or {},
         )
         self._event("create", net)
         return web.json_response({"Id": net.id, "Warning": ""}, status=201)
@@ -134,6 +134,7 @@ class NetworkApi:
             ipv4=(cfg.ipam_config.i_pv4_address if cfg.ipam_config else None) or "",
             links=tuple(cfg.links or ()),
             etc_dir=_etc_dir(request, container),
+            mac=cfg.mac_address or "",
         )
         self._event("connect", net, container)
         return web.Response(status=200)

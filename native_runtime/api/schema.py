@@ -321,6 +321,12 @@ class HostConfig(_Model):
     isolation: str | None = field(default=None, name="Isolation")
     masked_paths: list[str] | None = field(default=None, name="MaskedPaths")
     readonly_paths: list[str] | None = field(default=None, name="ReadonlyPaths")
+    cpu_realtime_period_caps: (
+        Annotated[int, Meta(ge=-9223372036854775808, le=9223372036854775807)] | None
+    ) = field(default=None, name="CPURealtimePeriod")
+    cpu_realtime_runtime_caps: (
+        Annotated[int, Meta(ge=-9223372036854775808, le=9223372036854775807)] | None
+    ) = field(default=None, name="CPURealtimeRuntime")
 
 
 class EndpointIPAMConfig(_Model):
@@ -395,6 +401,7 @@ class ContainerCreateBody(_Model):
     shell: list[str] | str | None = field(default=None, name="Shell")
     host_config: HostConfig | None = field(default=None, name="HostConfig")
     networking_config: NetworkingConfig | None = field(default=None, name="NetworkingConfig")
+    runtime: str | None = field(default=None, name="Runtime")
 
 
 class ContainerUpdateBodyBlkioWeightDeviceItem(_Model):
@@ -513,6 +520,7 @@ class ExecCreateBody(_Model):
     privileged: bool | None = field(default=None, name="Privileged")
     user: str | None = field(default=None, name="User")
     working_dir: str | None = field(default=None, name="WorkingDir")
+    detach_keys_lower: str | None = field(default=None, name="detachKeys")
 
 
 class ExecStartBody(_Model):

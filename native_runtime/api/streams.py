@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from aiohttp import web
 
 STREAM_IDS = {"stdin": 0, "stdout": 1, "stderr": 2}
+HEADERS_SETTLE = 0.02
 
 
 def frame(stream: str, data: bytes) -> bytes:
@@ -106,4 +107,10 @@ async def hijack(request: web.Request) -> Hijacked:
     assert transport is not None
     raw = _RawSide(request.protocol)
     transport.set_protocol(raw)
+    # docker-py reads the stream from the raw socket under the buffered reader that parsed
+    # the headers; bytes sent with the headers would sit unseen in that buffer (dockerd
+    # loses them the same way when it answers at once). A short pause lets the client
+    # finish reading the headers before the first byte of the stream; what the client
+    # sends meanwhile already goes to the raw side.
+    await asyncio.sleep(HEADERS_SETTLE)
     return Hijacked(request, resp, raw)

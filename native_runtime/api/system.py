@@ -12,10 +12,12 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
+from native_runtime import host
 from native_runtime.api import decode
 from native_runtime.api import filters as match
 from native_runtime.api.app import API_VERSION, Router, runtime
 from native_runtime.api.filters import Facts, Filters
+from native_runtime.containers import logconfig, sizes
 from native_runtime.containers.model import PAUSED, RUNNING
 from native_runtime.containers.views import summary
 from native_runtime.errors import BadParameter
@@ -85,21 +87,22 @@ async def info(request: web.Request) -> web.Response:
             "MemTotal": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"),
             "ServerVersion": VERSION,
             "CgroupDriver": "cgroupfs",
-            "CgroupVersion": "1",
-            "DefaultRuntime": "runc",
-            "Runtimes": {"runc": {"path": "/usr/sbin/runc"}},
-            "LoggingDriver": "k8s-file",
+            "CgroupVersion": host.cgroup_version(),
+            "DefaultRuntime": host.DEFAULT_RUNTIME,
+            "Runtimes": host.runtimes_view(),
+            "LoggingDriver": logconfig.DEFAULT_DRIVER,
             "SecurityOptions": ["name=seccomp,profile=default", "name=no-new-privileges"],
             "Plugins": {
                 "Volume": ["local"],
                 "Network": ["bridge", "host", "null"],
-                "Log": ["k8s-file"],
+                "Log": list(logconfig.DRIVERS),
             },
             "Swarm": {"LocalNodeState": "inactive"},
             "LiveRestoreEnabled": True,
             "Labels": [],
             "Warnings": [],
         }
+        | host.limits_and_state()
     )
 
 
@@ -204,7 +207,8 @@ async def system_df(request: web.Request) -> web.Response:
             "LayersSize": sum(int(row["size"]) for row in rt.db.query("SELECT size FROM layers")),
             "Images": images,
             "Containers": [
-                summary(rt, c) | {"SizeRw": 0, "SizeRootFs": 0} for c in rt.containers.all()
+                summary(rt, c) | await asyncio.to_thread(sizes.sizes, rt, c)
+                for c in rt.containers.all()
             ],
             "Volumes": [
                 v.to_docker()

@@ -23,7 +23,7 @@ Emit = Callable[[dict[str, Any]], Awaitable[None]]
 PullHook = Callable[[Runtime, str, Emit], Awaitable[None]]
 CONFIG_STEPS = {
     "ENV", "LABEL", "CMD", "ENTRYPOINT", "WORKDIR", "USER", "EXPOSE", "VOLUME", "SHELL",
-    "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER",
+    "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER", "ONBUILD",
 }  # fmt: skip
 # Docker lets these through without an ARG declaration.
 PREDEFINED_ARGS = {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
@@ -31,7 +31,14 @@ PREDEFINED_ARGS = {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FT
 
 
 class BuildError(Exception):
-    """Any failure; the message is what the client shows after `ERROR`."""
+    """Any failure; the message is what the client shows after `ERROR`.
+
+    `code` is a failed RUN's exit code, which dockerd puts in the error's detail.
+    """
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -46,6 +53,7 @@ class BuildOptions:
     quiet: bool = False
     target: str = ""
     network: str = ""  # `--network`: "" is the default bridge, or host, none, a network
+    extra_hosts: tuple[str, ...] = ()  # `--add-host` as `name:address`, for RUN steps
 
 
 class Builder:
@@ -74,7 +82,9 @@ class Builder:
         """Build and tag; return the image id. Errors come out as BuildError."""
         try:
             text, self.filename = self.ctx.read_dockerfile(self.options.dockerfile)
-            self.ctx.apply_dockerignore(keep={self.options.dockerfile, ".dockerignore"})
+            # Read already, the Dockerfile and .dockerignore go too when they are ignored:
+            # dockerd removes them from the context then, so `COPY .` leaves them out.
+            self.ctx.apply_dockerignore(keep=set())
             dockerfile = parse(text, self.filename)
             return await self._build(dockerfile)
         except DockerfileError as exc:
@@ -82,8 +92,8 @@ class Builder:
         except ContextError as exc:
             raise BuildError(str(exc)) from exc
 
-    def _fail(self, ins: Instruction, message: str) -> BuildError:
-        return BuildError(f"{self.filename}:{ins.line}: {message}")
+    def _fail(self, ins: Instruction, message: str, code: int | None = None) -> BuildError:
+        return BuildError(f"{self.filename}:{ins.line}: {message}", code)
 
     async def _build(self, dockerfile: Dockerfile) -> str:
         instructions = list(dockerfile.instructions)
@@ -100,7 +110,8 @@ class Builder:
                 stage = await self._step(stage, ins, dockerfile.escape)
             except (StepError, SubstitutionError, NativeError, RunFailed) as exc:
                 message = getattr(exc, "message", None) or str(exc)
-                raise self._fail(ins, message) from exc
+                code = exc.code if isinstance(exc, RunFailed) else None
+                raise self._fail(ins, message, code) from exc
             if stage is not None:
                 await self.say(f" ---> {_short(stage.image_id)}\n")
         if stage is None:
@@ -151,7 +162,9 @@ class Builder:
                 stage,
                 plan.created_by,
                 "",
-                lambda: steps.execute_run(self.rt, stage, plan, self.say, self.options.network),
+                lambda: steps.execute_run(
+                    self.rt, stage, plan, self.say, self.options.network, self.options.extra_hosts
+                ),
             )
         elif ins.keyword in ("COPY", "ADD"):
             with steps.source_root(self.rt, self.ctx, self.stages, ins) as (root, from_ctx):
@@ -209,6 +222,12 @@ class Builder:
             stage.restore(json.dumps(scratch_doc(), separators=(",", ":")).encode())
         else:
             record = await self._base_image(ref)
+            if (record.config.get("config") or {}).get("OnBuild"):
+                # Running a base image's triggers is not done here; building on as if
+                # there were none would give a different image than dockerd's.
+                raise StepError(
+                    f"{ref} has ONBUILD triggers, which the native builder does not run"
+                )
             stage = Stage(index, name, record.config, record.config_bytes, record.id)
         stage.escape = escape
         self.stages[str(index)] = stage

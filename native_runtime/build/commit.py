@@ -79,6 +79,9 @@ async def _commit(rt: Runtime, ctr: Container, options: CommitOptions) -> str:
     doc["config"] = image_config(doc, ctr, options)
     created = now_rfc3339()
     doc["created"] = created
+    # The legacy image fields dockerd fills on commit; inspect shows them as Parent/Container.
+    doc["parent"] = ctr.image_id
+    doc["container"] = ctr.id
     if options.author:
         doc["author"] = options.author
     doc.setdefault("rootfs", {"type": "layers", "diff_ids": []})["diff_ids"].append(diff_id)

@@ -142,8 +142,10 @@ def parse_instruction(line: int, text: str, filename: str = "Dockerfile") -> Ins
     rest = rest.strip()
     if keyword not in INSTRUCTIONS:
         raise DockerfileError(line, f"unknown instruction: {word}", filename)
-    if keyword == "ONBUILD":
-        raise DockerfileError(line, "ONBUILD is not supported by the native builder", filename)
+    if keyword == "ONBUILD" and rest.split(" ", 1)[0].upper() in ("ONBUILD", "FROM", "MAINTAINER"):
+        raise DockerfileError(
+            line, f"{rest.split(' ', 1)[0].upper()} isn't allowed as an ONBUILD trigger", filename
+        )
     flags, rest = _split_flags(line, keyword, rest, filename)
     json_args = _json_form(rest) if keyword in JSON_FORMS else None
     if not rest and keyword not in ("CMD", "ENTRYPOINT"):

@@ -195,6 +195,10 @@ def apply_config(stage: Stage, ins: Instruction) -> str:
             path = str(config.get("WorkingDir") or "/").rstrip("/") + "/" + path
         config["WorkingDir"] = path
         return _nop(stage, f"WORKDIR {path}", spaces=1)
+    if key == "ONBUILD":
+        # Recorded for images built FROM this one, as dockerd does.
+        config["OnBuild"] = [*(config.get("OnBuild") or []), ins.rest]
+        return _nop(stage, f"ONBUILD {ins.rest}")
     if key == "USER":
         config["User"] = stage.word(ins.rest)
         return _nop(stage, f"USER {config['User']}")

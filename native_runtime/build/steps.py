@@ -45,7 +45,14 @@ def plan_run(stage: Stage, ins: Instruction) -> RunPlan:
     return RunPlan(argv, run_env, created_by)
 
 
-async def execute_run(rt: Runtime, stage: Stage, plan: RunPlan, say: Say, network: str = "") -> str:
+async def execute_run(
+    rt: Runtime,
+    stage: Stage,
+    plan: RunPlan,
+    say: Say,
+    network: str = "",
+    extra_hosts: tuple[str, ...] = (),
+) -> str:
     """Run the command on top of the stage; return the diff-id of what it changed."""
     with workspace.mounted(rt, stage.diff_ids, with_init=True) as ws:
         await say(f" ---> Running in {ws.id[:12]}\n")
@@ -55,10 +62,12 @@ async def execute_run(rt: Runtime, stage: Stage, plan: RunPlan, say: Say, networ
 
         workdir = str(stage.config.get("WorkingDir") or "/")
         user = str(stage.config.get("User") or "")
-        code = await runstep.run(rt, ws, plan.argv, plan.env, workdir, user, forward, network)
+        code = await runstep.run(
+            rt, ws, plan.argv, plan.env, workdir, user, forward, network, extra_hosts
+        )
         if code != 0:
             shown = " ".join(plan.argv)
-            raise runstep.RunFailed(f"The command '{shown}' returned a non-zero code: {code}")
+            raise runstep.RunFailed(f"The command '{shown}' returned a non-zero code: {code}", code)
         diff_id = await asyncio.to_thread(workspace.store_diff, rt, ws.dirs.upper)
         await say(f"Removing intermediate container {ws.id[:12]}\n")
         return diff_id

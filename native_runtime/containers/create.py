@@ -5,8 +5,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from native_runtime import names
-from native_runtime.containers import health, init_process, security, spec
+from native_runtime import host, names
+from native_runtime.containers import health, init_process, logconfig, security, spec
 from native_runtime.containers.exited import now_rfc3339
 from native_runtime.containers.model import Container
 from native_runtime.errors import BadParameter, Conflict, NotFound
@@ -51,7 +51,9 @@ def _check_reference(name: str) -> None:
 
 def merge_config(image_config: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
     """Docker's rules: request values win; an Entrypoint override drops the image Cmd."""
-    config = {k: v for k, v in body.items() if k not in ("HostConfig", "NetworkingConfig")}
+    config = {
+        k: v for k, v in body.items() if k not in ("HostConfig", "NetworkingConfig", "Runtime")
+    }
     env: dict[str, str] = {}
     for item in (image_config.get("Env") or []) + (body.get("Env") or []):
         key, _, _ = item.partition("=")
@@ -83,7 +85,20 @@ async def create(rt: Runtime, body: dict[str, Any], name: str | None) -> Contain
         _check_reference(image_name)
         raise
     host_config = dict(body.get("HostConfig") or {})
+    # dockerd also reads HostConfig fields at the top level (the API's pre-1.x layout);
+    # docker-py still sends `runtime` there.
+    if body.get("Runtime") and not host_config.get("Runtime"):
+        host_config["Runtime"] = body["Runtime"]
+    # ... and ignores the case of keys: docker-py spells these CPURealtime*.
+    for spelled, key in (
+        ("CPURealtimePeriod", "CpuRealtimePeriod"),
+        ("CPURealtimeRuntime", "CpuRealtimeRuntime"),
+    ):
+        if spelled in host_config:
+            host_config.setdefault(key, host_config.pop(spelled))
     init_process.check(host_config)  # --init without tini on the host
+    logconfig.normalize(host_config)
+    host.check_runtime(host_config)
     spec.capabilities(host_config)  # unknown capability names fail here, not at start
     security.check(host_config)  # so does a malformed seccomp profile
     # dockerd finds a missing --device only at start and leaves a dead container behind;
@@ -131,6 +146,7 @@ async def create(rt: Runtime, body: dict[str, Any], name: str | None) -> Contain
             body.get("NetworkingConfig"),
             config.get("ExposedPorts"),
             hostname=str(config.get("Hostname") or ""),
+            mac_address=str(config.get("MacAddress") or ""),
         )
     except NotFound as exc:
         # A 404 from create makes the docker CLI think the image is missing and pull it.

@@ -28,6 +28,10 @@ def parse_signal(value: str | int | None, default: int = signal.SIGKILL) -> int:
 
 
 def send(ctr: Container, signum: int) -> None:
+    # No pid yet or any more: it is starting or has just exited, and conmon reports that.
+    # os.kill with 0 would signal the daemon's own process group (and kill the daemon).
+    if ctr.state.pid <= 0:
+        return
     # If it already exited on its own, conmon reports that; nothing to do here.
     with contextlib.suppress(ProcessLookupError):
         os.kill(ctr.state.pid, signum)

@@ -23,6 +23,10 @@ def mount_overlay(lowers: list[Path], upper: Path, work: Path, target: Path) -> 
         empty = work.parent / "empty-lower"
         empty.mkdir(exist_ok=True)
         lowers = [empty]
+    # Two steps that change the same nothing share one content-addressed layer; overlayfs
+    # refuses a lower dir listed twice (ELOOP). Keeping only its topmost place shows the
+    # same tree: whatever lies between is covered again by that topmost copy.
+    lowers = list(dict.fromkeys(lowers))
     options = f"lowerdir={':'.join(str(p) for p in lowers)},upperdir={upper},workdir={work}"
     if _libc.mount(b"overlay", str(target).encode(), b"overlay", 0, options.encode()) != 0:
         err = ctypes.get_errno()

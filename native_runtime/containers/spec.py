@@ -183,6 +183,11 @@ def resources(
         cpu["period"] = int(host_config.get("CpuPeriod") or 100000)
     if host_config.get("CpuShares"):
         cpu["shares"] = int(host_config["CpuShares"])
+    # Real-time scheduling budget; the kernel needs CONFIG_RT_GROUP_SCHED, as under dockerd.
+    if host_config.get("CpuRealtimePeriod"):
+        cpu["realtimePeriod"] = int(host_config["CpuRealtimePeriod"])
+    if host_config.get("CpuRealtimeRuntime"):
+        cpu["realtimeRuntime"] = int(host_config["CpuRealtimeRuntime"])
     if cpu:
         res["cpu"] = cpu
     pids = host_config.get("PidsLimit")
@@ -271,6 +276,19 @@ def resolve_user(rootfs: Path, spec_user: str) -> dict[str, Any]:
         entries = _entries(rootfs, "/etc/group")
         gid = _lookup(entries, "group", group, id_field=2, gid_field=2)[0]
     return {"uid": uid, "gid": gid}
+
+
+def with_group_add(rootfs: Path, user: dict[str, Any], host_config: dict[str, Any]) -> None:
+    """`--group-add`: numbers as given, names looked up in the image's /etc/group."""
+    gids = []
+    for group in host_config.get("GroupAdd") or []:
+        text = str(group)
+        if text.isdigit():
+            gids.append(int(text))
+        else:
+            gids.append(_lookup(_entries(rootfs, "/etc/group"), "group", text, 2, 2)[0])
+    if gids:
+        user["additionalGids"] = gids
 
 
 def _lookup(

@@ -6,7 +6,7 @@ import asyncio
 import json
 import socket
 
-from native_runtime.containers import health, monitor, rootfs, spec
+from native_runtime.containers import health, links, monitor, rootfs, spec
 from native_runtime.containers.exited import cleanup_runtime, now_rfc3339
 from native_runtime.containers.model import EXITED, RUNNING, Container, ContainerDirs, can_start
 from native_runtime.containers.remove import remove
@@ -62,12 +62,15 @@ def prepare_bundle(rt: Runtime, ctr: Container, files: SandboxFiles) -> None:
     _write_etc(ctr, dirs, files)
     try:
         user = spec.resolve_user(dirs.rootfs, str(ctr.config.get("User") or ""))
+        spec.with_group_add(dirs.rootfs, user, ctr.host_config)
     except LookupError as exc:
         raise BadParameter(str(exc)) from exc
     mounts.populate(ctr.mounts, dirs.rootfs)
     config = spec.build(
         ctr, dirs, user, extra_mounts=mounts.oci_mounts(ctr.mounts), netns_path=files.netns_path
     )
+    # Link variables come first, so the container's own environment wins a clash.
+    config["process"]["env"] = links.environment(rt, ctr) + config["process"]["env"]
     (dirs.bundle / "config.json").write_text(json.dumps(config))
 
 

@@ -38,6 +38,7 @@ Write = Callable[[str, bytes], Awaitable[None]]
 Read = Callable[[], Awaitable[bytes]]
 
 HANDSHAKE_TIMEOUT = 30.0
+VEOF = b"\x04"
 PACKET_SIZE = 65536  # conmon sends at most 8 KiB + 1; a short read would truncate a packet
 STREAMS = {2: "stdout", 3: "stderr"}
 # dockerd's exit code for an exec whose process could not be started.
@@ -211,3 +212,7 @@ async def _pump_input(sock: socket.socket, read: Read) -> None:
     with contextlib.suppress(ConnectionError):
         while chunk := await read():
             await loop.sock_sendall(sock, chunk)
+        # The client's stdin ended (or it detached): a terminal has no end of its own, so
+        # it gets the EOF character twice (the first only flushes a pending partial line),
+        # which ends a reader as dockerd's closed stdin does.
+        await loop.sock_sendall(sock, VEOF * 2)

@@ -36,6 +36,7 @@ def process_spec(rt: Runtime, ctr: Container, session: ExecSession) -> dict[str,
         env.append("TERM=xterm")
     user_text = str(config.get("User") or ctr.config.get("User") or "")
     user = spec.resolve_user(rt.dirs(ctr).rootfs, user_text)
+    spec.with_group_add(rt.dirs(ctr).rootfs, user, ctr.host_config)
     # `docker exec --privileged` gets every capability (the container's seccomp stays).
     caps = spec.capabilities({"Privileged": True} if config.get("Privileged") else ctr.host_config)
     return {
@@ -62,7 +63,15 @@ async def run(
     can_exec(ctr)
     if session.running or session.exit_code is not None:
         raise Conflict(f"Exec {session.id} has already been started")
-    process = process_spec(rt, ctr, session)
+    try:
+        process = process_spec(rt, ctr, session)
+    except LookupError as exc:
+        # An unknown --user: dockerd says so on the exec's stream, not as an HTTP error.
+        if write is not None:
+            with contextlib.suppress(ConnectionError):
+                await write("stdout", f"{exc}\r\n".encode())
+        session.exit_code = console.START_FAILED
+        return session.exit_code
     session.running = True
     try:
         if session.tty:

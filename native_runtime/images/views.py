@@ -23,7 +23,7 @@ def summary(record: ImageRecord, containers: int) -> dict[str, Any]:
     config = record.config
     return {
         "Id": record.id,
-        "ParentId": "",
+        "ParentId": str(config.get("parent") or ""),
         "RepoTags": _repo_tags(record),
         "RepoDigests": [],
         "Created": _epoch(str(config.get("created", ""))),
@@ -42,10 +42,10 @@ def inspect(record: ImageRecord) -> dict[str, Any]:
         "Id": record.id,
         "RepoTags": record.tags,
         "RepoDigests": [],
-        "Parent": "",
+        "Parent": str(config.get("parent") or ""),
         "Comment": "",
         "Created": config.get("created", ""),
-        "Container": "",
+        "Container": str(config.get("container") or ""),
         "ContainerConfig": container_config,
         "DockerVersion": "",
         "Author": config.get("author", ""),

@@ -38,6 +38,7 @@ class ConnectVerbs(NetworkCore):
         ipv4: str = "",
         links: tuple[str, ...] = (),
         etc_dir: Path | None = None,
+        mac: str = "",
     ) -> None:
         """`docker network connect`: stored for a stopped container, made live for a running one.
 
@@ -59,7 +60,10 @@ class ConnectVerbs(NetworkCore):
             self._check_request(net, aliases, ipv4)
             new_plan = replace(
                 plan,
-                networks=(*plan.networks, EndpointRequest(net.id, aliases, ipv4)),
+                networks=(
+                    *plan.networks,
+                    EndpointRequest(net.id, aliases, ipv4, ipam.check_mac(mac)),
+                ),
                 links=tuple(dict.fromkeys([*plan.links, *(parse_link(x) for x in links)])),
             )
             sandbox = self.store.sandbox(plan.container_id)
@@ -67,7 +71,7 @@ class ConnectVerbs(NetworkCore):
                 with self.store.transaction() as tx:
                     self.store.put_plan(tx, new_plan)
                 return
-            ep = await self._connect_live(new_plan, sandbox, net, ipv4)
+            ep = await self._connect_live(new_plan, sandbox, net, ipv4, ipam.check_mac(mac))
             await self._dns_after_change(plan.container_id)
             if etc_dir is not None:
                 cid = new_plan.container_id
@@ -75,14 +79,15 @@ class ConnectVerbs(NetworkCore):
                 self._refresh_etc(cid, etc_dir, lambda t: files.hosts_with(t, ep.ip, names))
 
     async def _connect_live(
-        self, plan: Plan, sandbox: Sandbox, net: Network, ipv4: str
+        self, plan: Plan, sandbox: Sandbox, net: Network, ipv4: str, mac: str = ""
     ) -> Endpoint:
         cid = plan.container_id
         current = self.store.endpoints_of(cid)
         taken = set(await asyncio.to_thread(netlink.sandbox_ifnames, sandbox.netns))
         ifname = next(f"eth{i}" for i in range(64) if f"eth{i}" not in taken)
+        used = [e.ip for e in self.store.endpoints(net.id)]
         ip = ipam.allocate(
-            net.subnet, net.gateway, [e.ip for e in self.store.endpoints(net.id)], ipv4
+            net.subnet, net.gateway, used, ipv4, net.ip_range, net.aux_addresses.values()
         )
         order = max((e.order for e in current), default=-1) + 1
         ep = Endpoint(
@@ -90,7 +95,7 @@ class ConnectVerbs(NetworkCore):
             net.id,
             secrets.token_hex(32),
             ip,
-            ipam.mac_for(ip),
+            mac or ipam.mac_for(ip),
             ifname,
             self.naming.veth_for(cid, net.id),
             order,

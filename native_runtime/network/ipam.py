@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 
 from native_runtime.network.errors import BadParameter, Conflict
@@ -67,10 +68,21 @@ def gateway_for(subnet: Net, requested: str = "") -> str:
     return str(ip)
 
 
-def allocate(subnet: str, gateway: str, used: Iterable[str], requested: str = "") -> str:
-    """The requested address if valid and free, else the lowest free host address."""
+def allocate(
+    subnet: str,
+    gateway: str,
+    used: Iterable[str],
+    requested: str = "",
+    ip_range: str = "",
+    reserved: Iterable[str] = (),
+) -> str:
+    """The requested address if valid and free, else the lowest free one in the range.
+
+    `ip_range` (`--ip-range`) narrows where addresses are handed out, not what may be
+    asked for; `reserved` (`--aux-address`) are never handed out.
+    """
     net = parse_subnet(subnet)
-    busy = {*used, gateway}
+    busy = {*used, *reserved, gateway}
     if requested:
         ip = parse_ip(requested, "IP address")
         if ip not in net or ip in (net.network_address, net.broadcast_address):
@@ -78,8 +90,11 @@ def allocate(subnet: str, gateway: str, used: Iterable[str], requested: str = ""
         if str(ip) in busy:
             raise Conflict(f"Address already in use: {requested}")
         return str(ip)
-    for host in net.hosts():
-        if str(host) not in busy:
+    # dockerd hands out a range's first address too, when it is not the subnet's own.
+    pool = parse_subnet(ip_range) if ip_range else net
+    for host in pool:
+        edges = (net.network_address, net.broadcast_address)
+        if host in net and host not in edges and str(host) not in busy:
             return str(host)
     raise Conflict(f"no available IPv4 addresses on network with subnet {subnet}")
 
@@ -88,3 +103,25 @@ def mac_for(ip: str) -> str:
     """Docker's convention: 02:42 then the four bytes of the IPv4 address."""
     octets = ipaddress.IPv4Address(ip).packed
     return "02:42:" + ":".join(f"{b:02x}" for b in octets)
+
+
+MAC_RE = re.compile(r"^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$")
+
+
+def check_mac(mac: str) -> str:
+    """A `--mac-address` as dockerd accepts it: six colon-separated hex bytes ("" passes)."""
+    if mac and not MAC_RE.match(mac):
+        raise BadParameter(f"{mac} is not a valid mac address")
+    return mac.lower()
+
+
+def check_pool(subnet: str, gateway: str, ip_range: str, aux: dict[str, str]) -> None:
+    """`--ip-range` and `--aux-address` must lie in the subnet, as dockerd requires."""
+    net = parse_subnet(subnet)
+    if ip_range and not parse_subnet(ip_range).subnet_of(net):
+        raise BadParameter(f"Invalid ip range {ip_range}: not within subnet {subnet}")
+    for name, address in aux.items():
+        if parse_ip(address, "auxiliary address") not in net:
+            raise BadParameter(f"Invalid auxiliary address {name}={address}: not in {subnet}")
+    if gateway and parse_ip(gateway, "gateway") not in net:
+        raise BadParameter(f"Invalid gateway {gateway}: not within subnet {subnet}")

@@ -181,6 +181,8 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
         internal: bool = False,
         labels: dict[str, str] | None = None,
         options: dict[str, str] | None = None,
+        ip_range: str = "",
+        aux_addresses: dict[str, str] | None = None,
     ) -> Network:
         """`docker network create`: validate, make the bridge and its rules; store it."""
         driver = driver or BRIDGE
@@ -202,8 +204,9 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
             if subnet:
                 chosen = ipam.parse_subnet(subnet)
                 ipam.check_user_subnet(chosen, ours, host)
+                ipam.check_pool(subnet, gateway, ip_range, aux_addresses or {})
             else:
-                if gateway:
+                if gateway or ip_range or aux_addresses:
                     raise BadParameter("a gateway needs a --subnet it belongs to")
                 chosen = ipam.pick_subnet([*ours, *host])
             net_id = secrets.token_hex(32)
@@ -219,6 +222,8 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
                 bridge=self.naming.bridge_for(net_id),
                 labels=dict(labels or {}),
                 options=dict(options or {}),
+                ip_range=ip_range,
+                aux_addresses=dict(aux_addresses or {}),
             )
             undo = Undo()
             try:

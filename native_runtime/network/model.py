@@ -64,6 +64,8 @@ class Network:
     bridge: str = ""
     labels: dict[str, str] = field(default_factory=dict)
     options: dict[str, str] = field(default_factory=dict)
+    ip_range: str = ""
+    aux_addresses: dict[str, str] = field(default_factory=dict)
 
     @property
     def predefined(self) -> bool:
@@ -81,6 +83,10 @@ class EndpointRequest:
     network_id: str
     aliases: tuple[str, ...] = ()
     ipv4: str = ""
+    mac: str = ""  # `--mac-address`; empty: derived from the address, as dockerd does
+    # Kept and shown as given, as dockerd's bridge driver does with them.
+    link_local_ips: tuple[str, ...] = ()
+    driver_opts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -188,7 +194,14 @@ def plan_from(doc: dict[str, Any]) -> Plan:
         mode=doc.get("mode", MODE_NETWORKS),
         peer=doc.get("peer", ""),
         networks=tuple(
-            EndpointRequest(n["network_id"], tuple(n.get("aliases", ())), n.get("ipv4", ""))
+            EndpointRequest(
+                n["network_id"],
+                tuple(n.get("aliases", ())),
+                n.get("ipv4", ""),
+                n.get("mac", ""),
+                tuple(n.get("link_local_ips", ())),
+                dict(n.get("driver_opts") or {}),
+            )
             for n in doc.get("networks", ())
         ),
         links=tuple((str(t), str(a)) for t, a in doc.get("links", ())),

@@ -45,6 +45,7 @@ class SandboxVerbs(NetworkCore):
         exposed_ports: dict[str, Any] | None = None,
         hostname: str = "",
         transient: bool = False,
+        mac_address: str = "",
     ) -> Plan:
         """At container create: decode NetworkMode, EndpointsConfig, links and ports; store.
 
@@ -77,7 +78,20 @@ class SandboxVerbs(NetworkCore):
                 ipv4 = str((cfg.get("IPAMConfig") or {}).get("IPv4Address") or "")
                 links += [parse_link(str(e)) for e in cfg.get("Links") or []]
                 self._check_request(net, aliases, ipv4)
-                requests.append(EndpointRequest(net_id, aliases, ipv4))
+                # Config.MacAddress (API 1.41) is the primary network's; later APIs put it
+                # in each endpoint.
+                mac = str(cfg.get("MacAddress") or ("" if requests else mac_address))
+                ipam_config = cfg.get("IPAMConfig") or {}
+                requests.append(
+                    EndpointRequest(
+                        net_id,
+                        aliases,
+                        ipv4,
+                        ipam.check_mac(mac),
+                        tuple(str(ip) for ip in ipam_config.get("LinkLocalIPs") or ()),
+                        {str(k): str(v) for k, v in (cfg.get("DriverOpts") or {}).items()},
+                    )
+                )
             plan = replace(plan, networks=tuple(requests), ports=ports)
         plan = replace(plan, links=tuple(dict.fromkeys(links)), dns=_user_dns(host_config))
         with self.store.transaction() as tx:
@@ -92,6 +106,15 @@ class SandboxVerbs(NetworkCore):
         await self.detach(container_id)
         with self.store.transaction() as tx:
             self.store.delete_plan(tx, container_id)
+
+    def remove_link(self, container_id: str, alias: str) -> None:
+        """`docker rm --link`: the container keeps running, the alias goes from its plan."""
+        plan = self._plan(container_id)
+        kept = tuple(link for link in plan.links if link[1] != alias)
+        if kept == plan.links:
+            raise NotFound(f"Could not find link {alias} of container {plan.name}")
+        with self.store.transaction() as tx:
+            self.store.put_plan(tx, replace(plan, links=kept))
 
     def rename(self, container_id: str, new_name: str) -> None:
         plan = self._plan(container_id)
@@ -136,14 +159,16 @@ class SandboxVerbs(NetworkCore):
         pending: list[Endpoint] = []
         for order, (req, net) in enumerate(zip(plan.networks, nets, strict=True)):
             used = [e.ip for e in self.store.endpoints(net.id)]
-            ip = ipam.allocate(net.subnet, net.gateway, used, req.ipv4)
+            ip = ipam.allocate(
+                net.subnet, net.gateway, used, req.ipv4, net.ip_range, net.aux_addresses.values()
+            )
             pending.append(
                 Endpoint(
                     cid,
                     net.id,
                     secrets.token_hex(32),
                     ip,
-                    ipam.mac_for(ip),
+                    req.mac or ipam.mac_for(ip),
                     f"eth{order}",
                     self.naming.veth_for(cid, net.id),
                     order,
@@ -152,8 +177,11 @@ class SandboxVerbs(NetworkCore):
         undo = Undo()
         try:
             pubs: tuple[Publication, ...] = ()
-            if pending and not nets[0].internal:
-                pubs = await self._bind_ports(plan, pending[0].ip, nets[0].bridge, undo)
+            # Published ports go to the first network that reaches the outside, as in
+            # dockerd: Compose may list an internal network first.
+            outward = next((i for i, net in enumerate(nets) if not net.internal), None)
+            if outward is not None:
+                pubs = await self._bind_ports(plan, pending[outward].ip, nets[outward].bridge, undo)
             undo.push(lambda: asyncio.to_thread(netlink.remove_netns, netns))
             await asyncio.to_thread(netlink.create_netns, netns)
             for ep, net in zip(pending, nets, strict=True):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from native_runtime.network.model import BRIDGE, MODE_HOST, MODE_NONE, Network
+from native_runtime.network.model import (
+    BRIDGE,
+    MODE_HOST,
+    MODE_NONE,
+    EndpointRequest,
+    Network,
+)
 from native_runtime.network.ports import ports_view
 from native_runtime.network.store import NetworkStore
 
@@ -49,7 +55,13 @@ def network_doc(net: Network, store: NetworkStore) -> dict[str, Any]:
                     "IPv4Address": "",
                     "IPv6Address": "",
                 }
-    config = [{"Subnet": net.subnet, "Gateway": net.gateway}] if net.subnet else []
+    config: list[dict[str, Any]] = []
+    if net.subnet:
+        config.append({"Subnet": net.subnet, "Gateway": net.gateway})
+        if net.ip_range:
+            config[0]["IPRange"] = net.ip_range
+        if net.aux_addresses:
+            config[0]["AuxiliaryAddresses"] = dict(net.aux_addresses)
     return {
         "Name": net.name,
         "Id": net.id,
@@ -67,6 +79,15 @@ def network_doc(net: Network, store: NetworkStore) -> dict[str, Any]:
         "Options": _options(net),
         "Labels": dict(net.labels),
     }
+
+
+def _ipam_config(req: EndpointRequest) -> dict[str, Any] | None:
+    config: dict[str, Any] = {}
+    if req.ipv4:
+        config["IPv4Address"] = req.ipv4
+    if req.link_local_ips:
+        config["LinkLocalIPs"] = list(req.link_local_ips)
+    return config or None
 
 
 def _endpoint_settings(net: Network, **values: Any) -> dict[str, Any]:
@@ -106,10 +127,12 @@ def network_settings(
         if net is None:
             continue
         ep = eps.get(net.id)
-        # dockerd lists the requested aliases first, then the short id.
-        aliases = None if net.default else [*req.aliases, container_id[:12]]
+        # dockerd lists the requested aliases first, then, while it runs, the short id.
+        aliases: list[str] | None = None
+        if not net.default:
+            aliases = [*req.aliases, container_id[:12]] if ep else list(req.aliases) or None
         links = [f"{t}:{a}" for t, a in plan.links] if plan and plan.links else None
-        live: dict[str, Any] = {}
+        live: dict[str, Any] = {"MacAddress": req.mac}
         if ep is not None:
             live = {
                 "EndpointID": ep.endpoint_id,
@@ -120,7 +143,8 @@ def network_settings(
             }
         by_name[net.name] = _endpoint_settings(
             net,
-            IPAMConfig={"IPv4Address": req.ipv4} if req.ipv4 else None,
+            IPAMConfig=_ipam_config(req),
+            DriverOpts=dict(req.driver_opts) or None,
             Links=links if net.default else None,
             Aliases=aliases,
             **live,

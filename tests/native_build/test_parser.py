@@ -74,7 +74,7 @@ def test_unknown_instruction_names_its_line() -> None:
         ("RUN x\n", "Dockerfile:1: no build stage in current context"),
         ("FROM x\nSHELL /bin/sh\n", "Dockerfile:2: SHELL requires the arguments to be in JSON"),
         ("FROM x\nCOPY --bogus=1 a b\n", "Dockerfile:2: unknown flag: --bogus"),
-        ("FROM x\nONBUILD RUN x\n", "Dockerfile:2: ONBUILD is not supported"),
+        ("FROM x\nONBUILD FROM y\n", "Dockerfile:2: FROM isn't allowed as an ONBUILD trigger"),
         ("FROM x\nWORKDIR\n", "Dockerfile:2: WORKDIR requires at least one argument"),
         ("ARG A\n", "no FROM instruction"),
     ],
