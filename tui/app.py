@@ -23,7 +23,14 @@ from engine_adapters.errors import EngineError, EngineUnavailable
 from engine_adapters.models import Container
 from engine_adapters.protocol import Engine
 from tui.config import BUILTIN_THEMES_DIR, THEME_VARIABLE_DEFAULTS, Config, config_dir, load_themes
-from tui.keymap import bindings_for, input_openers, merge_keymap, mutating_actions
+from tui.keymap import (
+    action_name,
+    bindings_for,
+    input_openers,
+    merge_keymap,
+    mutating_actions,
+    run_spec,
+)
 from tui.screens.main import VIEWS, MainScreen
 from tui.screens.palette import ActionsProvider
 from tui.truecolor import TruecolorWhereNeeded
@@ -65,7 +72,7 @@ class DockyardApp(App[None]):
     ) -> None:
         self.config = Config.load(config_path)
         super().__init__()
-        self.engine: Any = engine
+        self.engine: Engine = engine
         self.read_only = read_only
         self.engines = list(engines or [])
         self._first_containers = containers
@@ -135,12 +142,14 @@ class DockyardApp(App[None]):
             return
         self.report_error(worker.error)
 
-    def report_error(self, error: BaseException) -> None:
+    def report_error(self, error: BaseException, title: str = "Engine error") -> None:
+        """Every failure the user should see: an engine error in one line, a lost engine as
+        the main screen's banner, anything else named without a traceback."""
         main = self.main_screen
         if isinstance(error, EngineUnavailable) and main is not None:
-            main.connection_lost(str(error))
+            main.connection_lost(error)
         elif isinstance(error, EngineError):
-            self.notify(str(error), title="Engine error", severity="error", timeout=6)
+            self.notify(str(error), title=title, severity="error", timeout=6)
         else:
             self.notify(
                 f"{type(error).__name__}: {error}", title="Internal error", severity="error"
@@ -152,6 +161,9 @@ class DockyardApp(App[None]):
         self.command_log.append(LoggedCommand(self.clock(), line, ok))
 
     # app-wide actions --------------------------------------------------------------
+    async def action_act(self, spec_id: str) -> None:
+        await run_spec(self, spec_id)
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
@@ -210,6 +222,7 @@ class DockyardApp(App[None]):
         return ComposeActions(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        action = action_name(action, parameters)
         if action == "engines":
             return True if self.engines else None
         if action in mutating_actions("app") and self.read_only:
@@ -282,7 +295,7 @@ class DockyardApp(App[None]):
             engine = factory()
             await engine.ping()
         except EngineError as error:
-            self.notify(f"{label}: {error}", title="Cannot switch engine", severity="error")
+            self.report_error(error, title=f"Cannot switch to {label}")
             return
         old, self.engine = self.engine, engine
         while len(self.screen_stack) > 1:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar, cast
 
 from textual.app import App, ComposeResult, SuspendNotSupported
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import Static, TabbedContent, Tabs
 from textual.worker import Worker
 
@@ -31,7 +31,7 @@ from engine_adapters.errors import EngineError
 from engine_adapters.models import Container
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.shell_command import ShellCommand, ShellCommandDialog
-from tui.keymap import bindings_for
+from tui.keymap import action_name, bindings_for, run_spec
 from tui.screens.covering import CoveringScreen
 from tui.terminal import TerminalView, run_suspended
 from tui.terminal.popout import docker_cli_argv, run_argv
@@ -48,20 +48,6 @@ NO_SESSIONS = (
     "X (a command) or a (attach). Esc goes back."
 )
 
-FALLBACK_BINDINGS: list[BindingType] = [
-    Binding("i,enter", "focus_terminal", "Terminal", id="shells.focus_terminal"),
-    Binding("x", "close_tab", "Close", id="shells.close_tab"),
-    Binding("right_square_bracket", "next_tab", "Next", id="shells.next_tab", key_display="]"),
-    Binding(
-        "left_square_bracket", "prev_tab", "Prev", show=False, id="shells.prev_tab", key_display="["
-    ),
-    Binding("o", "popout", "Pop out", id="shells.popout"),
-    Binding("escape", "back", "Back", id="shells.back"),
-    Binding("e", "new_shell", "New shell", id="shells.new_shell"),
-    Binding("z", "zoom", "Logs", id="shells.zoom"),
-]
-"""Used until the lead adds the `shells` owner to tui/keymap.py (then users can remap them)."""
-
 TAB_ACTIONS = frozenset(
     {"close_tab", "next_tab", "prev_tab", "focus_terminal", "new_shell", "popout", "zoom"}
 )
@@ -70,7 +56,7 @@ TAB_ACTIONS = frozenset(
 class ShellsScreen(ReportsWorkerErrors, CoveringScreen):
     """Tabs of sessions; screen keys act once Ctrl+] has taken focus out of the terminal."""
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings_for("shells") or FALLBACK_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("shells")
 
     DEFAULT_CSS = """
     ShellsScreen #shells-empty { padding: 1 2; color: $text-muted; }
@@ -154,7 +140,11 @@ class ShellsScreen(ReportsWorkerErrors, CoveringScreen):
         self.call_after_refresh(self._focus_tab_strip)
 
     # actions ------------------------------------------------------------------------
+    async def action_act(self, spec_id: str) -> None:
+        await run_spec(self, spec_id)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        action = action_name(action, parameters)
         if action in TAB_ACTIONS and self.active_pane is None:
             return None
         # The terminal gets these keys until Ctrl+]; hiding them leaves the footer
