@@ -22,7 +22,13 @@ from textual.worker import Worker, WorkerState
 from engine_adapters.errors import EngineError, EngineUnavailable
 from engine_adapters.models import Container
 from engine_adapters.protocol import Engine
-from tui.config import BUILTIN_THEMES_DIR, THEME_VARIABLE_DEFAULTS, Config, config_dir, load_themes
+from tui.config import (
+    BUILTIN_THEMES_DIR,
+    Config,
+    config_dir,
+    load_themes,
+    theme_variable_defaults,
+)
 from tui.keymap import (
     action_name,
     bindings_for,
@@ -71,6 +77,7 @@ class DockyardApp(App[None]):
         containers: list[Container] | None = None,
     ) -> None:
         self.config = Config.load(config_path)
+        self._theme_defaults: dict[str, str] | None = None
         super().__init__()
         self.engine: Engine = engine
         self.read_only = read_only
@@ -101,7 +108,9 @@ class DockyardApp(App[None]):
         return filters
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        return dict(THEME_VARIABLE_DEFAULTS)
+        if self._theme_defaults is None:
+            self._theme_defaults = theme_variable_defaults()
+        return dict(self._theme_defaults)
 
     def on_mount(self) -> None:
         self.set_keymap(merge_keymap(self.config.keys.items()))
