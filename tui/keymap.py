@@ -132,7 +132,6 @@ DETAIL_TABS = (
 )
 
 
-
 def _show_tab(tab: str) -> Callable[[MainScreen], object]:
     return lambda screen: screen.action_tab(tab)
 

@@ -393,8 +393,11 @@ class MainScreen(Screen[None]):
         """The detail pane full screen whatever has focus; again, and it is back."""
         if self.maximized is not None:
             self.minimize()
-        else:
-            self.maximize(self.detail, container=False)
+            return
+        # Focus first: left on the list (or the filter) it would take the keys meant for the
+        # zoomed tab, `Z` among them.
+        self.detail.focus_content()
+        self.maximize(self.detail, container=False)
 
     def action_tab(self, tab: str) -> None:
         self.detail.active = f"tab-{tab}"

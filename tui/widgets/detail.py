@@ -202,6 +202,14 @@ class DetailPane(ReportsWorkerErrors, Vertical):
         tabs = self.tabs
         return [tab for _, tab in TABS if tabs.get_tab(tab).display]
 
+    def focus_content(self) -> None:
+        """The focus on the active tab's content (its first focusable widget)."""
+        if not self.tabs_mounted:
+            return
+        pane = self.tabs.active_pane
+        target = next((w for w in pane.query("*") if w.focusable), None) if pane else None
+        (target or self.tabs).focus()
+
     def step_tab(self, delta: int) -> None:
         """The next (1) or previous (-1) visible tab, round the end."""
         shown = self.visible_tabs()
