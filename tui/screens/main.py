@@ -7,7 +7,7 @@ It composes the widgets, a controller per view (tui/controllers) and the live fe
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
@@ -368,7 +368,7 @@ class MainScreen(Screen[None]):
             self.table().focus()
         elif self.maximized is not None:
             self.minimize()
-        elif focused is not None and not isinstance(focused, ResourceTable):
+        elif not isinstance(focused, ResourceTable):  # none too: a tab switch may leave none
             self.table().focus()
 
     async def open_command_line(self) -> None:
@@ -393,6 +393,7 @@ class MainScreen(Screen[None]):
         """The detail pane full screen whatever has focus; again, and it is back."""
         if self.maximized is not None:
             self.minimize()
+            self.table().focus()
             return
         # Focus first: left on the list (or the filter) it would take the keys meant for the
         # zoomed tab, `Z` among them.
@@ -400,13 +401,23 @@ class MainScreen(Screen[None]):
         self.maximize(self.detail, container=False)
 
     def action_tab(self, tab: str) -> None:
-        self.detail.active = f"tab-{tab}"
+        def show() -> None:
+            self.detail.active = f"tab-{tab}"
+
+        self._switch_tab(show)
 
     def action_next_tab(self) -> None:
-        self.detail.step_tab(1)
+        self._switch_tab(lambda: self.detail.step_tab(1))
 
     def action_prev_tab(self) -> None:
-        self.detail.step_tab(-1)
+        self._switch_tab(lambda: self.detail.step_tab(-1))
+
+    def _switch_tab(self, switch: Callable[[], None]) -> None:
+        """Focus inside the old tab moves into the new one, not nowhere (the old one hides)."""
+        inside = self.focused is not None and self.detail in self.focused.ancestors_with_self
+        switch()
+        if inside:
+            self.call_after_refresh(self.detail.focus_content)
 
     def action_refresh(self) -> None:
         self.live.reconcile()
