@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from engine_adapters.errors import EngineError
+from engine_adapters.errors import EngineError, EngineUnavailable
 from engine_adapters.models import (
     Container,
     ContainerState,
@@ -244,9 +244,22 @@ class LiveFeed:
             ids = sorted(running)
             self.screen.call_after_refresh(lambda: self._run(self._watch_stats(ids), "stats"))
 
-    def connection_lost(self) -> None:
-        """Stop every stream and poll until the engine answers again."""
+    def connection_lost(self, error: EngineUnavailable) -> None:
+        """A banner; every stream stops and a poll waits until the engine answers again."""
+        screen = self.screen
+        if screen.header.connected is False:
+            return
+        screen.header.connected = False
+        screen.banner.update(f"Engine unavailable: {error}. Retrying…")
+        screen.banner.display = True
         for group in ("events", "stats", "reconcile", "refresh"):
             self.screen.workers.cancel_group(self.screen, group)
         self._stats_ids = frozenset()
         self._run(self._reconnect(), "reconnect")
+
+    def connection_restored(self) -> None:
+        screen = self.screen
+        screen.banner.display = False
+        screen.header.connected = True
+        screen.notify("Engine connection restored", timeout=3)
+        self.start()

@@ -229,19 +229,11 @@ class MainScreen(Screen[None]):
             self.app.report_error(worker.error)
 
     def connection_lost(self, error: EngineUnavailable) -> None:
-        if self.header.connected is False:
-            return
-        self.header.connected = False
-        self.banner.update(f"Engine unavailable: {error}. Retrying…")
-        self.banner.display = True
-        self.live.connection_lost()
+        self.live.connection_lost(error)
 
     def on_connection_changed(self, message: ConnectionChanged) -> None:
         if message.connected:
-            self.banner.display = False
-            self.header.connected = True
-            self.notify("Engine connection restored", timeout=3)
-            self.live.start()
+            self.live.connection_restored()
 
     # selection --------------------------------------------------------------------------
     def on_resource_table_selected(self, message: ResourceTable.Selected) -> None:
