@@ -10,6 +10,7 @@ import pytest
 
 from engine_adapters.docker_engine import DockerEngine
 from tests.fixtures.docker import TEST_IMAGE, Resources
+from tests.ui_keys import keys_containers, keys_screens
 from tests.ui_keys.walk import EFFECTS, Walk
 from tui.app import DockyardApp
 from tui.keymap import BY_ID
@@ -19,6 +20,8 @@ COMMAND = (
     "trap 'exit 0' TERM; i=0; while [ $i -lt 80 ]; do echo line $i; i=$((i+1)); done; "
     "while true; do echo line $i; i=$((i+1)); sleep 1 & wait $!; done"
 )
+# The modules whose checks fill EFFECTS as they are imported.
+CHECKS = (keys_containers, keys_screens)
 # Last, in this order: they end what the others need.
 LAST = ("containers.remove", "app.quit")
 
