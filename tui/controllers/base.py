@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from engine_adapters.errors import EngineError
@@ -93,7 +94,8 @@ class ViewController(Generic[Item]):
     def perform(self, steps: list[Step], done: str = "") -> None:
         """Run the calls in turn in a worker; failures go to the app's one error path."""
         if steps:
-            self.screen.run_worker(self._perform(steps, done), group="actions", exit_on_error=False)
+            work: Callable[[], Awaitable[None]] = partial(self._perform, steps, done)
+            self.screen.run_worker(work, group="actions", exit_on_error=False)
 
     async def _perform(self, steps: list[Step], done: str) -> None:
         failed = 0

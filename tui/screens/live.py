@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -100,11 +101,13 @@ class LiveFeed:
         self._stats_ids = frozenset()
         self.reconcile(first=True, read=read)
 
-    def _run(self, work: Awaitable[None], group: str) -> None:
+    def _run(self, work: Callable[[], Awaitable[None]], group: str) -> None:
+        """A function, not a coroutine, so a worker cancelled before it starts (exclusive)
+        leaves no coroutine that was never awaited."""
         self.screen.run_worker(work, group=group, exclusive=True, exit_on_error=False)
 
     def reconcile(self, first: bool = False, read: bool = True) -> None:
-        self._run(self._reconcile(first, read), "reconcile")
+        self._run(partial(self._reconcile, first, read), "reconcile")
 
     async def _reconcile(self, first: bool, read: bool) -> None:
         """The safety net: a full reread, whatever events may have been missed.
@@ -122,7 +125,7 @@ class LiveFeed:
                 await asyncio.wait_for(screen.wait_for_refresh(), FIRST_PAINT_WAIT)
         await screen.hidden_mounted.wait()  # the other lists' tables
         if first:
-            self._run(self._watch_events(), "events")
+            self._run(self._watch_events, "events")
         screen.post_message(InfoFetched(await self.engine.info()))
         await self._fetch(KINDS[1:] + (KINDS[:1] if first else ()))
 
@@ -233,7 +236,7 @@ class LiveFeed:
     def _refresh_stale(self) -> None:
         kinds, self._stale = tuple(k for k in KINDS if k in self._stale), set()
         if kinds:
-            self._run(self._fetch(kinds), "refresh")
+            self._run(partial(self._fetch, kinds), "refresh")
 
     def restart_stats_if_needed(self, containers: list[Container]) -> None:
         running = frozenset(c.id for c in containers if c.state == ContainerState.RUNNING)
@@ -242,7 +245,7 @@ class LiveFeed:
             self.screen.stats.forget(running)
             # After this list is painted: the first poll loads the SDK and asks every container.
             ids = sorted(running)
-            self.screen.call_after_refresh(lambda: self._run(self._watch_stats(ids), "stats"))
+            self.screen.call_after_refresh(self._run, partial(self._watch_stats, ids), "stats")
 
     def connection_lost(self, error: EngineUnavailable) -> None:
         """A banner; every stream stops and a poll waits until the engine answers again."""
@@ -255,7 +258,7 @@ class LiveFeed:
         for group in ("events", "stats", "reconcile", "refresh"):
             self.screen.workers.cancel_group(self.screen, group)
         self._stats_ids = frozenset()
-        self._run(self._reconnect(), "reconnect")
+        self._run(self._reconnect, "reconnect")
 
     def connection_restored(self) -> None:
         screen = self.screen
