@@ -29,6 +29,7 @@ from tui.config import (
     load_themes,
     theme_variable_defaults,
 )
+from tui.controllers import VIEWS
 from tui.keymap import (
     action_name,
     bindings_for,
@@ -37,7 +38,7 @@ from tui.keymap import (
     mutating_actions,
     run_spec,
 )
-from tui.screens.main import VIEWS, MainScreen
+from tui.screens.main import MainScreen
 from tui.screens.palette import ActionsProvider
 from tui.truecolor import TruecolorWhereNeeded
 

@@ -17,8 +17,6 @@ if TYPE_CHECKING:
 class ViewControllers:
     """A view added to the screen adds its controller here and its name to VIEWS."""
 
-    VIEWS = ("containers", "images", "volumes", "networks")
-
     def __init__(self, screen: MainScreen) -> None:
         self.containers = ContainersController(screen)
         self.images = ImagesController(screen)

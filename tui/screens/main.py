@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 from engine_adapters.errors import EngineUnavailable
 from engine_adapters.models import Container
 from engine_adapters.protocol import Engine
-from tui.controllers.views import ViewControllers
+from tui.controllers import VIEWS
 from tui.keymap import (
     DETAIL_TABS,
     action_name,
@@ -48,8 +48,8 @@ from tui.widgets.stats_history import StatsHistory
 
 if TYPE_CHECKING:
     from tui.app import DockyardApp
+    from tui.controllers.views import ViewControllers
 
-VIEWS = ViewControllers.VIEWS
 SELECT_DELAY = 0.12
 MOUNT_HIDDEN_LATEST = 2.0
 
@@ -71,13 +71,22 @@ class MainScreen(Screen[None]):
         self.current_view = "containers"
         self.id_names: dict[str, str] = {}  # container id -> name, for the volumes' users
         self.hidden_mounted = asyncio.Event()  # the views and tabs the first frame leaves out
-        self.controllers = ViewControllers(self)
+        self._controllers: ViewControllers | None = None
         self.live = LiveFeed(self)
         self._select_timer: Timer | None = None
         self._first_containers = containers
         self._hidden_mounting = False
 
     # typed access --------------------------------------------------------------------
+    @property
+    def controllers(self) -> ViewControllers:
+        """Made at the first key: the controllers (and their dialogs) are not needed before."""
+        if self._controllers is None:
+            from tui.controllers.views import ViewControllers
+
+            self._controllers = ViewControllers(self)
+        return self._controllers
+
     @property
     def app(self) -> DockyardApp:  # type: ignore[override]
         return cast("DockyardApp", super().app)

@@ -9,8 +9,9 @@ from typing import Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
+from tui.controllers import VIEWS
 from tui.keymap import ACTIONS, DISPATCH, ActionSpec, display_key
-from tui.screens.main import VIEWS, MainScreen
+from tui.screens.main import MainScreen
 
 WIDGET_OWNERS = {"logs": "LogPanel", "env": "EnvTable"}
 SCREEN_OWNERS = {"dashboard": "DashboardScreen", "shells": "ShellsScreen"}
