@@ -22,9 +22,23 @@ from textual.worker import Worker, WorkerState
 from engine_adapters.errors import EngineError, EngineUnavailable
 from engine_adapters.models import Container
 from engine_adapters.protocol import Engine
-from tui.config import BUILTIN_THEMES_DIR, THEME_VARIABLE_DEFAULTS, Config, config_dir, load_themes
-from tui.keymap import bindings_for, input_openers, merge_keymap, mutating_actions
-from tui.screens.main import VIEWS, MainScreen
+from tui.config import (
+    BUILTIN_THEMES_DIR,
+    Config,
+    config_dir,
+    load_themes,
+    theme_variable_defaults,
+)
+from tui.controllers import VIEWS
+from tui.keymap import (
+    action_name,
+    bindings_for,
+    input_openers,
+    merge_keymap,
+    mutating_actions,
+    run_spec,
+)
+from tui.screens.main import MainScreen
 from tui.screens.palette import ActionsProvider
 from tui.truecolor import TruecolorWhereNeeded
 
@@ -64,8 +78,9 @@ class DockyardApp(App[None]):
         containers: list[Container] | None = None,
     ) -> None:
         self.config = Config.load(config_path)
+        self._theme_defaults: dict[str, str] | None = None
         super().__init__()
-        self.engine: Any = engine
+        self.engine: Engine = engine
         self.read_only = read_only
         self.engines = list(engines or [])
         self._first_containers = containers
@@ -94,7 +109,9 @@ class DockyardApp(App[None]):
         return filters
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        return dict(THEME_VARIABLE_DEFAULTS)
+        if self._theme_defaults is None:
+            self._theme_defaults = theme_variable_defaults()
+        return dict(self._theme_defaults)
 
     def on_mount(self) -> None:
         self.set_keymap(merge_keymap(self.config.keys.items()))
@@ -135,12 +152,14 @@ class DockyardApp(App[None]):
             return
         self.report_error(worker.error)
 
-    def report_error(self, error: BaseException) -> None:
+    def report_error(self, error: BaseException, title: str = "Engine error") -> None:
+        """Every failure the user should see: an engine error in one line, a lost engine as
+        the main screen's banner, anything else named without a traceback."""
         main = self.main_screen
         if isinstance(error, EngineUnavailable) and main is not None:
-            main.connection_lost(str(error))
+            main.connection_lost(error)
         elif isinstance(error, EngineError):
-            self.notify(str(error), title="Engine error", severity="error", timeout=6)
+            self.notify(str(error), title=title, severity="error", timeout=6)
         else:
             self.notify(
                 f"{type(error).__name__}: {error}", title="Internal error", severity="error"
@@ -152,6 +171,9 @@ class DockyardApp(App[None]):
         self.command_log.append(LoggedCommand(self.clock(), line, ok))
 
     # app-wide actions --------------------------------------------------------------
+    async def action_act(self, spec_id: str) -> None:
+        await run_spec(self, spec_id)
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
@@ -225,6 +247,7 @@ class DockyardApp(App[None]):
         return ComposeActions(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        action = action_name(action, parameters)
         if action == "engines":
             return True if self.engines else None
         if action in mutating_actions("app") and self.read_only:
@@ -297,7 +320,7 @@ class DockyardApp(App[None]):
             engine = factory()
             await engine.ping()
         except EngineError as error:
-            self.notify(f"{label}: {error}", title="Cannot switch engine", severity="error")
+            self.report_error(error, title=f"Cannot switch to {label}")
             return
         old, self.engine = self.engine, engine
         while len(self.screen_stack) > 1:

@@ -12,25 +12,15 @@ from textual.theme import Theme
 
 BUILTIN_THEMES_DIR = Path(__file__).resolve().parent / "themes"
 
-# Every theme, even Textual's own, needs these, or the stylesheet fails to parse.
-THEME_VARIABLE_DEFAULTS = {
-    "state-running": "#4ebf71",
-    "state-exited": "#d2524e",
-    "state-paused": "#c9a227",
-    "state-restarting": "#3fa7d6",
-    "state-created": "#8a8a8a",
-    "log-match": "#ffd75f",
-    "log-stderr": "#e06c75",
-    "log-timestamp": "#7f8c98",
-}
+# The variables every theme needs, even Textual's own, or the stylesheet fails to parse.
+DEFAULTS_FILE = "defaults.toml"
 SERVICE_COLOUR_VARIABLES = tuple(f"service-{n}" for n in range(1, 7))
-THEME_VARIABLE_DEFAULTS.update(
-    zip(
-        SERVICE_COLOUR_VARIABLES,
-        ("#61afef", "#c678dd", "#98c379", "#e5c07b", "#56b6c2", "#e06c75"),
-        strict=True,
-    )
-)
+
+
+def theme_variable_defaults(folder: Path = BUILTIN_THEMES_DIR) -> dict[str, str]:
+    """The [variables] of the themes folder's defaults file (data, not code)."""
+    data = tomllib.loads((folder / DEFAULTS_FILE).read_text())
+    return {str(k): str(v) for k, v in data.get("variables", {}).items()}
 
 
 def config_dir() -> Path:
@@ -155,6 +145,8 @@ def load_themes(*folders: Path) -> list[Theme]:
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.toml")):
+            if path.name == DEFAULTS_FILE:
+                continue
             try:
                 themes.append(theme_from_toml(path.read_text()))
             except (OSError, KeyError, ValueError, tomllib.TOMLDecodeError):

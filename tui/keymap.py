@@ -1,21 +1,44 @@
-"""The one action table: ids, keys, descriptions; bindings, help and palette derive from it."""
+"""The one action table: ids, keys and typed handlers; bindings, help and palette derive from it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import inspect
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual.binding import Binding, BindingType
 
+if TYPE_CHECKING:
+    from tui.app import DockyardApp
+    from tui.controllers.containers import ContainersController
+    from tui.controllers.images import ImagesController
+    from tui.controllers.networks import NetworksController
+    from tui.controllers.volumes import VolumesController
+    from tui.screens.charts import ChartScreen
+    from tui.screens.dashboard import DashboardScreen
+    from tui.screens.main import MainScreen
+    from tui.screens.shells import ShellsScreen
+    from tui.widgets.detail import EnvTable
+    from tui.widgets.log_panel import LogPanel
+    from tui.widgets.stats_panel import StatsPanel
+
+OwnerT = TypeVar("OwnerT")
+
+# The one Textual action every binding runs: `act('containers.start')` looks the spec up and
+# calls its handler, so no key reaches a method through a name built from a string.
+DISPATCH = "act"
+
 
 @dataclass(frozen=True, slots=True)
-class ActionSpec:
-    """One user action; `owner` names the narrowest widget or screen that holds its binding."""
+class ActionSpec(Generic[OwnerT]):
+    """One user action; `owner` names the narrowest widget, screen or controller that runs it."""
 
     owner: str
     action: str
     key: str
     description: str
+    handler: Callable[[OwnerT], object]
     mutates: bool = False
     show: bool = True
     palette: bool = True
@@ -31,6 +54,48 @@ class ActionSpec:
     @property
     def id(self) -> str:
         return f"{self.owner}.{self.action}"
+
+    @property
+    def name(self) -> str:
+        """The bare action name, without the `('arg')` part; guards are keyed by it."""
+        return self.action.split("(", 1)[0]
+
+    @property
+    def binding_action(self) -> str:
+        return f"{DISPATCH}({self.id!r})"
+
+
+class Owner(Generic[OwnerT]):
+    """Builds the specs of one owner, so each handler is type-checked against that owner."""
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+
+    def __call__(
+        self,
+        action: str,
+        key: str,
+        description: str,
+        handler: Callable[[OwnerT], object],
+        *,
+        mutates: bool = False,
+        show: bool = True,
+        palette: bool = True,
+        opens_input: bool = False,
+        immediate: bool = False,
+    ) -> ActionSpec[OwnerT]:
+        return ActionSpec(
+            self.owner,
+            action,
+            key,
+            description,
+            handler,
+            mutates=mutates,
+            show=show,
+            palette=palette,
+            opens_input=opens_input,
+            immediate=immediate,
+        )
 
 
 OWNER_TITLES = {
@@ -48,90 +113,197 @@ OWNER_TITLES = {
     "shells": "Shell sessions",
 }
 
-A = ActionSpec
-ACTIONS: tuple[ActionSpec, ...] = (
-    A("app", "quit", "q", "Quit"),
-    A("app", "help", "question_mark", "Help"),
-    A("app", "command_mode", "colon", "Command", opens_input=True),
-    A("app", "dashboard", "S", "Stats dashboard"),
-    A("app", "command_log", "L", "Command log"),
-    A("app", "engines", "E", "Switch engine"),
-    A("app", "topology", "T", "Network topology"),
-    A("app", "shells", "ctrl+t", "Shell sessions"),
-    A("app", "charts", "H", "Stats charts of the selection", show=False),
-    A("app", "open_compose", "O", "Open compose file…", mutates=True, show=False),
-    A("main", "view('containers')", "1", "Containers", immediate=True),
-    A("main", "view('images')", "2", "Images", immediate=True),
-    A("main", "view('volumes')", "3", "Volumes", immediate=True),
-    A("main", "view('networks')", "4", "Networks", immediate=True),
-    A("main", "filter", "slash", "Filter", opens_input=True),
-    A("main", "zoom", "z", "Zoom pane"),
-    A("main", "refresh", "ctrl+r", "Refresh", show=False),
-    A("main", "prune", "P", "Prune", mutates=True),
-    A("containers", "start", "s", "Start", mutates=True),
-    A("containers", "stop", "x", "Stop", mutates=True),
-    A("containers", "restart", "r", "Restart", mutates=True),
-    A("containers", "kill", "K", "Kill", mutates=True),
-    A("containers", "pause", "p", "Pause/unpause", mutates=True),
-    A("containers", "remove", "d", "Remove", mutates=True),
-    A("containers", "exec", "e", "Shell", mutates=True),
-    A("containers", "exec_command", "X", "Exec command", mutates=True, show=False),
-    A("containers", "attach", "a", "Attach", mutates=True, show=False),
-    A("containers", "connect", "c", "Connect network", mutates=True, show=False),
-    A("containers", "disconnect", "C", "Disconnect network", mutates=True, show=False),
-    A("containers", "project_logs", "M", "Merged compose logs", show=False),
-    A("containers", "compose_up", "U", "Compose project up", mutates=True, show=False),
-    A("containers", "compose_down", "D", "Compose project down", mutates=True, show=False),
-    A("containers", "compose_restart", "R", "Compose project restart", mutates=True, show=False),
-    A("containers", "compose_pull", "ctrl+u", "Compose project pull", mutates=True, show=False),
-    A("containers", "mark", "space", "Mark", show=False),
-    A("images", "run", "r", "Run container", mutates=True),
-    A("images", "pull", "p", "Pull image", mutates=True),
-    A("images", "remove", "d", "Remove", mutates=True),
-    A("images", "sort", "o", "Sort size/date/name"),
-    A("images", "mark", "space", "Mark", show=False),
-    A("volumes", "create", "n", "New volume", mutates=True),
-    A("volumes", "remove", "d", "Remove", mutates=True),
-    A("volumes", "mark", "space", "Mark", show=False),
-    A("networks", "create", "n", "New network", mutates=True),
-    A("networks", "remove", "d", "Remove", mutates=True),
-    A("networks", "mark", "space", "Mark", show=False),
-    A("logs", "follow", "f", "Follow"),
-    A("logs", "timestamps", "t", "Timestamps"),
-    A("logs", "wrap", "w", "Wrap"),
-    A("logs", "search", "slash", "Search", opens_input=True),
-    A("logs", "next_match", "n", "Next match"),
-    A("logs", "prev_match", "N", "Prev match"),
-    A("logs", "filter_lines", "F", "Filter lines", opens_input=True),
-    A("logs", "save", "ctrl+s", "Save to file"),
-    A("logs", "select_lines", "V", "Select lines"),
-    A("logs", "line_down", "j", "Down / extend selection", show=False, palette=False),
-    A("logs", "line_up", "k", "Up / extend selection", show=False, palette=False),
-    A("logs", "copy", "y", "Copy selection/last lines"),
-    A("logs", "top", "g", "Top", show=False, palette=False),
-    A("logs", "bottom", "G", "Bottom", show=False, palette=False),
-    A("env", "reveal", "v", "Reveal secrets"),
-    A("stats", "window", "w", "Window 1/5/15 min"),
-    A("stats", "full_screen", "f", "Full screen"),
-    A("charts", "window", "w", "Window 1/5/15 min"),
-    A("shells", "focus_terminal", "i,enter", "Terminal"),
-    A("shells", "close_tab", "x", "Close"),
-    A("shells", "next_tab", "right_square_bracket", "Next"),
-    A("shells", "prev_tab", "left_square_bracket", "Prev", show=False),
-    A("shells", "popout", "o", "Pop out"),
-    A("shells", "back", "escape", "Back"),
-    A("shells", "new_shell", "e", "New shell"),
-    A("shells", "zoom", "z", "Logs"),
-    A("dashboard", "sort('cpu')", "c", "Sort CPU"),
-    A("dashboard", "sort('mem')", "m", "Sort memory"),
-    A("dashboard", "sort('name')", "n", "Sort name"),
-    A("dashboard", "sort('net')", "i", "Sort net I/O"),
+app: Owner[DockyardApp] = Owner("app")
+main: Owner[MainScreen] = Owner("main")
+containers: Owner[ContainersController] = Owner("containers")
+images: Owner[ImagesController] = Owner("images")
+volumes: Owner[VolumesController] = Owner("volumes")
+networks: Owner[NetworksController] = Owner("networks")
+logs: Owner[LogPanel] = Owner("logs")
+env: Owner[EnvTable] = Owner("env")
+stats: Owner[StatsPanel] = Owner("stats")
+charts: Owner[ChartScreen] = Owner("charts")
+shells: Owner[ShellsScreen] = Owner("shells")
+dashboard: Owner[DashboardScreen] = Owner("dashboard")
+
+# The detail tabs' keys: alt and the tab's initial, free everywhere (a shell has its own
+# screen), and what an SSH terminal sends as escape + letter.
+DETAIL_TABS = (
+    ("logs", "l", "Logs"),
+    ("stats", "s", "Stats"),
+    ("inspect", "i", "Inspect"),
+    ("env", "e", "Env"),
+    ("ports", "p", "Ports"),
+    ("top", "t", "Processes"),
 )
 
-BY_ID = {spec.id: spec for spec in ACTIONS}
+
+def _show_tab(tab: str) -> Callable[[MainScreen], object]:
+    return lambda screen: screen.action_tab(tab)
 
 
-def specs_for(owner: str) -> list[ActionSpec]:
+ACTIONS: tuple[ActionSpec[Any], ...] = (
+    app("quit", "q", "Quit", lambda a: a.action_quit()),
+    app("help", "question_mark", "Help", lambda a: a.action_help()),
+    app("command_mode", "colon", "Command", lambda a: a.action_command_mode(), opens_input=True),
+    app("dashboard", "S", "Stats dashboard", lambda a: a.action_dashboard()),
+    app("command_log", "L", "Command log", lambda a: a.action_command_log()),
+    app("engines", "E", "Switch engine", lambda a: a.action_engines()),
+    app("topology", "T", "Network topology", lambda a: a.action_topology()),
+    app("shells", "ctrl+t", "Shell sessions", lambda a: a.action_shells()),
+    app("charts", "H", "Stats charts of the selection", lambda a: a.action_charts(), show=False),
+    app(
+        "open_compose",
+        "O",
+        "Open compose file…",
+        lambda a: a.action_open_compose(),
+        mutates=True,
+        show=False,
+    ),
+    main(
+        "view('containers')",
+        "1",
+        "Containers",
+        lambda m: m.action_view("containers"),
+        immediate=True,
+    ),
+    main("view('images')", "2", "Images", lambda m: m.action_view("images"), immediate=True),
+    main("view('volumes')", "3", "Volumes", lambda m: m.action_view("volumes"), immediate=True),
+    main("view('networks')", "4", "Networks", lambda m: m.action_view("networks"), immediate=True),
+    main("filter", "slash", "Filter", lambda m: m.action_filter(), opens_input=True),
+    main("zoom", "z", "Zoom pane", lambda m: m.action_zoom()),
+    main("zoom_detail", "Z", "Zoom detail", lambda m: m.action_zoom_detail(), show=False),
+    main("refresh", "ctrl+r", "Refresh", lambda m: m.action_refresh(), show=False),
+    main("prune", "P", "Prune", lambda m: m.action_prune(), mutates=True),
+    *(
+        main(
+            f"tab('{tab}')",
+            f"alt+{letter}",
+            f"{title} tab",
+            _show_tab(tab),
+            show=False,
+        )
+        for tab, letter, title in DETAIL_TABS
+    ),
+    main(
+        "next_tab",
+        "right_square_bracket",
+        "Next detail tab",
+        lambda m: m.action_next_tab(),
+        show=False,
+    ),
+    main(
+        "prev_tab",
+        "left_square_bracket",
+        "Previous detail tab",
+        lambda m: m.action_prev_tab(),
+        show=False,
+    ),
+    containers("start", "s", "Start", lambda c: c.start(), mutates=True),
+    containers("stop", "x", "Stop", lambda c: c.stop(), mutates=True),
+    containers("restart", "r", "Restart", lambda c: c.restart(), mutates=True),
+    containers("kill", "K", "Kill", lambda c: c.kill(), mutates=True),
+    containers("pause", "p", "Pause/unpause", lambda c: c.pause(), mutates=True),
+    containers("remove", "d", "Remove", lambda c: c.remove(), mutates=True),
+    containers("exec", "e", "Shell", lambda c: c.exec(), mutates=True),
+    containers(
+        "exec_command", "X", "Exec command", lambda c: c.exec_command(), mutates=True, show=False
+    ),
+    containers("attach", "a", "Attach", lambda c: c.attach(), mutates=True, show=False),
+    containers("connect", "c", "Connect network", lambda c: c.connect(), mutates=True, show=False),
+    containers(
+        "disconnect", "C", "Disconnect network", lambda c: c.disconnect(), mutates=True, show=False
+    ),
+    containers("project_logs", "M", "Merged compose logs", lambda c: c.project_logs(), show=False),
+    containers(
+        "compose_up", "U", "Compose project up", lambda c: c.compose_up(), mutates=True, show=False
+    ),
+    containers(
+        "compose_down",
+        "D",
+        "Compose project down",
+        lambda c: c.compose_down(),
+        mutates=True,
+        show=False,
+    ),
+    containers(
+        "compose_restart",
+        "R",
+        "Compose project restart",
+        lambda c: c.compose_restart(),
+        mutates=True,
+        show=False,
+    ),
+    containers(
+        "compose_pull",
+        "ctrl+u",
+        "Compose project pull",
+        lambda c: c.compose_pull(),
+        mutates=True,
+        show=False,
+    ),
+    containers("mark", "space", "Mark", lambda c: c.mark(), show=False),
+    images("run", "r", "Run container", lambda c: c.run(), mutates=True),
+    images("pull", "p", "Pull image", lambda c: c.pull(), mutates=True),
+    images("remove", "d", "Remove", lambda c: c.remove(), mutates=True),
+    images("sort", "o", "Sort size/date/name", lambda c: c.sort()),
+    images("mark", "space", "Mark", lambda c: c.mark(), show=False),
+    volumes("create", "n", "New volume", lambda c: c.create(), mutates=True),
+    volumes("remove", "d", "Remove", lambda c: c.remove(), mutates=True),
+    volumes("mark", "space", "Mark", lambda c: c.mark(), show=False),
+    networks("create", "n", "New network", lambda c: c.create(), mutates=True),
+    networks("remove", "d", "Remove", lambda c: c.remove(), mutates=True),
+    networks("mark", "space", "Mark", lambda c: c.mark(), show=False),
+    logs("follow", "f", "Follow", lambda p: p.action_follow()),
+    logs("timestamps", "t", "Timestamps", lambda p: p.action_timestamps()),
+    logs("wrap", "w", "Wrap", lambda p: p.action_wrap()),
+    logs("search", "slash", "Search", lambda p: p.action_search(), opens_input=True),
+    logs("next_match", "n", "Next match", lambda p: p.action_next_match()),
+    logs("prev_match", "N", "Prev match", lambda p: p.action_prev_match()),
+    logs("filter_lines", "F", "Filter lines", lambda p: p.action_filter_lines(), opens_input=True),
+    logs("save", "ctrl+s", "Save to file", lambda p: p.action_save()),
+    logs("select_lines", "V", "Select lines", lambda p: p.action_select_lines()),
+    logs(
+        "line_down",
+        "j",
+        "Down / extend selection",
+        lambda p: p.action_line_down(),
+        show=False,
+        palette=False,
+    ),
+    logs(
+        "line_up",
+        "k",
+        "Up / extend selection",
+        lambda p: p.action_line_up(),
+        show=False,
+        palette=False,
+    ),
+    logs("copy", "y", "Copy selection/last lines", lambda p: p.action_copy()),
+    logs("top", "g", "Top", lambda p: p.action_top(), show=False, palette=False),
+    logs("bottom", "G", "Bottom", lambda p: p.action_bottom(), show=False, palette=False),
+    env("reveal", "v", "Reveal secrets", lambda t: t.action_reveal()),
+    stats("window", "w", "Window 1/5/15 min", lambda p: p.action_window()),
+    stats("full_screen", "f", "Full screen", lambda p: p.action_full_screen()),
+    charts("window", "w", "Window 1/5/15 min", lambda c: c.action_window()),
+    shells("focus_terminal", "i,enter", "Terminal", lambda s: s.action_focus_terminal()),
+    shells("close_tab", "x", "Close", lambda s: s.action_close_tab()),
+    shells("next_tab", "right_square_bracket", "Next", lambda s: s.action_next_tab()),
+    shells("prev_tab", "left_square_bracket", "Prev", lambda s: s.action_prev_tab(), show=False),
+    shells("popout", "o", "Pop out", lambda s: s.action_popout()),
+    shells("back", "escape", "Back", lambda s: s.action_back()),
+    shells("new_shell", "e", "New shell", lambda s: s.action_new_shell()),
+    shells("zoom", "z", "Logs", lambda s: s.action_zoom()),
+    dashboard("sort('cpu')", "c", "Sort CPU", lambda d: d.action_sort("cpu")),
+    dashboard("sort('mem')", "m", "Sort memory", lambda d: d.action_sort("mem")),
+    dashboard("sort('name')", "n", "Sort name", lambda d: d.action_sort("name")),
+    dashboard("sort('net')", "i", "Sort net I/O", lambda d: d.action_sort("net")),
+)
+
+BY_ID: dict[str, ActionSpec[Any]] = {spec.id: spec for spec in ACTIONS}
+
+
+def specs_for(owner: str) -> list[ActionSpec[Any]]:
     return [spec for spec in ACTIONS if spec.owner == owner]
 
 
@@ -140,7 +312,7 @@ def bindings_for(owner: str) -> list[BindingType]:
     return [
         Binding(
             spec.key,
-            spec.action,
+            spec.binding_action,
             spec.description,
             show=spec.show,
             id=spec.id,
@@ -150,29 +322,52 @@ def bindings_for(owner: str) -> list[BindingType]:
     ]
 
 
-def action_name(spec: ActionSpec) -> str:
-    """The bare method name, without the `('arg')` part."""
-    return spec.action.split("(", 1)[0]
+def requested(action: str, parameters: tuple[object, ...]) -> ActionSpec[Any] | None:
+    """The spec a Textual action names: `act('owner.action')`; None for Textual's own actions."""
+    if action != DISPATCH or not parameters:
+        return None
+    return BY_ID.get(str(parameters[0]))
+
+
+def action_name(action: str, parameters: tuple[object, ...] = ()) -> str:
+    """The bare action name a guard checks, whether given as `act('id')` or by name."""
+    spec = requested(action, parameters)
+    return spec.name if spec is not None else action
+
+
+async def run_spec(owner: object, spec_id: str) -> None:
+    """Run the handler of `spec_id` on its owner; a coroutine handler is awaited here, so the
+    keys typed after this one wait for it (the app runs keys in order)."""
+    result = BY_ID[spec_id].handler(owner)
+    if inspect.isawaitable(result):
+        await result
 
 
 def input_openers(owner: str) -> set[str]:
     """Actions bound with priority: they must stand aside while an input has focus."""
-    return {action_name(spec) for spec in specs_for(owner) if spec.opens_input}
+    return {spec.name for spec in specs_for(owner) if spec.opens_input}
 
 
 def immediate_actions(owner: str) -> set[str]:
     """Plain keys bound with priority (see ActionSpec.immediate)."""
-    return {action_name(spec) for spec in specs_for(owner) if spec.immediate}
+    return {spec.name for spec in specs_for(owner) if spec.immediate}
 
 
 def mutating_actions(owner: str) -> set[str]:
-    return {action_name(spec) for spec in specs_for(owner) if spec.mutates}
+    return {spec.name for spec in specs_for(owner) if spec.mutates}
 
 
-def display_key(spec: ActionSpec, keymap: dict[str, str]) -> str:
+def display_key(spec: ActionSpec[Any], keymap: dict[str, str]) -> str:
     """The key the user actually presses, after remapping, in a readable form."""
     key = keymap.get(spec.id, spec.key)
-    names = {"question_mark": "?", "colon": ":", "slash": "/", "space": "space"}
+    names = {
+        "question_mark": "?",
+        "colon": ":",
+        "slash": "/",
+        "space": "space",
+        "right_square_bracket": "]",
+        "left_square_bracket": "[",
+    }
     return ",".join(names.get(part.strip(), part.strip()) for part in key.split(","))
 
 

@@ -151,7 +151,7 @@ def volumes(check: Checker, path: Path, value: Any) -> list[tuple[int, Mount]]:
         if isinstance(item, dict):
             mount = _long_volume(check, at, item)
         elif isinstance(item, str):
-            mount = _short_volume(item)
+            mount = short_volume(item)
             if mount is None:
                 check.fail(at, f'invalid volume "{item}"')
         else:
@@ -162,7 +162,8 @@ def volumes(check: Checker, path: Path, value: Any) -> list[tuple[int, Mount]]:
     return result
 
 
-def _short_volume(text: str) -> Mount | None:
+def short_volume(text: str) -> Mount | None:
+    """`[source:]target[:modes]`, as a service's `volumes:` entry or `docker run -v` reads it."""
     parts = text.split(":")
     if len(parts) == 1:
         return Mount("volume", parts[0]) if parts[0].startswith("/") else None

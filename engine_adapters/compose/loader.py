@@ -54,6 +54,18 @@ def find_compose_files(folder: str = ".") -> list[str]:
     return [main] if override is None else [main, override]
 
 
+def files_for(path: str) -> list[str]:
+    """What `docker compose` run beside `path` reads for it: for a folder, or for the default
+    file of a folder, that file and the override file beside it; any other file alone."""
+    folder = path if os.path.isdir(path) else os.path.dirname(path) or "."
+    found = find_compose_files(folder)
+    if os.path.isdir(path):
+        return found or [os.path.join(path, DEFAULT_FILES[0])]  # the loader says it is missing
+    if found and os.path.abspath(found[0]) == os.path.abspath(path):
+        return [path, *found[1:]]
+    return [path]
+
+
 def compose_files(file: str | Sequence[str] | None, env: Mapping[str, str]) -> list[str]:
     """The files to read, in order: those given, else COMPOSE_FILE, else the default ones."""
     if isinstance(file, str):

@@ -18,6 +18,7 @@ async def merged_logs(
     containers: Sequence[Container],
     follow: bool = False,
     tail: int | None = None,
+    timestamps: bool = False,
 ) -> AsyncGenerator[tuple[Container, LogLine], None]:
     """Each line with the container it came from; ends when every container's log has ended.
 
@@ -26,7 +27,7 @@ async def merged_logs(
     """
     if not follow:
         for container in containers:
-            stream = engine.logs(container.id, tail=tail, follow=False)
+            stream = engine.logs(container.id, tail=tail, follow=False, timestamps=timestamps)
             try:
                 async for line in stream:
                     yield container, line
@@ -48,7 +49,7 @@ async def merged_logs(
 
     tasks = []
     for container in containers:
-        stream = engine.logs(container.id, tail=tail, follow=True)
+        stream = engine.logs(container.id, tail=tail, follow=True, timestamps=timestamps)
         streams.append(stream)
         tasks.append(asyncio.create_task(pump(container, stream)))
     remaining = len(tasks)

@@ -9,7 +9,14 @@ import pytest
 from engine_adapters.models import PortSpec, StatsSample, VolumeSpec
 from tests.ui.fake_data import NOW, _containers
 from tui.config import Config
-from tui.dialogs.run_form import build_spec, parse_env, parse_port, parse_volume, run_cli
+from tui.dialogs.run_form import (
+    build_spec,
+    parse_env,
+    parse_port,
+    parse_ports,
+    parse_volume,
+    run_cli,
+)
 from tui.keymap import BY_ID, display_key, merge_keymap
 from tui.widgets.format import human_duration, human_size, spark, uptime
 from tui.widgets.stats_history import StatsHistory
@@ -21,6 +28,21 @@ def test_ports_parse_like_docker_run() -> None:
     assert parse_port("127.0.0.1:53:53/udp") == PortSpec(53, 53, "udp", "127.0.0.1")
     with pytest.raises(ValueError, match="bad port"):
         parse_port("web:80")
+
+
+def test_the_run_form_reads_ports_and_volumes_as_compose_does() -> None:
+    assert parse_ports("8080-8081:80-81") == [PortSpec(80, 8080), PortSpec(81, 8081)]
+    assert parse_ports("[::1]:8080:80") == [PortSpec(80, 8080, "tcp", "::1")]
+    assert parse_ports("9000-9001/udp") == [
+        PortSpec(9000, None, "udp"),
+        PortSpec(9001, None, "udp"),
+    ]
+    with pytest.raises(ValueError, match="bad port"):
+        parse_ports("8080-8082:80")  # a range for one port is Compose's replicas, not run's
+    assert parse_volume("data:/data:ro,z") == VolumeSpec("/data", "data", True)
+    assert parse_volume("./conf:/etc/app") == VolumeSpec("/etc/app", str(Path.cwd() / "conf"))
+    with pytest.raises(ValueError, match="bad volume"):
+        parse_volume("data:relative")
 
 
 def test_env_and_volumes_parse() -> None:

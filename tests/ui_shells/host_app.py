@@ -27,6 +27,6 @@ class ShellsHostApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
 
-    def report_error(self, error: BaseException) -> None:
+    def report_error(self, error: BaseException, title: str = "Engine error") -> None:
         self.errors.append(error)
         self.notify(str(error), severity="error")

@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 
 from engine_adapters.errors import EngineError
 from engine_adapters.models import PullProgress
-from tui.widgets.worker_errors import ReportsWorkerErrors
+from engine_adapters.protocol import Engine
+from tui.widgets.worker_errors import ReportsWorkerErrors, report_error
+
+
+@dataclass
+class Progressed(Message):
+    progress: PullProgress
+
+
+@dataclass
+class Finished(Message):
+    error: EngineError | None
 
 
 class PullDialog(ReportsWorkerErrors, ModalScreen[bool]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="pull.cancel")]
 
-    def __init__(self, engine: Any, ref: str) -> None:
+    def __init__(self, engine: Engine, ref: str) -> None:
         super().__init__()
         self.engine = engine
         self.ref = ref
@@ -36,22 +48,30 @@ class PullDialog(ReportsWorkerErrors, ModalScreen[bool]):
 
     @work(exclusive=True, group="pull", exit_on_error=False)
     async def _pull(self) -> None:
+        """Reads the pull's progress and posts it; the handlers below draw it."""
         stream = self.engine.pull(self.ref)
         try:
             async for progress in stream:
-                self.show(progress)
+                self.post_message(Progressed(progress))
                 if progress.error:
                     raise EngineError(progress.error)
         except EngineError as error:
-            self.notify(f"Pull failed: {error}", severity="error")
-            self.dismiss(False)
+            self.post_message(Finished(error))
             return
         finally:
             await stream.aclose()
-        self.notify(f"Pulled {self.ref}", timeout=3)
-        self.dismiss(True)
+        self.post_message(Finished(None))
 
-    def show(self, progress: PullProgress) -> None:
+    def on_finished(self, message: Finished) -> None:
+        if message.error is not None:
+            report_error(self.app, message.error, title=f"Pull of {self.ref} failed")
+            self.dismiss(False)
+        else:
+            self.notify(f"Pulled {self.ref}", timeout=3)
+            self.dismiss(True)
+
+    def on_progressed(self, message: Progressed) -> None:
+        progress = message.progress
         if progress.layer and progress.total:
             self._layers[progress.layer] = (progress.current, progress.total)
         done = sum(c for c, _ in self._layers.values())

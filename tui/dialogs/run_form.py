@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 
 from textual.app import ComposeResult
@@ -10,6 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
+from engine_adapters.compose.fields import short_port, short_volume
 from engine_adapters.models import PortSpec, RunSpec, VolumeSpec
 
 RESTART_POLICIES = ("no", "on-failure", "always", "unless-stopped")
@@ -25,29 +27,33 @@ def parse_env(text: str) -> dict[str, str]:
     return env
 
 
+def parse_ports(text: str) -> list[PortSpec]:
+    """`[ip:]host:container[/proto]`, with ranges and `[ipv6]` addresses, as Compose reads a
+    port (engine_adapters.compose.fields); a host range needs as many container ports."""
+    mappings = short_port(text.strip())
+    if mappings is None or any(m.published_end is not None for m in mappings):
+        raise ValueError(f"bad port {text!r}: use [ip:]host:container[/proto]")
+    return [PortSpec(m.target, m.published, m.protocol, m.host_ip) for m in mappings]
+
+
 def parse_port(text: str) -> PortSpec:
-    """`[ip:]host:container[/proto]` or `container[/proto]`, as `docker run -p` reads it."""
-    spec, _, proto = text.strip().partition("/")
-    parts = spec.split(":")
-    try:
-        if len(parts) == 1:
-            return PortSpec(int(parts[0]), protocol=proto or "tcp")
-        if len(parts) == 2:
-            return PortSpec(int(parts[1]), int(parts[0]) if parts[0] else None, proto or "tcp")
-        if len(parts) == 3:
-            host = int(parts[1]) if parts[1] else None
-            return PortSpec(int(parts[2]), host, proto or "tcp", parts[0])
-    except ValueError:
-        pass
-    raise ValueError(f"bad port {text!r}: use [ip:]host:container[/proto]")
+    """One port mapping; a range is refused."""
+    ports = parse_ports(text)
+    if len(ports) != 1:
+        raise ValueError(f"bad port {text!r}: one port, not a range")
+    return ports[0]
 
 
 def parse_volume(text: str) -> VolumeSpec:
-    parts = text.strip().split(":")
-    if len(parts) == 1:
-        return VolumeSpec(parts[0])
-    read_only = len(parts) > 2 and parts[2] == "ro"
-    return VolumeSpec(parts[1], parts[0], read_only)
+    """`[source:]target[:ro|rw,...]` as Compose reads it; a relative bind source is made
+    absolute, as the engine needs it."""
+    mount = short_volume(text.strip())
+    if mount is None:
+        raise ValueError(f"bad volume {text!r}: use [name or path:]/target[:ro]")
+    source = mount.source
+    if mount.type == "bind":
+        source = os.path.abspath(os.path.expanduser(source))
+    return VolumeSpec(mount.target, source, mount.read_only)
 
 
 def _items(text: str) -> list[str]:
@@ -72,7 +78,7 @@ def build_spec(
         name=name.strip() or None,
         command=tuple(shlex.split(command)) or None,
         env=parse_env(env),
-        ports=tuple(parse_port(p) for p in _items(ports)),
+        ports=tuple(port for item in _items(ports) for port in parse_ports(item)),
         volumes=tuple(parse_volume(v) for v in _items(volumes)),
         network=network or None,
         restart_policy=restart,

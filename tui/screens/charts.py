@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from tui.keymap import bindings_for
+from tui.keymap import bindings_for, run_spec
 from tui.screens.covering import CoveringScreen
 from tui.widgets.charts.chart_grid import ChartGrid
 from tui.widgets.charts.scale import window_label
@@ -62,6 +62,9 @@ class ChartScreen(CoveringScreen):
             self._title = title
             self.query_one("#charts-title", Static).update(title)
         self.query_one(ChartGrid).show(self.stats, self.subjects, self.window)
+
+    async def action_act(self, spec_id: str) -> None:
+        await run_spec(self, spec_id)
 
     def action_window(self) -> None:
         self.window = next_window(self.window)

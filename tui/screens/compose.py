@@ -6,7 +6,7 @@ import os
 import re
 import shlex
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engine_adapters.compose import (
     ComposeFileError,
@@ -16,8 +16,8 @@ from engine_adapters.compose import (
     project_from_labels,
 )
 from engine_adapters.compose.conventions import CONFIG_FILES, WORKING_DIR
-from engine_adapters.compose.loader import compose_files, find_compose_files
-from engine_adapters.errors import EngineError, EngineUnavailable
+from engine_adapters.compose.loader import compose_files, files_for
+from engine_adapters.errors import EngineError
 from engine_adapters.models import Container
 from tui.dialogs.compose import DOWN_VOLUMES, ComposeDownDialog, ComposeProblemsDialog
 from tui.dialogs.prompt import PromptDialog
@@ -58,16 +58,7 @@ def chosen_files(text: str) -> list[str]:
     given, like `-f` each; a folder, or the default file of a folder, is what `docker compose`
     run in that folder reads: that file and the override file beside it."""
     paths = split_paths(text)
-    if len(paths) != 1:
-        return paths
-    only = paths[0]
-    folder = only if os.path.isdir(only) else os.path.dirname(only) or "."
-    found = find_compose_files(folder)
-    if os.path.isdir(only):
-        return found or [os.path.join(only, "compose.yaml")]  # the loader says it is missing
-    if found and os.path.abspath(found[0]) == os.path.abspath(only):
-        return [only, *found[1:]]
-    return [only]
+    return files_for(paths[0]) if len(paths) == 1 else paths
 
 
 def default_compose_paths() -> str:
@@ -101,7 +92,7 @@ class ComposeActions:
         self.app.run_worker(self._ask_down(name, members), group="compose-ask", exit_on_error=False)
 
     async def _ask_down(self, name: str, members: list[Container]) -> None:
-        engine: Any = self.app.engine
+        engine = self.app.engine
         networks = sorted(n.name for n in await engine.networks() if n.compose_project == name)
 
         def answered(choice: str | None) -> None:
@@ -191,17 +182,13 @@ class ComposeActions:
 
     async def _perform(self, project: Project, line: str, verb: Verb, done: str) -> None:
         steps: list[str] = []
-        engine: Any = self.app.engine
+        engine = self.app.engine
         runner = Orchestrator(engine, project, report=steps.append)
         try:
             await verb(runner)
-        except EngineUnavailable as error:
-            self.app.log_command(line, ok=False)
-            self.app.report_error(error)
-            return
         except EngineError as error:
             self.app.log_command(line, ok=False)
-            self.app.notify(str(error), title=f"Compose {project.name} failed", severity="error")
+            self.app.report_error(error, title=f"Compose {project.name} failed")
             return
         self.app.log_command(line, ok=True)
         shown = steps[-SHOWN_STEPS:]

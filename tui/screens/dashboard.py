@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from engine_adapters.models import Container
-from tui.keymap import bindings_for
+from tui.keymap import bindings_for, run_spec
 from tui.screens.covering import CoveringScreen
 from tui.widgets.cell_table import CellTable
 from tui.widgets.charts.braille import braille_trend
@@ -196,6 +196,9 @@ class DashboardScreen(CoveringScreen):
             for i, value in enumerate(cells):
                 if old[i] != value:
                     table.set_cell(cid, COLUMNS[i], value)
+
+    async def action_act(self, spec_id: str) -> None:
+        await run_spec(self, spec_id)
 
     def action_sort(self, key: str) -> None:
         self.sort_by = key

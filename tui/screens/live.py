@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING
 
-from textual import work
 from textual.message import Message
 
-from engine_adapters.errors import EngineError
-from engine_adapters.models import ContainerState, EngineInfo, Event, StatsSample
-from tui.screens.main_base import MainScreenBase
+from engine_adapters.errors import EngineError, EngineUnavailable
+from engine_adapters.models import (
+    Container,
+    ContainerState,
+    EngineInfo,
+    Event,
+    Image,
+    Network,
+    StatsSample,
+    Volume,
+)
+from engine_adapters.protocol import Engine
+from tui.widgets.other_tables import VolumesTable
+from tui.widgets.resource_table import ResourceTable
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
 
 KINDS = ("containers", "images", "volumes", "networks")
 # Which lists an event can change; an image pull or a network connect touches more than one.
@@ -25,11 +40,13 @@ EVENT_KINDS = {
 DEBOUNCE = 0.15
 FIRST_PAINT_WAIT = 1.0
 
+Resource = Container | Image | Volume | Network
+
 
 @dataclass
 class ResourcesFetched(Message):
     kind: str
-    items: list[Any]
+    items: list[Resource]
 
 
 @dataclass
@@ -55,20 +72,44 @@ class ConnectionChanged(Message):
     reason: str = ""
 
 
-class LiveMixin(MainScreenBase):
-    """Workers read the engine and only post messages; handlers on the screen update widgets."""
+async def fetch(engine: Engine, kind: str) -> list[Resource]:
+    """One list from the engine, by the view's name."""
+    if kind == "containers":
+        return list(await engine.containers())
+    if kind == "images":
+        return list(await engine.images())
+    if kind == "volumes":
+        return list(await engine.volumes())
+    return list(await engine.networks())
 
-    _stale: set[str]
-    _stats_ids: frozenset[str]
 
-    def start_live(self, read: bool = True) -> None:
+class LiveFeed:
+    """Workers that read the engine and only post messages to the screen, which updates widgets."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self._stale: set[str] = set()
+        self._stats_ids: frozenset[str] = frozenset()
+
+    @property
+    def engine(self) -> Engine:
+        return self.screen.app.engine
+
+    def start(self, read: bool = True) -> None:
         """Events, stats and the lists; `read=False` when the containers are already shown."""
         self._stale = set()
         self._stats_ids = frozenset()
         self.reconcile(first=True, read=read)
 
-    @work(exclusive=True, group="reconcile", exit_on_error=False)
-    async def reconcile(self, first: bool = False, read: bool = True) -> None:
+    def _run(self, work: Callable[[], Awaitable[None]], group: str) -> None:
+        """A function, not a coroutine, so a worker cancelled before it starts (exclusive)
+        leaves no coroutine that was never awaited."""
+        self.screen.run_worker(work, group=group, exclusive=True, exit_on_error=False)
+
+    def reconcile(self, first: bool = False, read: bool = True) -> None:
+        self._run(partial(self._reconcile, first, read), "reconcile")
+
+    async def _reconcile(self, first: bool, read: bool) -> None:
         """The safety net: a full reread, whatever events may have been missed.
 
         Containers come first: they are the first screen. On the first run the list reaches
@@ -76,41 +117,35 @@ class LiveMixin(MainScreenBase):
         the first list was read without); the containers are read again after the events
         stream opened, so a change between the two is not missed.
         """
+        screen = self.screen
         if read:
             await self._fetch(KINDS[:1])
         if first:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wait_for_refresh(), FIRST_PAINT_WAIT)
-        await self.hidden_mounted.wait()  # the other lists' tables
+                await asyncio.wait_for(screen.wait_for_refresh(), FIRST_PAINT_WAIT)
+        await screen.hidden_mounted.wait()  # the other lists' tables
         if first:
-            self.watch_events()
-        self.post_message(InfoFetched(await self.engine.info()))
+            self._run(self._watch_events, "events")
+        screen.post_message(InfoFetched(await self.engine.info()))
         await self._fetch(KINDS[1:] + (KINDS[:1] if first else ()))
-
-    @work(exclusive=True, group="refresh", exit_on_error=False)
-    async def refresh_kinds(self, kinds: tuple[str, ...]) -> None:
-        await self._fetch(kinds)
 
     async def _fetch(self, kinds: tuple[str, ...]) -> None:
         for kind in kinds:
-            items = await getattr(self.engine, kind)()
-            self.post_message(ResourcesFetched(kind, items))
+            self.screen.post_message(ResourcesFetched(kind, await fetch(self.engine, kind)))
 
-    @work(exclusive=True, group="events", exit_on_error=False)
-    async def watch_events(self) -> None:
+    async def _watch_events(self) -> None:
         stream = self.engine.events()
         try:
             async for event in stream:
-                self.post_message(EngineEventArrived(event))
+                self.screen.post_message(EngineEventArrived(event))
         finally:
             await stream.aclose()
 
-    @work(exclusive=True, group="stats", exit_on_error=False)
-    async def watch_stats(self, ids: list[str]) -> None:
+    async def _watch_stats(self, ids: list[str]) -> None:
         """One stream for every running container; the engine paces it, so polls never overlap."""
         if not ids:
             return
-        stream = self.engine.stats(ids, interval=self.app_config.stats_interval)
+        stream = self.engine.stats(ids, interval=self.screen.app.config.stats_interval)
         try:
             async for batch in stream:
                 self.record_stats(batch)
@@ -118,11 +153,10 @@ class LiveMixin(MainScreenBase):
             await stream.aclose()
 
     def record_stats(self, batch: list[StatsSample]) -> None:
-        self.stats.add(batch)
-        self.post_message(StatsUpdated())
+        self.screen.stats.add(batch)
+        self.screen.post_message(StatsUpdated())
 
-    @work(exclusive=True, group="reconnect", exit_on_error=False)
-    async def reconnect(self) -> None:
+    async def _reconnect(self) -> None:
         delay = 1.0
         while True:
             await asyncio.sleep(delay)  # a retry backoff, not synchronisation
@@ -131,45 +165,104 @@ class LiveMixin(MainScreenBase):
             except EngineError:
                 delay = min(delay * 2, 10.0)
                 continue
-            self.post_message(ConnectionChanged(True))
+            self.screen.post_message(ConnectionChanged(True))
             return
 
-    # handlers -----------------------------------------------------------------
-    def on_engine_event_arrived(self, message: EngineEventArrived) -> None:
-        kinds = EVENT_KINDS.get(message.event.type, ())
+    # what the screen's handlers ask for ------------------------------------------------
+    def apply(self, kind: str, items: list[Resource]) -> None:
+        """A fresh list into its table: only the rows that changed are redrawn."""
+        screen = self.screen
+        table = screen.mounted_table(kind)
+        if table is None:
+            return  # read again once mounted (reconcile waits for that)
+        table.items = {table.key_of(item): item for item in items}
+        table.marked &= set(table.items)
+        table.now = screen.app.clock()
+        if kind == "containers":
+            containers = [c for c in items if isinstance(c, Container)]
+            screen.id_names = {c.id: c.name for c in containers}
+            self.share_names()
+            self.restart_stats_if_needed(containers)
+            screen.header.connected = True
+        table.refresh_rows()
+        table.refresh_guards()
+        self.update_counts()
+        screen.show_view_tabs()
+        self._refresh_selected_item(table)
+
+    def share_names(self) -> None:
+        volumes = self.screen.mounted_table("volumes")
+        if isinstance(volumes, VolumesTable):
+            volumes.id_names = self.screen.id_names
+
+    def update_counts(self) -> None:
+        screen = self.screen
+        containers = screen.containers_table.items.values()
+        running = sum(c.state == ContainerState.RUNNING for c in containers)
+        screen.header.counts = (
+            len(containers),
+            running,
+            *(len(screen.items_of(view)) for view in KINDS[1:]),
+        )
+
+    def tick_clock(self) -> None:
+        """Uptimes age without any event, so the clock advances them now and then."""
+        for table in self.screen.query(ResourceTable):
+            table.now = self.screen.app.clock()
+            table.refresh_rows()
+
+    def _refresh_selected_item(self, table: ResourceTable) -> None:
+        """If the shown item changed (a state change), give the detail pane the new object."""
+        screen = self.screen
+        if table.id != f"{screen.current_view}-table":
+            return
+        item, shown = table.current, screen.detail.item
+        if (
+            item is not None
+            and shown is not None
+            and item is not shown
+            and table.key_of(item) == table.key_of(shown)
+        ):
+            screen.detail.item = item
+
+    def event_arrived(self, event: Event) -> None:
+        kinds = EVENT_KINDS.get(event.type, ())
         if not kinds:
             return
         if not self._stale:
-            self.set_timer(DEBOUNCE, self._refresh_stale)
+            self.screen.set_timer(DEBOUNCE, self._refresh_stale)
         self._stale.update(kinds)
 
     def _refresh_stale(self) -> None:
         kinds, self._stale = tuple(k for k in KINDS if k in self._stale), set()
         if kinds:
-            self.refresh_kinds(kinds)
+            self._run(partial(self._fetch, kinds), "refresh")
 
-    def restart_stats_if_needed(self, containers: list[Any]) -> None:
+    def restart_stats_if_needed(self, containers: list[Container]) -> None:
         running = frozenset(c.id for c in containers if c.state == ContainerState.RUNNING)
         if running != self._stats_ids:
             self._stats_ids = running
-            self.stats.forget(running)
+            self.screen.stats.forget(running)
             # After this list is painted: the first poll loads the SDK and asks every container.
-            self.call_after_refresh(self.watch_stats, sorted(running))
+            ids = sorted(running)
+            self.screen.call_after_refresh(self._run, partial(self._watch_stats, ids), "stats")
 
-    def connection_lost(self, reason: str) -> None:
-        if self.header.connected is False:
+    def connection_lost(self, error: EngineUnavailable) -> None:
+        """A banner; every stream stops and a poll waits until the engine answers again."""
+        screen = self.screen
+        if screen.header.connected is False:
             return
-        self.header.connected = False
-        self.banner.update(f"Engine unavailable: {reason}. Retrying…")
-        self.banner.display = True
+        screen.header.connected = False
+        screen.banner.update(f"Engine unavailable: {error}. Retrying…")
+        screen.banner.display = True
         for group in ("events", "stats", "reconcile", "refresh"):
-            self.workers.cancel_group(self, group)
+            self.screen.workers.cancel_group(self.screen, group)
         self._stats_ids = frozenset()
-        self.reconnect()
+        self._run(self._reconnect, "reconnect")
 
-    def on_connection_changed(self, message: ConnectionChanged) -> None:
-        if message.connected:
-            self.banner.display = False
-            self.header.connected = True
-            self.notify("Engine connection restored", timeout=3)
-            self.start_live()
+    def connection_restored(self) -> None:
+        screen = self.screen
+        screen.banner.display = False
+        screen.header.connected = True
+        screen.notify("Engine connection restored", timeout=3)
+        self.start()

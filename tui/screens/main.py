@@ -1,21 +1,40 @@
-"""The main screen: header, the four resource views, the detail tabs and the command line."""
+"""The main screen: header, the four resource views, the detail tabs and the command line.
+
+It composes the widgets, a controller per view (tui/controllers) and the live feed
+(tui/screens/live.py); a key runs its handler from tui/keymap.py on its owner.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import asyncio
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Static
+from textual.worker import Worker, WorkerState
 
+from engine_adapters.errors import EngineUnavailable
 from engine_adapters.models import Container
-from tui.keymap import bindings_for, immediate_actions, input_openers, mutating_actions
-from tui.screens.actions import ActionsMixin
+from engine_adapters.protocol import Engine
+from tui.controllers import VIEWS
+from tui.keymap import (
+    DETAIL_TABS,
+    action_name,
+    bindings_for,
+    immediate_actions,
+    input_openers,
+    mutating_actions,
+    run_spec,
+)
 from tui.screens.live import (
+    ConnectionChanged,
+    EngineEventArrived,
     InfoFetched,
-    LiveMixin,
+    LiveFeed,
     ResourcesFetched,
     StatsUpdated,
 )
@@ -25,11 +44,12 @@ from tui.widgets.header import EngineHeader
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.other_tables import ImagesTable, NetworksTable, VolumesTable
 from tui.widgets.resource_table import ResourceTable
+from tui.widgets.stats_history import StatsHistory
 
 if TYPE_CHECKING:
-    pass
+    from tui.app import DockyardApp
+    from tui.controllers.views import ViewControllers
 
-VIEWS = ("containers", "images", "volumes", "networks")
 SELECT_DELAY = 0.12
 MOUNT_HIDDEN_LATEST = 2.0
 
@@ -42,15 +62,80 @@ class CommandLine(Input):
     """`:` command mode (`:images`, `:ctx NAME`, `:q`)."""
 
 
-class MainScreen(LiveMixin, ActionsMixin):
+class MainScreen(Screen[None]):
     BINDINGS = bindings_for("main")
 
     def __init__(self, containers: list[Container] | None = None) -> None:
         super().__init__()
+        self.stats = StatsHistory()
+        self.current_view = "containers"
+        self.id_names: dict[str, str] = {}  # container id -> name, for the volumes' users
+        self.hidden_mounted = asyncio.Event()  # the views and tabs the first frame leaves out
+        self._controllers: ViewControllers | None = None
+        self.live = LiveFeed(self)
         self._select_timer: Timer | None = None
         self._first_containers = containers
         self._hidden_mounting = False
 
+    # typed access --------------------------------------------------------------------
+    @property
+    def controllers(self) -> ViewControllers:
+        """Made at the first key: the controllers (and their dialogs) are not needed before."""
+        if self._controllers is None:
+            from tui.controllers.views import ViewControllers
+
+            self._controllers = ViewControllers(self)
+        return self._controllers
+
+    @property
+    def app(self) -> DockyardApp:  # type: ignore[override]
+        return cast("DockyardApp", super().app)
+
+    @property
+    def engine(self) -> Engine:
+        return self.app.engine
+
+    @property
+    def header(self) -> EngineHeader:
+        return self.query_one(EngineHeader)
+
+    @property
+    def banner(self) -> Static:
+        return self.query_one("#banner", Static)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    @property
+    def containers_table(self) -> ContainersTable:
+        return self.query_one(ContainersTable)
+
+    @property
+    def images_table(self) -> ImagesTable:
+        return self.query_one(ImagesTable)
+
+    @property
+    def volumes_table(self) -> VolumesTable:
+        return self.query_one(VolumesTable)
+
+    @property
+    def networks_table(self) -> NetworksTable:
+        return self.query_one(NetworksTable)
+
+    def table(self, view: str | None = None) -> ResourceTable:
+        return self.query_one(f"#{view or self.current_view}-table", ResourceTable)
+
+    def mounted_table(self, view: str) -> ResourceTable | None:
+        """The view's table, or None before it is mounted (only the containers' is at first)."""
+        return next(iter(self.query(f"#{view}-table").results(ResourceTable)), None)
+
+    def items_of(self, view: str) -> Mapping[str, object]:
+        """The view's items by key; none before its table is mounted."""
+        table = self.mounted_table(view)
+        return table.items if table is not None else {}
+
+    # building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         # Only what the first frame shows; the rest is mounted after it (mount_hidden).
         yield EngineHeader(id="header")
@@ -91,61 +176,39 @@ class MainScreen(LiveMixin, ActionsMixin):
             before=self.query_one(KeyBar),
         )
         await self.detail.mount_tabs()
-        self._share_names()
+        self.live.share_names()
         self.hidden_mounted.set()
         self.app.started()
-        self._update_counts()
-        self._show_view_tabs()
+        self.live.update_counts()
+        self.show_view_tabs()
 
     def on_mount(self) -> None:
         self.banner.display = False
         self.header.engine_label = f"{self.engine.name} {self.engine.endpoint}"
         self.header.read_only = self.app.read_only
         self.containers_table.stats = self.stats
-        self.detail.stats = self.stats
-        self.detail.engine = self.engine
-        self.detail.log_tail = self.app_config.log_tail
-        self.detail.copy_lines = self.app_config.copy_lines
-        self.start_live(read=self._first_containers is None)
+        config = self.app.config
+        self.detail.configure(self.engine, self.stats, config.log_tail, config.copy_lines)
+        self.live.start(read=self._first_containers is None)
         if self._first_containers is not None:
-            self.on_resources_fetched(ResourcesFetched("containers", self._first_containers))
+            self.live.apply("containers", list(self._first_containers))
             self._first_containers = None
-        self._show_view_tabs()
+        self.show_view_tabs()
         self.set_timer(MOUNT_HIDDEN_LATEST, self.mount_hidden)
-        self.set_interval(self.app_config.reconcile_interval, self.reconcile)
-        self.set_interval(30, self._tick_clock)
+        self.set_interval(config.reconcile_interval, self.live.reconcile)
+        self.set_interval(30, self.live.tick_clock)
         self.containers_table.focus()
 
-    # data in ----------------------------------------------------------------
+    # data in ----------------------------------------------------------------------------
     def on_resources_fetched(self, message: ResourcesFetched) -> None:
-        table = self.mounted_table(message.kind)
-        if table is None:
-            return  # read again once mounted (LiveMixin.reconcile waits for that)
-        key_of = {"containers": "id", "images": "id", "volumes": "name", "networks": "id"}[
-            message.kind
-        ]
-        table.items = {getattr(item, key_of): item for item in message.items}
-        table.marked &= set(table.items)
-        table.now = self.app.clock()
-        if message.kind == "containers":
-            self.id_names = {c.id: c.name for c in message.items}
-            self._share_names()
-            self.restart_stats_if_needed(message.items)
-            self.header.connected = True
-        table.refresh_rows()
-        table.refresh_guards()
-        self._update_counts()
-        self._show_view_tabs()
-        self._refresh_selected_item(table)
-
-    def _share_names(self) -> None:
-        volumes = self.mounted_table("volumes")
-        if isinstance(volumes, VolumesTable):
-            volumes.id_names = self.id_names
+        self.live.apply(message.kind, message.items)
 
     def on_info_fetched(self, message: InfoFetched) -> None:
         self.header.info = message.info
         self.header.connected = True
+
+    def on_engine_event_arrived(self, message: EngineEventArrived) -> None:
+        self.live.event_arrived(message.event)
 
     def on_stats_updated(self, message: StatsUpdated) -> None:
         """Flush only the rows whose samples changed, in one screen update."""
@@ -167,36 +230,21 @@ class MainScreen(LiveMixin, ActionsMixin):
         if self.is_mounted and self.query(ContainersTable):
             self.on_stats_updated(StatsUpdated())
 
-    def _update_counts(self) -> None:
-        containers = self.containers_table.items.values()
-        running = sum(c.state.value == "running" for c in containers)
-        self.header.counts = (
-            len(containers),
-            running,
-            *(len(self.items_of(view)) for view in VIEWS[1:]),
-        )
+    # the engine's health ---------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker failures do not bubble in Textual: the app's one error path gets them."""
+        worker = event.worker
+        if worker.state == WorkerState.ERROR and worker.error is not None:
+            self.app.report_error(worker.error)
 
-    def _tick_clock(self) -> None:
-        """Uptimes age without any event, so the clock advances them now and then."""
-        for table in self.query(ResourceTable):
-            table.now = self.app.clock()
-            table.refresh_rows()
+    def connection_lost(self, error: EngineUnavailable) -> None:
+        self.live.connection_lost(error)
 
-    def _refresh_selected_item(self, table: ResourceTable) -> None:
-        """If the shown item changed (a state change), give the detail pane the new object."""
-        if table.id != f"{self.current_view}-table":
-            return
-        item = table.current
-        shown = self.detail.item
-        if (
-            item is not None
-            and shown is not None
-            and item is not shown
-            and _key(item) == _key(shown)
-        ):
-            self.detail.item = item
+    def on_connection_changed(self, message: ConnectionChanged) -> None:
+        if message.connected:
+            self.live.connection_restored()
 
-    # selection ----------------------------------------------------------------
+    # selection --------------------------------------------------------------------------
     def on_resource_table_selected(self, message: ResourceTable.Selected) -> None:
         if message.table is not self.table():
             return
@@ -222,7 +270,42 @@ class MainScreen(LiveMixin, ActionsMixin):
     def on_resize(self) -> None:
         self.query_one("#body").set_class(self.size.height < 32, "-short")
 
-    # views, filter, zoom -------------------------------------------------------------
+    # keys -------------------------------------------------------------------------------
+    async def action_act(self, spec_id: str) -> None:
+        await run_spec(self, spec_id)
+
+    def on_resource_table_action_requested(self, message: ResourceTable.ActionRequested) -> None:
+        """A view's key: its controller runs the handler from the action table."""
+        message.stop()
+        spec = message.spec
+        if self.app.read_only and spec.mutates:
+            self.notify("Read-only mode: nothing that changes state is allowed", severity="warning")
+            return
+        self.controllers[spec.owner].handle(spec, message.selection)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        action = action_name(action, parameters)
+        if action in mutating_actions("main") and self.app.read_only:
+            return None
+        focused = self.focused
+        if action in input_openers("main"):
+            # The priority `/` must not steal the key from an input or the logs' own `/`.
+            if isinstance(focused, Input) or focused in list(self.query("LogPanel *")):
+                return False
+        elif action in immediate_actions("main") and isinstance(focused, Input):
+            return False  # `2` typed in the filter is text
+        elif action in ("tab", "next_tab", "prev_tab"):
+            return self._tab_allowed(parameters)
+        return True
+
+    def _tab_allowed(self, parameters: tuple[object, ...]) -> bool | None:
+        if not self.detail.tabs_mounted:
+            return None
+        spec_id = str(parameters[0]) if parameters else ""
+        tab = next((t for t, _, _ in DETAIL_TABS if spec_id.endswith(f"tab('{t}')")), None)
+        return True if tab is None or f"tab-{tab}" in self.detail.visible_tabs() else None
+
+    # views, filter, zoom, tabs -----------------------------------------------------------
     async def action_view(self, view: str) -> None:
         # Keys run in the app's task: awaiting here holds the keys typed after this one until
         # the screen's task has mounted the views, so none is lost or taken out of order.
@@ -234,7 +317,7 @@ class MainScreen(LiveMixin, ActionsMixin):
             return
         self.current_view = view
         self.query_one(ContentSwitcher).current = f"{view}-table"
-        self._show_view_tabs()
+        self.show_view_tabs()
         table = self.table()
         filter_input = self.query_one(FilterInput)
         filter_input.value = table.filter_text
@@ -245,7 +328,7 @@ class MainScreen(LiveMixin, ActionsMixin):
         self._show_selection()
         self.app.refresh_bindings()
 
-    def _show_view_tabs(self) -> None:
+    def show_view_tabs(self) -> None:
         labels = []
         for number, view in enumerate(VIEWS, start=1):
             count = len(self.items_of(view))
@@ -286,7 +369,7 @@ class MainScreen(LiveMixin, ActionsMixin):
             self.table().focus()
         elif self.maximized is not None:
             self.minimize()
-        elif focused is not None and not isinstance(focused, ResourceTable):
+        elif not isinstance(focused, ResourceTable):  # none too: a tab switch may leave none
             self.table().focus()
 
     async def open_command_line(self) -> None:
@@ -307,25 +390,38 @@ class MainScreen(LiveMixin, ActionsMixin):
         )
         self.maximize(target, container=False)
 
+    def action_zoom_detail(self) -> None:
+        """The detail pane full screen whatever has focus; again, and it is back."""
+        if self.maximized is not None:
+            self.minimize()
+            self.table().focus()
+            return
+        # Focus first: left on the list (or the filter) it would take the keys meant for the
+        # zoomed tab, `Z` among them.
+        self.detail.focus_content()
+        self.maximize(self.detail, container=False)
+
+    def action_tab(self, tab: str) -> None:
+        def show() -> None:
+            self.detail.active = f"tab-{tab}"
+
+        self._switch_tab(show)
+
+    def action_next_tab(self) -> None:
+        self._switch_tab(lambda: self.detail.step_tab(1))
+
+    def action_prev_tab(self) -> None:
+        self._switch_tab(lambda: self.detail.step_tab(-1))
+
+    def _switch_tab(self, switch: Callable[[], None]) -> None:
+        """Focus inside the old tab moves into the new one, not nowhere (the old one hides)."""
+        inside = self.focused is not None and self.detail in self.focused.ancestors_with_self
+        switch()
+        if inside:
+            self.call_after_refresh(self.detail.focus_content)
+
     def action_refresh(self) -> None:
-        self.reconcile()
+        self.live.reconcile()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in mutating_actions("main") and self.app.read_only:
-            return None
-        focused = self.focused
-        if action in input_openers("main"):
-            # The priority `/` must not steal the key from an input or the logs' own `/`.
-            if isinstance(focused, Input) or focused in list(self.query("LogPanel *")):
-                return False
-        elif action in immediate_actions("main") and isinstance(focused, Input):
-            return False  # `2` typed in the filter is text
-        return True
-
-    def show_container_logs(self, container: Container) -> None:
-        self.detail.active = "tab-logs"
-        self.detail.select(container)
-
-
-def _key(item: Any) -> str:
-    return str(getattr(item, "id", None) or getattr(item, "name", ""))
+    def action_prune(self) -> None:
+        self.controllers[self.current_view].prune()

@@ -20,24 +20,25 @@ import asyncio
 import os
 import shutil
 from collections.abc import Sequence
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, Protocol, cast
 
 from textual.app import App, ComposeResult, SuspendNotSupported
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import Static, TabbedContent, Tabs
 from textual.worker import Worker
 
 from engine_adapters.errors import EngineError
 from engine_adapters.models import Container
+from engine_adapters.protocol import Engine, ExecSession
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.shell_command import ShellCommand, ShellCommandDialog
-from tui.keymap import bindings_for
+from tui.keymap import action_name, bindings_for, run_spec
 from tui.screens.covering import CoveringScreen
 from tui.terminal import TerminalView, run_suspended
 from tui.terminal.popout import docker_cli_argv, run_argv
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.shell_tabs import SessionSpec, ShellPane
-from tui.widgets.worker_errors import ReportsWorkerErrors
+from tui.widgets.worker_errors import ReportsWorkerErrors, report_error
 
 SCREEN_NAME = "shells"
 WIDE_AT = 120
@@ -48,20 +49,6 @@ NO_SESSIONS = (
     "X (a command) or a (attach). Esc goes back."
 )
 
-FALLBACK_BINDINGS: list[BindingType] = [
-    Binding("i,enter", "focus_terminal", "Terminal", id="shells.focus_terminal"),
-    Binding("x", "close_tab", "Close", id="shells.close_tab"),
-    Binding("right_square_bracket", "next_tab", "Next", id="shells.next_tab", key_display="]"),
-    Binding(
-        "left_square_bracket", "prev_tab", "Prev", show=False, id="shells.prev_tab", key_display="["
-    ),
-    Binding("o", "popout", "Pop out", id="shells.popout"),
-    Binding("escape", "back", "Back", id="shells.back"),
-    Binding("e", "new_shell", "New shell", id="shells.new_shell"),
-    Binding("z", "zoom", "Logs", id="shells.zoom"),
-]
-"""Used until the lead adds the `shells` owner to tui/keymap.py (then users can remap them)."""
-
 TAB_ACTIONS = frozenset(
     {"close_tab", "next_tab", "prev_tab", "focus_terminal", "new_shell", "popout", "zoom"}
 )
@@ -70,7 +57,7 @@ TAB_ACTIONS = frozenset(
 class ShellsScreen(ReportsWorkerErrors, CoveringScreen):
     """Tabs of sessions; screen keys act once Ctrl+] has taken focus out of the terminal."""
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings_for("shells") or FALLBACK_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("shells")
 
     DEFAULT_CSS = """
     ShellsScreen #shells-empty { padding: 1 2; color: $text-muted; }
@@ -113,7 +100,9 @@ class ShellsScreen(ReportsWorkerErrors, CoveringScreen):
         pane = self.tabs.active_pane
         return pane if isinstance(pane, ShellPane) else None
 
-    async def add_session(self, spec: SessionSpec, session: Any, engine: Any) -> ShellPane:
+    async def add_session(
+        self, spec: SessionSpec, session: ExecSession, engine: Engine
+    ) -> ShellPane:
         """A new tab running `session`, made active with its terminal focused."""
         self._serial += 1
         pane = ShellPane(spec, session, engine, id=f"shell-{self._serial}")
@@ -154,7 +143,11 @@ class ShellsScreen(ReportsWorkerErrors, CoveringScreen):
         self.call_after_refresh(self._focus_tab_strip)
 
     # actions ------------------------------------------------------------------------
+    async def action_act(self, spec_id: str) -> None:
+        await run_spec(self, spec_id)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        action = action_name(action, parameters)
         if action in TAB_ACTIONS and self.active_pane is None:
             return None
         # The terminal gets these keys until Ctrl+]; hiding them leaves the footer
@@ -252,19 +245,19 @@ SHELLS = ("bash", "sh", "ash")
 NO_USER_MARKERS = ("unable to find user", "no matching entries in passwd")
 
 
-class NoShell(Exception):
+class NoShell(EngineError):
     """The container has none of the shells we try (or does not answer)."""
 
 
-async def resolve(engine: Any, container: Container | str) -> Container:
+async def resolve(engine: Engine, container: Container | str) -> Container:
     if isinstance(container, Container):
         return container
     details = await engine.inspect_container(container)
-    return cast(Container, details.container)
+    return details.container
 
 
 async def _run_quiet(
-    engine: Any, ref: str, argv: Sequence[str], user: str | None
+    engine: Engine, ref: str, argv: Sequence[str], user: str | None
 ) -> tuple[int | None, str]:
     """Runs a short command without a tty; its exit code and merged output."""
     session = await engine.exec(ref, list(argv), tty=False, user=user)
@@ -279,7 +272,7 @@ async def _run_quiet(
 
 
 async def _probe(
-    engine: Any, ref: str, argv: Sequence[str], user: str | None
+    engine: Engine, ref: str, argv: Sequence[str], user: str | None
 ) -> tuple[int | None, str]:
     try:
         return await asyncio.wait_for(_run_quiet(engine, ref, argv, user), PROBE_TIMEOUT)
@@ -288,7 +281,7 @@ async def _probe(
 
 
 async def plan_exec(
-    engine: Any,
+    engine: Engine,
     container: Container,
     command: Sequence[str] | None = None,
     user: str | None = None,
@@ -324,7 +317,7 @@ async def plan_exec(
     return SessionSpec(container, "exec", argv, user, tuple(env.items())), note
 
 
-async def _first_runnable(engine: Any, container: Container, user: str | None) -> str:
+async def _first_runnable(engine: Engine, container: Container, user: str | None) -> str:
     """Without `sh` the probe cannot run: try each shell by itself."""
     for shell in SHELLS:
         code, _ = await _probe(engine, container.id, [shell, "-c", "exit 0"], user)
@@ -353,6 +346,15 @@ async def show_shells(app: App[Any]) -> ShellsScreen:
     return screen
 
 
+class EngineHost(Protocol):
+    engine: Engine
+
+
+def engine_of(app: App[Any]) -> Engine:
+    """The engine of the app hosting the shells (DockyardApp, or a test's host app)."""
+    return cast("EngineHost", app).engine
+
+
 def _pane_size(app: App[Any]) -> tuple[int, int]:
     """A first guess at the pane's rows and columns; the widget sends the real size on mount."""
     return max(5, app.size.height - 11), max(20, app.size.width)
@@ -360,7 +362,7 @@ def _pane_size(app: App[Any]) -> tuple[int, int]:
 
 async def open_shell(
     app: App[Any],
-    engine: Any,
+    engine: Engine,
     container: Container | str,
     command: Sequence[str] | None = None,
     user: str | None = None,
@@ -378,8 +380,8 @@ async def open_shell(
             env=dict(spec.env),
             size=_pane_size(app),
         )
-    except (EngineError, NoShell) as error:
-        app.notify(str(error), title=f"Cannot open a shell in {name}", severity="error", timeout=6)
+    except EngineError as error:
+        report_error(app, error, title=f"Cannot open a shell in {name}")
         return None
     if note:
         app.notify(note, severity="warning", timeout=6)
@@ -387,14 +389,16 @@ async def open_shell(
     return await screen.add_session(spec, session, engine)
 
 
-async def open_attach(app: App[Any], engine: Any, container: Container | str) -> ShellPane | None:
+async def open_attach(
+    app: App[Any], engine: Engine, container: Container | str
+) -> ShellPane | None:
     """A tab attached to the container's main process; closing the tab detaches."""
     name = container if isinstance(container, str) else container.name
     try:
         target = await resolve(engine, container)
         session = await engine.attach(target.id)
     except EngineError as error:
-        app.notify(str(error), title=f"Cannot attach to {name}", severity="error", timeout=6)
+        report_error(app, error, title=f"Cannot attach to {name}")
         return None
     if session.tty:
         app.notify(
@@ -417,22 +421,22 @@ def open_shell_for(
     container: Container | str,
     command: Sequence[str] | None = None,
     user: str | None = None,
-    engine: Any = None,
+    engine: Engine | None = None,
 ) -> Worker[ShellPane | None]:
     """Key `e` (shell) and `X` (command) on the main screen call this."""
-    work = open_shell(app, engine or app.engine, container, command, user)  # type: ignore[attr-defined]
+    work = open_shell(app, engine or engine_of(app), container, command, user)
     return app.run_worker(work, group="shells", exit_on_error=False)
 
 
 def open_attach_for(
-    app: App[Any], container: Container | str, engine: Any = None
+    app: App[Any], container: Container | str, engine: Engine | None = None
 ) -> Worker[ShellPane | None]:
     """Key `a` on the main screen calls this."""
-    work = open_attach(app, engine or app.engine, container)  # type: ignore[attr-defined]
+    work = open_attach(app, engine or engine_of(app), container)
     return app.run_worker(work, group="shells", exit_on_error=False)
 
 
-def prompt_command_for(app: App[Any], container: Container, engine: Any = None) -> None:
+def prompt_command_for(app: App[Any], container: Container, engine: Engine | None = None) -> None:
     """Asks for a command (and user), then opens it in a tab."""
 
     def chosen(command: ShellCommand | None) -> None:

@@ -16,6 +16,7 @@ from engine_adapters.topology import LEGEND, Topology, changes_topology, load_to
 from tui.screens.covering import CoveringScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.topology_view import TopologyView
+from tui.widgets.worker_errors import report_error
 
 RELOAD_DELAY = 0.3
 
@@ -78,7 +79,7 @@ class TopologyScreen(CoveringScreen):
                 if changes_topology(event):
                     self._schedule_reload()
         except EngineError as error:
-            self.notify(str(error), title="Topology events", severity="warning")
+            report_error(self.app, error, title="Topology events")
         finally:
             await stream.aclose()
 
@@ -97,7 +98,7 @@ class TopologyScreen(CoveringScreen):
         try:
             topology = await load_topology(self.engine)
         except EngineError as error:
-            self.notify(str(error), title="Topology", severity="error")
+            report_error(self.app, error, title="Topology")
             return None
         self.update_topology(topology)
         return topology

@@ -19,7 +19,14 @@ from tui.widgets.format import (
     styled,
     uptime,
 )
-from tui.widgets.resource_table import NAV_BINDINGS, Cells, ResourceTable, Row, clipped
+from tui.widgets.resource_table import (
+    NAV_BINDINGS,
+    Cells,
+    ResourceTable,
+    Row,
+    Selection,
+    clipped,
+)
 from tui.widgets.stats_history import StatsHistory
 
 GROUP_PREFIX = "project:"
@@ -134,6 +141,9 @@ class ContainersTable(ResourceTable):
             return [c.id for c in self.items.values() if c.compose_project == project]
         return super().targets()
 
+    def selection(self) -> Selection:
+        return Selection(tuple(self.targets()), self.current_key, self.current_project)
+
     @property
     def current_project(self) -> str | None:
         key = self.current_row_key
@@ -170,45 +180,3 @@ class ContainersTable(ResourceTable):
             case "exec" | "exec_command" | "attach":
                 return s == ContainerState.RUNNING
         return True
-
-    def action_start(self) -> None:
-        self.request("start")
-
-    def action_stop(self) -> None:
-        self.request("stop")
-
-    def action_restart(self) -> None:
-        self.request("restart")
-
-    def action_kill(self) -> None:
-        self.request("kill")
-
-    def action_pause(self) -> None:
-        self.request("pause")
-
-    def action_remove(self) -> None:
-        self.request("remove")
-
-    def action_exec(self) -> None:
-        self.request("exec")
-
-    def action_connect(self) -> None:
-        self.request("connect")
-
-    def action_disconnect(self) -> None:
-        self.request("disconnect")
-
-    def action_project_logs(self) -> None:
-        self.request("project_logs")
-
-    def action_compose_up(self) -> None:
-        self.request("compose_up")
-
-    def action_compose_down(self) -> None:
-        self.request("compose_down")
-
-    def action_compose_restart(self) -> None:
-        self.request("compose_restart")
-
-    def action_compose_pull(self) -> None:
-        self.request("compose_pull")

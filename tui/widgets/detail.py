@@ -6,16 +6,19 @@ import dataclasses
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from engine_adapters.models import Container, ContainerDetails, ContainerState, Image
-from tui.keymap import bindings_for
+from engine_adapters.models import Container, ContainerDetails, ContainerState, Image, Process
+from engine_adapters.protocol import Engine
+from tui.keymap import bindings_for, run_spec
 from tui.widgets.stats_history import StatsHistory
 from tui.widgets.worker_errors import ReportsWorkerErrors
 
@@ -72,9 +75,34 @@ class EnvTable(DataTable[str]):
             shown = value if self.revealed or not SECRET.search(key) else MASK
             self.add_row(key, shown, key=key)
 
+    async def action_act(self, spec_id: str) -> None:
+        await run_spec(self, spec_id)
+
     def action_reveal(self) -> None:
         self.revealed = not self.revealed
         self._fill()
+
+
+@dataclass
+class DetailsLoaded(Message):
+    """A container's inspect data, for the Inspect, Env and Ports tabs."""
+
+    details: ContainerDetails
+
+
+@dataclass
+class JsonLoaded(Message):
+    """Inspect data of an image, volume or network."""
+
+    data: object
+
+
+@dataclass
+class ProcessesLoaded(Message):
+    """The Processes tab's rows; `note` says why there are none."""
+
+    processes: list[Process]
+    note: str = ""
 
 
 class DetailPane(ReportsWorkerErrors, Vertical):
@@ -90,7 +118,7 @@ class DetailPane(ReportsWorkerErrors, Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.engine: Any = None
+        self.engine: Engine | None = None
         self.item: Any = None
         self.stats = StatsHistory()
         self.log_tail = 0
@@ -98,6 +126,12 @@ class DetailPane(ReportsWorkerErrors, Vertical):
         self.tabs_mounted = False
         self._project: tuple[str, list[Container]] | None = None
         self._first_tab = TABS[0][1]
+
+    def configure(
+        self, engine: Engine, stats: StatsHistory, log_tail: int, copy_lines: int
+    ) -> None:
+        self.engine, self.stats = engine, stats
+        self.log_tail, self.copy_lines = log_tail, copy_lines
 
     def compose(self) -> ComposeResult:
         titles = "  ".join(title for title, _ in TABS)
@@ -161,6 +195,28 @@ class DetailPane(ReportsWorkerErrors, Vertical):
         if inspect_only:
             tabs.active = "tab-inspect"
 
+    def visible_tabs(self) -> list[str]:
+        """The tabs the selection's kind has, in order (none before mount_tabs)."""
+        if not self.tabs_mounted:
+            return []
+        tabs = self.tabs
+        return [tab for _, tab in TABS if tabs.get_tab(tab).display]
+
+    def focus_content(self) -> None:
+        """The focus on the active tab's content (its first focusable widget)."""
+        if not self.tabs_mounted:
+            return
+        pane = self.tabs.active_pane
+        target = next((w for w in pane.query("*") if w.focusable), None) if pane else None
+        (target or self.tabs).focus()
+
+    def step_tab(self, delta: int) -> None:
+        """The next (1) or previous (-1) visible tab, round the end."""
+        shown = self.visible_tabs()
+        if shown:
+            current = shown.index(self.active) if self.active in shown else 0
+            self.active = shown[(current + delta) % len(shown)]
+
     @property
     def logs(self) -> LogPanel:
         return cast("LogPanel", self.query_one("#logs"))
@@ -204,22 +260,27 @@ class DetailPane(ReportsWorkerErrors, Vertical):
 
     @work(exclusive=True, group="detail", exit_on_error=False)
     async def _load(self) -> None:
-        if not self.tabs_mounted:
+        """Reads what the active tab shows and posts it; the handlers below fill the widgets."""
+        if not self.tabs_mounted or self.engine is None:
             return  # mount_tabs loads the selection when it is done
-        item, tab = self.item, self.active
+        engine, item, tab = self.engine, self.item, self.active
         if isinstance(item, Container):
             if tab in ("tab-inspect", "tab-env", "tab-ports"):
-                details: ContainerDetails = await self.engine.inspect_container(item.id)
-                self._show_container(details)
+                self.post_message(DetailsLoaded(await engine.inspect_container(item.id)))
+            elif tab == "tab-top" and item.state != ContainerState.RUNNING:
+                self.post_message(
+                    ProcessesLoaded([], f"{item.name} is {item.state.value}: no processes")
+                )
             elif tab == "tab-top":
-                await self._load_top(item)
+                self.post_message(ProcessesLoaded(list(await engine.top(item.id))))
         elif isinstance(item, Image) and tab == "tab-inspect":
-            image = await self.engine.inspect_image(item.id)
-            self._show_json(json.loads(image.raw_json))
+            image = await engine.inspect_image(item.id)
+            self.post_message(JsonLoaded(json.loads(image.raw_json)))
         elif item is not None and tab == "tab-inspect":
-            self._show_json(json.loads(json.dumps(_plain(item), default=str)))
+            self.post_message(JsonLoaded(json.loads(json.dumps(_plain(item), default=str))))
 
-    def _show_container(self, details: ContainerDetails) -> None:
+    def on_details_loaded(self, message: DetailsLoaded) -> None:
+        details = message.details
         self._show_json(json.loads(details.raw_json))
         self.query_one(EnvTable).show(details.env)
         ports = self.query_one("#ports", DataTable)
@@ -229,6 +290,9 @@ class DetailPane(ReportsWorkerErrors, Vertical):
                 f"{p.container_port}/{p.protocol}", p.host_ip or "", str(p.host_port or "")
             )
 
+    def on_json_loaded(self, message: JsonLoaded) -> None:
+        self._show_json(message.data)
+
     def _show_json(self, data: object) -> None:
         tree = cast("Tree[Any]", self.query_one("#inspect"))
         tree.clear()
@@ -237,15 +301,11 @@ class DetailPane(ReportsWorkerErrors, Vertical):
         for child in tree.root.children:
             child.expand()
 
-    async def _load_top(self, item: Container) -> None:
+    def on_processes_loaded(self, message: ProcessesLoaded) -> None:
         table = self.query_one("#top", DataTable)
-        note = self.query_one("#top-note", Static)
         table.clear(columns=True)
-        if item.state != ContainerState.RUNNING:
-            note.update(f"{item.name} is {item.state.value}: no processes")
-            return
-        processes = await self.engine.top(item.id)
-        note.update("")
+        self.query_one("#top-note", Static).update(message.note)
+        processes = message.processes
         if not processes:
             return
         columns = [name for name, _ in processes[0].fields] or ["PID", "USER", "COMMAND"]

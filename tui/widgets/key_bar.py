@@ -22,7 +22,8 @@ class Hint(NamedTuple):
 
 
 class KeyBar(Widget, can_focus=False):
-    """The screen's active bindings on one line; forbidden ones dimmed; a click presses the key.
+    """The screen's active bindings on one line, only those the selection allows now (the
+    owners' `check_action`, which holds the state guards); a click presses the key.
 
     Textual's Footer mounts a widget per key and recomposes them all whenever the bindings
     change (each focus move, each guard refresh): at start-up that was about a third of the
@@ -73,7 +74,11 @@ class KeyBar(Widget, can_focus=False):
             self.refresh()
 
     def _collect(self, screen: Screen[object]) -> tuple[tuple[Hint, ...], Hint | None]:
-        """One hint per action (its first key), in binding order; the palette key apart."""
+        """One hint per allowed action (its first key), in binding order; the palette key apart.
+
+        A greyed action (`check_action` None: the state guard, read-only) is left out, so the
+        line shows what can be done to the selected item: no Start on a running container.
+        """
         app = self.app
         hints: dict[str, Hint] = {}
         palette = None
@@ -82,7 +87,7 @@ class KeyBar(Widget, can_focus=False):
             hint = Hint(key, app.get_key_display(binding), binding.description, active.enabled)
             if key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:
                 palette = hint
-            elif binding.show and binding.action not in hints:
+            elif binding.show and active.enabled and binding.action not in hints:
                 hints[binding.action] = hint
         return tuple(hints.values()), palette
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import re
 from pathlib import Path
-from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,7 +14,8 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from engine_adapters.models import Container, LogLine
-from tui.keymap import bindings_for, input_openers
+from engine_adapters.protocol import Engine
+from tui.keymap import action_name, bindings_for, input_openers, run_spec
 from tui.widgets.log_view import Entry, LogView
 from tui.widgets.worker_errors import ReportsWorkerErrors
 
@@ -78,7 +78,7 @@ class LogPanel(ReportsWorkerErrors, Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.engine: Any = None
+        self.engine: Engine | None = None
         self.tail = 10_000
         self.copy_lines = 100
         self.title = ""
@@ -120,18 +120,26 @@ class LogPanel(ReportsWorkerErrors, Vertical):
 
     @work(exclusive=True, group="logs", exit_on_error=False)
     async def _stream(self, containers: list[Container]) -> None:
-        merged = len(containers) > 1
-
-        async def pump(index: int, container: Container) -> None:
-            source = (container.compose_service or container.name) if merged else ""
-            stream = self.engine.logs(container.id, tail=self.tail, follow=True, timestamps=True)
+        engine = self.engine
+        if engine is None:
+            return
+        if len(containers) == 1:
+            stream = engine.logs(containers[0].id, tail=self.tail, follow=True, timestamps=True)
             try:
                 async for line in stream:
-                    self._pending.append(to_entry(line, source, index))
+                    self._pending.append(to_entry(line))
             finally:
                 await stream.aclose()
+            return
+        # Compose (and its YAML) is loaded when a project's logs are first shown.
+        from engine_adapters.compose.logs import merged_logs
 
-        await asyncio.gather(*(pump(i, c) for i, c in enumerate(containers)))
+        colours = {c.id: index for index, c in enumerate(containers)}
+        merged = merged_logs(engine, containers, follow=True, tail=self.tail, timestamps=True)
+        async with contextlib.aclosing(merged):
+            async for container, line in merged:
+                source = container.compose_service or container.name
+                self._pending.append(to_entry(line, source, colours[container.id]))
 
     def _flush(self) -> None:
         if self._pending:
@@ -162,8 +170,12 @@ class LogPanel(ReportsWorkerErrors, Vertical):
             status.update(text)
 
     # actions ----------------------------------------------------------------
+    async def action_act(self, spec_id: str) -> None:
+        await run_spec(self, spec_id)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A priority key: while an input has focus, the character is the input's.
+        action = action_name(action, parameters)
         return not (action in input_openers("logs") and isinstance(self.screen.focused, Input))
 
     def action_follow(self) -> None:

@@ -56,22 +56,11 @@ class ImagesTable(ResourceTable):
             for i in images
         ]
 
-    def allowed(self, action: str, item: Any) -> bool:
-        return True
-
-    def action_sort(self) -> None:
+    def next_sort(self) -> str:
+        """Sorts by the next of size, date and name; returns which."""
         self.sort_by = IMAGE_SORTS[(IMAGE_SORTS.index(self.sort_by) + 1) % len(IMAGE_SORTS)]
-        self.notify(f"Images sorted by {self.sort_by}", timeout=2)
         self.refresh_rows()
-
-    def action_run(self) -> None:
-        self.request("run")
-
-    def action_pull(self) -> None:
-        self.post_message(self.ActionRequested(self, "pull", self.targets()))
-
-    def action_remove(self) -> None:
-        self.request("remove")
+        return self.sort_by
 
 
 class VolumesTable(ResourceTable):
@@ -90,6 +79,10 @@ class VolumesTable(ResourceTable):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.id_names: dict[str, str] = {}  # container id -> name, kept by the screen
+
+    def key_of(self, item: Any) -> str:
+        volume: Volume = item
+        return volume.name
 
     def search_text(self, item: Any) -> str:
         v: Volume = item
@@ -117,12 +110,6 @@ class VolumesTable(ResourceTable):
     def names(self, ids: tuple[str, ...]) -> str:
         """Container names as the screen last listed them (`id_names`), ids if unknown."""
         return ", ".join(self.id_names.get(i, i[:12]) for i in ids)
-
-    def action_create(self) -> None:
-        self.post_message(self.ActionRequested(self, "create", []))
-
-    def action_remove(self) -> None:
-        self.request("remove")
 
 
 class NetworksTable(ResourceTable):
@@ -162,9 +149,3 @@ class NetworksTable(ResourceTable):
     def allowed(self, action: str, item: Any) -> bool:
         network: Network = item
         return not (action == "remove" and network.builtin)
-
-    def action_create(self) -> None:
-        self.post_message(self.ActionRequested(self, "create", []))
-
-    def action_remove(self) -> None:
-        self.request("remove")

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
-from tui.keymap import action_name, mutating_actions, specs_for
+from tui.keymap import ActionSpec, action_name, mutating_actions, requested, specs_for
 from tui.widgets.cell_table import CellTable
 
 Cells = tuple[Any, ...]
@@ -42,6 +42,15 @@ def clipped(text: str, style: str = "") -> Text:
     return Text(text, style=style, overflow="ellipsis", no_wrap=True, end="")
 
 
+@dataclass(frozen=True)
+class Selection:
+    """The view's targets when a key was pressed: the marked keys, else the cursor's."""
+
+    keys: tuple[str, ...]
+    cursor: str | None
+    project: str | None = None  # the compose project of the cursor's row (containers)
+
+
 class ResourceTable(CellTable):
     """Subclasses name their OWNER (for bindings), COLUMNS and how an item becomes cells."""
 
@@ -51,11 +60,12 @@ class ResourceTable(CellTable):
 
     @dataclass
     class ActionRequested(Message):
-        """A user asked for `verb` on the given keys; the screen decides how to do it."""
+        """A key of this view was pressed; the screen runs the spec's handler on the view's
+        controller."""
 
         table: ResourceTable
-        verb: str
-        keys: list[str]
+        spec: ActionSpec[Any]
+        selection: Selection
 
     @dataclass
     class Selected(Message):
@@ -230,7 +240,7 @@ class ResourceTable(CellTable):
 
     def refresh_guards(self) -> None:
         """Recomposing the footer costs more than moving the cursor: only when a guard flips."""
-        guards = tuple(self.check_action(action_name(s), ()) for s in specs_for(self.OWNER))
+        guards = tuple(self.check_action(s.name, ()) for s in specs_for(self.OWNER))
         if guards != self._guards:
             self._guards = guards
             self.app.refresh_bindings()
@@ -243,22 +253,31 @@ class ResourceTable(CellTable):
             # A row going can put another item under an unmoved cursor: no RowHighlighted then.
             self.refresh_guards()
 
-    def action_mark(self) -> None:
-        key = self.current_key
-        if key is None:
+    def key_of(self, item: Any) -> str:
+        """The key an item is listed under (an id; a volume's name)."""
+        return str(item.id)
+
+    def toggle_mark(self, key: str | None) -> None:
+        """Marks or unmarks `key` and moves the cursor on, as a list of marks is made."""
+        if key is None or key not in self.items:
             return
         self.marked.symmetric_difference_update({key})
         self.update_row(key)
-        self.action_cursor_down()
+        if key == self.current_key:
+            self.action_cursor_down()
         self.refresh_guards()
 
     def mark_cell(self, key: str) -> Text:
         return Text("●" if key in self.marked else " ", style="bold", end="")
 
-    def request(self, verb: str) -> None:
-        keys = self.targets()
-        if keys:
-            self.post_message(self.ActionRequested(self, verb, keys))
+    def selection(self) -> Selection:
+        """What a key pressed now acts on; the handler runs later, the cursor may move on."""
+        return Selection(tuple(self.targets()), self.current_key)
+
+    def action_act(self, spec_id: str) -> None:
+        spec = requested("act", (spec_id,))
+        if spec is not None:
+            self.post_message(self.ActionRequested(self, spec, self.selection()))
 
     # guards ---------------------------------------------------------------
     def allowed(self, action: str, item: Any) -> bool:
@@ -266,10 +285,11 @@ class ResourceTable(CellTable):
         return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """None greys the key out in the footer (Textual hides it on False)."""
+        """None greys the key out (the key bar leaves it out); Textual hides it on False."""
+        action = action_name(action, parameters)
         if action in mutating_actions(self.OWNER) and getattr(self.app, "read_only", False):
             return None
-        owned = {action_name(spec) for spec in specs_for(self.OWNER)}
+        owned = {spec.name for spec in specs_for(self.OWNER)}
         if action not in owned or action in ("mark", "sort", "create", "pull"):
             return True
         items = self.target_items()

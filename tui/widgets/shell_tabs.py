@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from textual import work
 from textual.app import ComposeResult
@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Static, TabPane
 
 from engine_adapters.models import Container, StatsSample
-from engine_adapters.protocol import ExecSession
+from engine_adapters.protocol import Engine, ExecSession
 from tui.terminal import TerminalView
 from tui.widgets.format import human_size, spark
 from tui.widgets.log_panel import LogPanel
@@ -108,7 +108,7 @@ class ShellPane(ReportsWorkerErrors, TabPane):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, ShellPane.StatsArrived)
 
-    def __init__(self, spec: SessionSpec, session: ExecSession, engine: Any, *, id: str) -> None:
+    def __init__(self, spec: SessionSpec, session: ExecSession, engine: Engine, *, id: str) -> None:
         super().__init__(spec.label(), id=id)
         self.spec = spec
         self.session = session

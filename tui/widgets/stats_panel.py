@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from textual.app import ComposeResult
 from textual.widget import Widget
 
-from tui.keymap import bindings_for
+from tui.keymap import bindings_for, run_spec
 from tui.widgets.charts.chart_grid import ChartGrid
 from tui.widgets.charts.scale import WINDOWS
 from tui.widgets.stats_history import StatsHistory
@@ -39,6 +39,9 @@ class StatsPanel(Widget, can_focus=True):
     def show(self, history: StatsHistory, subjects: Sequence[tuple[str, str]]) -> None:
         self.history, self.subjects = history, tuple(subjects)
         self.query_one(ChartGrid).show(history, self.subjects, self.window)
+
+    async def action_act(self, spec_id: str) -> None:
+        await run_spec(self, spec_id)
 
     def action_window(self) -> None:
         self.window = next_window(self.window)
