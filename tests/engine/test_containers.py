@@ -9,7 +9,7 @@ import pytest
 
 from engine_adapters.docker_engine import DockerEngine
 from engine_adapters.errors import Conflict, EngineError, InvalidRequest, NotFound
-from engine_adapters.models import ContainerState, PortSpec, RunSpec, VolumeSpec
+from engine_adapters.models import ContainerState, PortSpec, Process, RunSpec, VolumeSpec
 from tests.engine.conftest import TEST_IMAGE, Resources
 from tests.waiting import eventually
 
@@ -162,6 +162,11 @@ async def test_port_already_taken_fails_and_leaves_nothing(
 async def test_top_lists_the_processes(engine: DockerEngine, res: Resources) -> None:
     name = res.container()
     await engine.run(RunSpec(TEST_IMAGE, name=name, command=SLEEPER))
-    processes = await eventually(lambda: engine.top(name))
-    assert any("sleep 3600" in p.command for p in processes)
+
+    async def sleeping() -> list[Process] | None:
+        # The container may be running before its first process has exec'd its command.
+        processes = await engine.top(name)
+        return processes if any("sleep 3600" in p.command for p in processes) else None
+
+    processes = await eventually(sleeping)
     assert all(p.pid for p in processes)

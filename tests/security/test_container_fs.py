@@ -192,6 +192,10 @@ def test_commit_and_export_while_a_symlink_is_swapped_in_read_nothing_of_the_hos
         for attempt in range(TRIES // 10):
             exported = b"".join(docker_client.api.export(swapper_box))
             assert SECRET not in exported, f"export read the host ({attempt})"
+            if not is_native(docker_client):
+                # dockerd defends commit by freezing the container, which stops a swapper
+                # inside it; a swap driven from the host, as here, is past that defence.
+                continue
             try:
                 image = box.commit(repository=f"dyk-sec-race-{res.prefix}", tag=str(attempt))
             except docker.errors.APIError:

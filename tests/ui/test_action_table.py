@@ -13,6 +13,7 @@ from tui.controllers.images import ImagesController
 from tui.controllers.networks import NetworksController
 from tui.controllers.volumes import VolumesController
 from tui.keymap import ACTIONS, DISPATCH, bindings_for
+from tui.screens.charts import ChartScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.main import MainScreen
 from tui.screens.palette import ranked
@@ -22,6 +23,7 @@ from tui.widgets.detail import EnvTable
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.log_panel import LogPanel
 from tui.widgets.other_tables import ImagesTable, NetworksTable, VolumesTable
+from tui.widgets.stats_panel import StatsPanel
 
 OWNERS: dict[str, type[object]] = {
     "app": DockyardApp,
@@ -32,6 +34,8 @@ OWNERS: dict[str, type[object]] = {
     "networks": NetworksController,
     "logs": LogPanel,
     "env": EnvTable,
+    "stats": StatsPanel,
+    "charts": ChartScreen,
     "shells": ShellsScreen,
     "dashboard": DashboardScreen,
 }
