@@ -6,6 +6,7 @@ from tests.ui_keys.walk import Walk, effect
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.dialogs.run_form import RunDialog
+from tui.screens.charts import ChartScreen
 from tui.screens.command_log import CommandLogScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.engines import EnginesScreen
@@ -15,6 +16,7 @@ from tui.screens.shells import ShellsScreen
 from tui.screens.topology import TopologyScreen
 from tui.widgets.detail import EnvTable
 from tui.widgets.log_panel import LogPanel
+from tui.widgets.stats_panel import StatsPanel
 
 
 # the main screen -------------------------------------------------------------------------
@@ -277,6 +279,30 @@ async def _dashboard(w: Walk) -> None:
         await w.press(f"dashboard.sort('{key}')")
         await w.until(lambda key=key: screen.sort_by == key)  # type: ignore[misc]
     await w.back_to_main()
+
+
+@effect("app.charts", "charts.window", "stats.window", "stats.full_screen")
+async def _charts(w: Walk) -> None:
+    await w.press("app.charts")
+    await w.on_screen(ChartScreen)
+    charts = w.app.screen
+    assert isinstance(charts, ChartScreen)
+    window = charts.window
+    await w.press("charts.window")
+    await w.until(lambda: charts.window != window)
+    await w.back_to_main()
+    await w.press("main.tab('stats')")
+    await w.focus_in(StatsPanel)
+    panel = w.main.query_one(StatsPanel)
+    await w.until(lambda: bool(panel.subjects))
+    window = panel.window
+    await w.press("stats.window")
+    await w.until(lambda: panel.window != window)
+    await w.press("stats.full_screen")
+    await w.on_screen(ChartScreen)
+    assert isinstance(w.app.screen, ChartScreen) and w.app.screen.window == panel.window
+    await w.back_to_main()
+    await w.press("main.tab('logs')")
 
 
 @effect("app.quit")
