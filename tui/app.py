@@ -320,7 +320,9 @@ class DockyardApp(App[None]):
             engine = factory()
             await engine.ping()
         except EngineError as error:
-            self.report_error(error, title=f"Cannot switch to {label}")
+            # The engine tried is the one that failed, not ours: a notification, not the
+            # banner that says the current engine was lost.
+            self.report_error(EngineError(f"{label}: {error}"), title="Cannot switch engine")
             return
         old, self.engine = self.engine, engine
         while len(self.screen_stack) > 1:

@@ -86,8 +86,10 @@ def test_type_run_vi_and_exit_in_a_shell_tab(container: str, shells_in_tmux: Tmu
 
     tmux.type("exit 3")
     tmux.send("Enter")
-    screen = tmux.wait_for(lambda s: "[exited with code 3]" in s)
-    assert f"{container} sh: exit 3" in screen
+    # The tab's label follows the exit message by a frame.
+    screen = tmux.wait_for(
+        lambda s: "[exited with code 3]" in s and f"{container} sh: exit 3" in s
+    )
     assert "Traceback" not in screen
 
 

@@ -45,7 +45,13 @@ services:
 
 
 def project_containers(client: docker.DockerClient, name: str) -> list[SdkContainer]:
-    return client.containers.list(all=True, filters={"label": f"{PROJECT_LABEL}={name}"})
+    # The SDK inspects each container it lists: one removed in between is a NotFound.
+    for _ in range(10):
+        try:
+            return client.containers.list(all=True, filters={"label": f"{PROJECT_LABEL}={name}"})
+        except docker.errors.NotFound:
+            continue
+    raise AssertionError(f"project {name}'s containers kept vanishing while listed")
 
 
 def project_networks(client: docker.DockerClient, name: str) -> list[SdkNetwork]:
