@@ -87,9 +87,7 @@ def test_type_run_vi_and_exit_in_a_shell_tab(container: str, shells_in_tmux: Tmu
     tmux.type("exit 3")
     tmux.send("Enter")
     # The tab's label follows the exit message by a frame.
-    screen = tmux.wait_for(
-        lambda s: "[exited with code 3]" in s and f"{container} sh: exit 3" in s
-    )
+    screen = tmux.wait_for(lambda s: "[exited with code 3]" in s and f"{container} sh: exit 3" in s)
     assert "Traceback" not in screen
 
 
