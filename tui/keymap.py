@@ -173,7 +173,15 @@ ACTIONS: tuple[ActionSpec[Any], ...] = (
     main("view('images')", "2", "Images", lambda m: m.action_view("images"), immediate=True),
     main("view('volumes')", "3", "Volumes", lambda m: m.action_view("volumes"), immediate=True),
     main("view('networks')", "4", "Networks", lambda m: m.action_view("networks"), immediate=True),
-    main("view('swarm')", "5", "Swarm", lambda m: m.action_view("swarm"), immediate=True),
+    # Off the key bar: the view tabs list Swarm where there is one (a swarm manager).
+    main(
+        "view('swarm')",
+        "5",
+        "Swarm",
+        lambda m: m.action_view("swarm"),
+        immediate=True,
+        show=False,
+    ),
     main("filter", "slash", "Filter", lambda m: m.action_filter(), opens_input=True),
     main("zoom", "z", "Zoom pane", lambda m: m.action_zoom()),
     main("zoom_detail", "Z", "Zoom detail", lambda m: m.action_zoom_detail(), show=False),
