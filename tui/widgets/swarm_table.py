@@ -47,11 +47,15 @@ class SwarmTable(ResourceTable):
         """Swap the headers; the rows follow with the next fetch of that kind."""
         self.showing = showing
         headers = NODE_COLUMNS if showing == "nodes" else SERVICE_COLUMNS
-        for (_key, label), column in zip(headers, self.columns.values(), strict=True):
-            column.label = Text(label)
         self.items = {}
         self.marked.clear()
         self.refresh_rows()
+        for (_key, label), column in zip(headers, self.columns.values(), strict=True):
+            column.label = Text(label)
+            column.content_width = max(column.content_width, len(label))
+        # The header row is cached by the table's update count, as rows are (see _set_order).
+        self._update_count += 1
+        self._require_update_dimensions = True
         self.refresh(layout=True)
 
     def search_text(self, item: Any) -> str:
