@@ -17,7 +17,7 @@ from textual.app import App, ComposeResult  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
 
 from engine_adapters.models import COMPOSE_PROJECT_LABEL, Container, ContainerState  # noqa: E402
-from tui.widgets.containers_table import ContainersTable  # noqa: E402
+from tui.widgets.views.containers_table import ContainersTable  # noqa: E402
 
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 ROUNDS = 5

@@ -88,6 +88,21 @@ async def shoot(
             await pilot.pause(1.0)
             app.save_screenshot(f"stats-charts{suffix}.svg", str(out))
             await pilot.press("escape")
+        if "topology" in views:
+            await pilot.press("T")
+            await pilot.pause(1.5)
+            app.save_screenshot(f"topology{suffix}.svg", str(out))
+            await pilot.press("escape")
+        if "shell" in views:
+            # A shell in the demo's web container, its logs beside it.
+            await pilot.press("1", "slash", *f"{DEMO_PROJECT}-web", "enter")
+            await pilot.pause(1.0)
+            await pilot.press("g", "j", "e")
+            await pilot.pause(2.5)
+            await pilot.press(*"ls /; echo hello from a shell in web", "enter")
+            await pilot.pause(1.5)
+            app.save_screenshot(f"shell{suffix}.svg", str(out))
+            await pilot.press("ctrl+right_square_bracket", "escape")
         if "help" in views:
             await pilot.press("question_mark")
             await pilot.pause(0.3)
@@ -109,7 +124,17 @@ async def main() -> int:
             engine,
             out,
             (120, 34),
-            ["containers", "images", "volumes", "networks", "dashboard", "charts", "help"],
+            [
+                "containers",
+                "images",
+                "volumes",
+                "networks",
+                "dashboard",
+                "charts",
+                "topology",
+                "shell",
+                "help",
+            ],
         )
         await shoot(engine, out, (80, 24), ["containers"], suffix="-80x24")
     finally:

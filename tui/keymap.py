@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from tui.screens.dashboard import DashboardScreen
     from tui.screens.main import MainScreen
     from tui.screens.shells import ShellsScreen
-    from tui.widgets.detail import EnvTable
-    from tui.widgets.log_panel import LogPanel
-    from tui.widgets.stats_panel import StatsPanel
+    from tui.widgets.detail.log_panel import LogPanel
+    from tui.widgets.detail.pane import EnvTable
+    from tui.widgets.detail.stats_panel import StatsPanel
 
 OwnerT = TypeVar("OwnerT")
 

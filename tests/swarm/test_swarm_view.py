@@ -24,7 +24,7 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.keymap import BY_ID, specs_for
 from tui.screens.main import MainScreen
-from tui.widgets.swarm_table import SwarmTable, TasksTable
+from tui.widgets.views.swarm_table import SwarmTable, TasksTable
 
 IMAGE = "dockyard-test/busybox:latest"
 IMAGE_V2 = "dockyard-test/busybox:v2"

@@ -19,13 +19,13 @@ from tui.screens.dashboard import DashboardScreen
 from tui.screens.main import MainScreen
 from tui.screens.palette import ranked
 from tui.screens.shells import ShellsScreen
-from tui.widgets.containers_table import ContainersTable
-from tui.widgets.detail import EnvTable
-from tui.widgets.key_bar import KeyBar
-from tui.widgets.log_panel import LogPanel
-from tui.widgets.other_tables import ImagesTable, NetworksTable, VolumesTable
-from tui.widgets.stats_panel import StatsPanel
-from tui.widgets.swarm_table import SwarmTable
+from tui.widgets.bars.key_bar import KeyBar
+from tui.widgets.detail.log_panel import LogPanel
+from tui.widgets.detail.pane import EnvTable
+from tui.widgets.detail.stats_panel import StatsPanel
+from tui.widgets.views.containers_table import ContainersTable
+from tui.widgets.views.other_tables import ImagesTable, NetworksTable, VolumesTable
+from tui.widgets.views.swarm_table import SwarmTable
 
 OWNERS: dict[str, type[object]] = {
     "app": DockyardApp,

@@ -12,7 +12,7 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.dialogs.run_form import RunDialog
 from tui.screens.main import MainScreen
-from tui.widgets.containers_table import GROUP_PREFIX
+from tui.widgets.views.containers_table import GROUP_PREFIX
 
 
 def main(app: DockyardApp) -> MainScreen:

@@ -10,7 +10,7 @@ from textual.app import App, ComposeResult
 from textual.strip import Strip
 from textual.widgets import DataTable
 
-from tui.widgets.cell_table import CellTable
+from tui.widgets.views.cell_table import CellTable
 
 ROWS: list[tuple[Any, ...]] = [
     ("plain", Text("dim text", style="dim"), Text.assemble(("web", "bold"), "-", ("1", "red"))),

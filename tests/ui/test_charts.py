@@ -13,7 +13,7 @@ from tui.app import DockyardApp
 from tui.screens.charts import ChartScreen
 from tui.screens.main import MainScreen
 from tui.widgets.charts.line_chart import LineChart
-from tui.widgets.stats_panel import StatsPanel
+from tui.widgets.detail.stats_panel import StatsPanel
 
 SAMPLES = 150  # five minutes at the default interval
 

@@ -20,8 +20,8 @@ from tui.widgets.charts.scale import (
     time_ticks,
     value_axis,
 )
+from tui.widgets.detail.stats_panel import next_window
 from tui.widgets.stats_history import StatsHistory
-from tui.widgets.stats_panel import next_window
 
 MiB = 2**20
 

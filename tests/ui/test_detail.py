@@ -13,7 +13,7 @@ from tui.app import DockyardApp
 from tui.dialogs.prompt import PromptDialog
 from tui.dialogs.pull import PullDialog
 from tui.screens.main import MainScreen
-from tui.widgets.detail import MASK, EnvTable
+from tui.widgets.detail.pane import MASK, EnvTable
 
 
 def main(app: DockyardApp) -> MainScreen:

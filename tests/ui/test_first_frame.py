@@ -13,7 +13,7 @@ from tests.ui.conftest import wait_for
 from tests.ui.fake_engine import NOW, FakeEngine
 from tui.app import DockyardApp
 from tui.screens.main import MainScreen
-from tui.widgets.containers_table import ContainersTable
+from tui.widgets.views.containers_table import ContainersTable
 
 
 def main(app: DockyardApp) -> MainScreen:

@@ -16,9 +16,9 @@ from tests.ui.conftest import settle, wait_for
 from tests.ui.fake_engine import NOW, FakeEngine, cid
 from tests.ui.test_logs import open_logs
 from tui.app import DockyardApp
-from tui.widgets import log_view
-from tui.widgets.log_panel import LogPanel
-from tui.widgets.log_view import Entry, LogView
+from tui.widgets.detail import log_view
+from tui.widgets.detail.log_panel import LogPanel
+from tui.widgets.detail.log_view import Entry, LogView
 
 SIZE = (100, 30)  # the log view shows 7 rows of 98 columns at this size
 

@@ -11,8 +11,8 @@ from tests.ui.fake_engine import FakeEngine, cid
 from tui.app import DockyardApp
 from tui.dialogs.prompt import PromptDialog
 from tui.screens.main import MainScreen
-from tui.widgets.log_panel import LogPanel, compile_pattern
-from tui.widgets.log_view import Entry
+from tui.widgets.detail.log_panel import LogPanel, compile_pattern
+from tui.widgets.detail.log_view import Entry
 
 
 def logs_of(app: DockyardApp) -> LogPanel:

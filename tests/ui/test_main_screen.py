@@ -14,7 +14,7 @@ from tests.ui.conftest import settle, wait_for
 from tests.ui.fake_engine import NOW, FakeEngine, cid
 from tui.app import DockyardApp
 from tui.screens.main import MainScreen
-from tui.widgets.containers_table import GROUP_PREFIX
+from tui.widgets.views.containers_table import GROUP_PREFIX
 
 
 def main(app: DockyardApp) -> MainScreen:

@@ -133,7 +133,7 @@ def test_stats_ring_wraps_oldest_first() -> None:
 
 
 def test_log_lines_lose_terminal_controls() -> None:
-    from tui.widgets.log_panel import printable
+    from tui.widgets.detail.log_panel import printable
 
     assert printable("\x1b[31mred\x1b[0m \x1b[6ndone\r\n") == "red done"
     assert printable("10%\r50%\r100%") == "100%"

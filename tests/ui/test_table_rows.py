@@ -16,8 +16,8 @@ from tests.ui.conftest import wait_for
 from tests.ui.fake_engine import NOW, FakeEngine, cid
 from tui.app import DockyardApp
 from tui.screens.main import MainScreen
-from tui.widgets.containers_table import GROUP_PREFIX, ContainersTable
-from tui.widgets.resource_table import fit_widths
+from tui.widgets.views.containers_table import GROUP_PREFIX, ContainersTable
+from tui.widgets.views.resource_table import fit_widths
 
 LOOSE = range(10, 60)  # 50 containers outside any compose project, named svc-10 .. svc-59
 

@@ -18,7 +18,7 @@ from tui.app import DockyardApp
 from tui.screens.charts import ChartScreen
 from tui.screens.main import MainScreen
 from tui.widgets.charts.line_chart import LineChart
-from tui.widgets.stats_panel import StatsPanel
+from tui.widgets.detail.stats_panel import StatsPanel
 
 pytestmark = pytest.mark.docker
 # A tenth of a core: busy enough to chart, light on a shared machine.

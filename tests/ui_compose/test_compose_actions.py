@@ -22,7 +22,7 @@ from tests.ui_compose.conftest import (
 )
 from tui.app import DockyardApp
 from tui.dialogs.compose import ComposeDownDialog, ComposeProblemsDialog
-from tui.widgets.containers_table import GROUP_PREFIX, ContainersTable
+from tui.widgets.views.containers_table import GROUP_PREFIX, ContainersTable
 
 pytestmark = pytest.mark.docker
 

@@ -12,7 +12,7 @@ from tests.compose.helpers import env_of
 from tests.fixtures.docker import TEST_IMAGE
 from tests.ui_compose.conftest import command, main, project_containers, until
 from tui.app import DockyardApp
-from tui.widgets.containers_table import GROUP_PREFIX
+from tui.widgets.views.containers_table import GROUP_PREFIX
 
 pytestmark = pytest.mark.docker
 

@@ -16,9 +16,9 @@ from tui.screens.help import HelpScreen
 from tui.screens.main import CommandLine, FilterInput
 from tui.screens.shells import ShellsScreen
 from tui.screens.topology import TopologyScreen
-from tui.widgets.detail import EnvTable
-from tui.widgets.log_panel import LogPanel
-from tui.widgets.stats_panel import StatsPanel
+from tui.widgets.detail.log_panel import LogPanel
+from tui.widgets.detail.pane import EnvTable
+from tui.widgets.detail.stats_panel import StatsPanel
 
 
 # the main screen -------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from tui.screens.shells import (
     prompt_command_for,
     show_shells_for,
 )
-from tui.widgets.log_panel import LogPanel
+from tui.widgets.detail.log_panel import LogPanel
 from tui.widgets.shell_tabs import StatsLine
 
 pytestmark = pytest.mark.docker

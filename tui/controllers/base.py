@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from engine_adapters.errors import EngineError
 from engine_adapters.protocol import Engine
 from tui.dialogs.confirm import ConfirmDialog
-from tui.widgets.resource_table import Selection
+from tui.widgets.views.resource_table import Selection
 
 if TYPE_CHECKING:
     from tui.app import DockyardApp
     from tui.keymap import ActionSpec
     from tui.screens.main import MainScreen
-    from tui.widgets.resource_table import ResourceTable
+    from tui.widgets.views.resource_table import ResourceTable
 
 Item = TypeVar("Item")
 Call = Callable[[], Awaitable[object]]

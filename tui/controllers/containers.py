@@ -13,7 +13,7 @@ from tui.dialogs.prompt import PromptDialog
 # the first paint of the list.
 if TYPE_CHECKING:
     from tui.screens.compose import ComposeActions
-    from tui.widgets.containers_table import ContainersTable
+    from tui.widgets.views.containers_table import ContainersTable
 
 
 class ContainersController(ViewController[Container]):

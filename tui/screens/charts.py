@@ -10,11 +10,11 @@ from textual.widgets import Static
 
 from tui.keymap import bindings_for, run_spec
 from tui.screens.covering import CoveringScreen
+from tui.widgets.bars.key_bar import KeyBar
 from tui.widgets.charts.chart_grid import ChartGrid
 from tui.widgets.charts.scale import window_label
-from tui.widgets.key_bar import KeyBar
+from tui.widgets.detail.stats_panel import next_window
 from tui.widgets.stats_history import StatsHistory
-from tui.widgets.stats_panel import next_window
 
 
 class ChartScreen(CoveringScreen):

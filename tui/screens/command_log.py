@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from tui.screens.covering import CoveringScreen
-from tui.widgets.key_bar import KeyBar
+from tui.widgets.bars.key_bar import KeyBar
 
 
 @dataclass(frozen=True, slots=True)

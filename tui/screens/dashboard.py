@@ -13,12 +13,12 @@ from textual.widgets import DataTable, Static
 from engine_adapters.models import Container
 from tui.keymap import bindings_for, run_spec
 from tui.screens.covering import CoveringScreen
-from tui.widgets.cell_table import CellTable
+from tui.widgets.bars.key_bar import KeyBar
 from tui.widgets.charts.braille import braille_trend
 from tui.widgets.format import human_size
-from tui.widgets.key_bar import KeyBar
-from tui.widgets.resource_table import FitSteps, fit_widths
 from tui.widgets.stats_history import StatsHistory
+from tui.widgets.views.cell_table import CellTable
+from tui.widgets.views.resource_table import FitSteps, fit_widths
 
 COLUMNS = ("NAME", "CPU%", "TREND", "MEM USAGE / LIMIT", "MEM%", "NET I/O", "BLOCK I/O", "PIDS")
 # Fixed widths for the numbers: a value growing by a digit must not re-measure the table.

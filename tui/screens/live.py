@@ -23,8 +23,8 @@ from engine_adapters.models import (
     Volume,
 )
 from engine_adapters.protocol import Engine
-from tui.widgets.other_tables import VolumesTable
-from tui.widgets.resource_table import ResourceTable
+from tui.widgets.views.other_tables import VolumesTable
+from tui.widgets.views.resource_table import ResourceTable
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen

@@ -39,14 +39,14 @@ from tui.screens.live import (
     StatsUpdated,
 )
 from tui.screens.swarm_feed import SwarmFeed, SwarmFetched
-from tui.widgets.containers_table import ContainersTable
-from tui.widgets.detail import DetailPane
-from tui.widgets.header import EngineHeader
-from tui.widgets.key_bar import KeyBar
-from tui.widgets.other_tables import ImagesTable, NetworksTable, VolumesTable
-from tui.widgets.resource_table import ResourceTable
+from tui.widgets.bars.header import EngineHeader
+from tui.widgets.bars.key_bar import KeyBar
+from tui.widgets.detail.pane import DetailPane
 from tui.widgets.stats_history import StatsHistory
-from tui.widgets.swarm_table import SwarmTable, TasksTable
+from tui.widgets.views.containers_table import ContainersTable
+from tui.widgets.views.other_tables import ImagesTable, NetworksTable, VolumesTable
+from tui.widgets.views.resource_table import ResourceTable
+from tui.widgets.views.swarm_table import SwarmTable, TasksTable
 
 if TYPE_CHECKING:
     from tui.app import DockyardApp

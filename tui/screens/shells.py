@@ -36,7 +36,7 @@ from tui.keymap import action_name, bindings_for, run_spec
 from tui.screens.covering import CoveringScreen
 from tui.terminal import TerminalView, run_suspended
 from tui.terminal.popout import docker_cli_argv, run_argv
-from tui.widgets.key_bar import KeyBar
+from tui.widgets.bars.key_bar import KeyBar
 from tui.widgets.shell_tabs import SessionSpec, ShellPane
 from tui.widgets.worker_errors import ReportsWorkerErrors, report_error
 

@@ -19,7 +19,7 @@ from textual.worker import Worker
 from engine_adapters.errors import EngineError, NotFound
 from engine_adapters.swarm import SwarmEngine, SwarmNode, SwarmService, SwarmState, SwarmTask
 from engine_adapters.swarm.reach import swarm_of
-from tui.widgets.swarm_table import SwarmTable, TasksTable
+from tui.widgets.views.swarm_table import SwarmTable, TasksTable
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen

@@ -14,7 +14,7 @@ from engine_adapters.errors import EngineError
 from engine_adapters.protocol import Engine
 from engine_adapters.topology import LEGEND, Topology, changes_topology, load_topology
 from tui.screens.covering import CoveringScreen
-from tui.widgets.key_bar import KeyBar
+from tui.widgets.bars.key_bar import KeyBar
 from tui.widgets.topology_view import TopologyView
 from tui.widgets.worker_errors import report_error
 

@@ -16,8 +16,8 @@ from textual.widgets import Static, TabPane
 from engine_adapters.models import Container, StatsSample
 from engine_adapters.protocol import Engine, ExecSession
 from tui.terminal import TerminalView
+from tui.widgets.detail.log_panel import LogPanel
 from tui.widgets.format import human_size, spark
-from tui.widgets.log_panel import LogPanel
 from tui.widgets.stats_history import StatsHistory
 from tui.widgets.worker_errors import ReportsWorkerErrors
 

@@ -16,7 +16,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
 from tui.keymap import ActionSpec, action_name, mutating_actions, requested, specs_for
-from tui.widgets.cell_table import CellTable
+from tui.widgets.views.cell_table import CellTable
 
 Cells = tuple[Any, ...]
 Row = tuple[str, Cells]

@@ -17,8 +17,8 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from tui.config import SERVICE_COLOUR_VARIABLES
-from tui.widgets import log_selection
-from tui.widgets.log_selection import Mark, Selection
+from tui.widgets.detail import log_selection
+from tui.widgets.detail.log_selection import Mark, Selection
 
 MAX_LINES = 200_000
 AUTO_SCROLL_SECONDS = 0.05

@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 from engine_adapters.models import Container, LogLine
 from engine_adapters.protocol import Engine
 from tui.keymap import action_name, bindings_for, input_openers, run_spec
-from tui.widgets.log_view import Entry, LogView
+from tui.widgets.detail.log_view import Entry, LogView
 from tui.widgets.worker_errors import ReportsWorkerErrors
 
 FLUSH_SECONDS = 0.1

@@ -7,7 +7,7 @@ from typing import Any
 from engine_adapters.models import Image, Network, Volume
 from tui.keymap import bindings_for
 from tui.widgets.format import age, human_size
-from tui.widgets.resource_table import NAV_BINDINGS, ResourceTable, Row, clipped
+from tui.widgets.views.resource_table import NAV_BINDINGS, ResourceTable, Row, clipped
 
 IMAGE_SORTS = ("size", "created", "name")
 

@@ -9,7 +9,7 @@ from textual.widgets import DataTable
 
 from engine_adapters.swarm import SwarmNode, SwarmService, SwarmTask
 from tui.keymap import action_name, bindings_for
-from tui.widgets.resource_table import NAV_BINDINGS, ResourceTable, Row, clipped
+from tui.widgets.views.resource_table import NAV_BINDINGS, ResourceTable, Row, clipped
 
 SERVICE_COLUMNS = (
     ("name", "SERVICE"),

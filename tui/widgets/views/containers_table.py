@@ -19,7 +19,8 @@ from tui.widgets.format import (
     styled,
     uptime,
 )
-from tui.widgets.resource_table import (
+from tui.widgets.stats_history import StatsHistory
+from tui.widgets.views.resource_table import (
     NAV_BINDINGS,
     Cells,
     ResourceTable,
@@ -27,7 +28,6 @@ from tui.widgets.resource_table import (
     Selection,
     clipped,
 )
-from tui.widgets.stats_history import StatsHistory
 
 GROUP_PREFIX = "project:"
 

@@ -25,8 +25,8 @@ from tui.widgets.worker_errors import ReportsWorkerErrors
 if TYPE_CHECKING:  # imported for real by mount_tabs, after the first frame
     from textual.widgets import TabbedContent, Tree
 
-    from tui.widgets.log_panel import LogPanel
-    from tui.widgets.stats_panel import StatsPanel
+    from tui.widgets.detail.log_panel import LogPanel
+    from tui.widgets.detail.stats_panel import StatsPanel
 
 SECRET = re.compile(r"pass|secret|token|key|credential|auth|private|cert", re.IGNORECASE)
 MASK = "••••••••"
@@ -141,8 +141,8 @@ class DetailPane(ReportsWorkerErrors, Vertical):
         """The tabs and their content, in place of the placeholder; then the selection loads."""
         from textual.widgets import TabbedContent, TabPane, Tree
 
-        from tui.widgets.log_panel import LogPanel
-        from tui.widgets.stats_panel import StatsPanel
+        from tui.widgets.detail.log_panel import LogPanel
+        from tui.widgets.detail.stats_panel import StatsPanel
 
         logs = LogPanel(id="logs")
         logs.engine, logs.tail, logs.copy_lines = self.engine, self.log_tail, self.copy_lines

@@ -1,0 +1,1 @@
+"""The screen's bars: the engine header and the key hints."""

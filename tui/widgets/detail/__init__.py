@@ -1,0 +1,1 @@
+"""The detail pane under the views: its tabs, the log view and the stats charts."""
