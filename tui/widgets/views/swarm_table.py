@@ -114,7 +114,7 @@ def node_cells(node: SwarmNode) -> tuple[Text, ...]:
 
 
 class TasksTable(DataTable[str | Text]):
-    """The selected service's tasks, newest state first per slot; read as the poll brings them."""
+    """The selected service's tasks by slot (or node), the running one first; filled by the poll."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="none", zebra_stripes=False)
