@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from tui.controllers.containers import ContainersController
     from tui.controllers.images import ImagesController
     from tui.controllers.networks import NetworksController
+    from tui.controllers.swarm import SwarmController
     from tui.controllers.volumes import VolumesController
     from tui.screens.charts import ChartScreen
     from tui.screens.dashboard import DashboardScreen
@@ -105,6 +106,7 @@ OWNER_TITLES = {
     "images": "Images view",
     "volumes": "Volumes view",
     "networks": "Networks view",
+    "swarm": "Swarm view",
     "logs": "Logs tab",
     "env": "Env tab",
     "stats": "Stats tab",
@@ -119,6 +121,7 @@ containers: Owner[ContainersController] = Owner("containers")
 images: Owner[ImagesController] = Owner("images")
 volumes: Owner[VolumesController] = Owner("volumes")
 networks: Owner[NetworksController] = Owner("networks")
+swarm: Owner[SwarmController] = Owner("swarm")
 logs: Owner[LogPanel] = Owner("logs")
 env: Owner[EnvTable] = Owner("env")
 stats: Owner[StatsPanel] = Owner("stats")
@@ -170,6 +173,15 @@ ACTIONS: tuple[ActionSpec[Any], ...] = (
     main("view('images')", "2", "Images", lambda m: m.action_view("images"), immediate=True),
     main("view('volumes')", "3", "Volumes", lambda m: m.action_view("volumes"), immediate=True),
     main("view('networks')", "4", "Networks", lambda m: m.action_view("networks"), immediate=True),
+    # Off the key bar: the view tabs list Swarm where there is one (a swarm manager).
+    main(
+        "view('swarm')",
+        "5",
+        "Swarm",
+        lambda m: m.action_view("swarm"),
+        immediate=True,
+        show=False,
+    ),
     main("filter", "slash", "Filter", lambda m: m.action_filter(), opens_input=True),
     main("zoom", "z", "Zoom pane", lambda m: m.action_zoom()),
     main("zoom_detail", "Z", "Zoom detail", lambda m: m.action_zoom_detail(), show=False),
@@ -254,6 +266,13 @@ ACTIONS: tuple[ActionSpec[Any], ...] = (
     networks("create", "n", "New network", lambda c: c.create(), mutates=True),
     networks("remove", "d", "Remove", lambda c: c.remove(), mutates=True),
     networks("mark", "space", "Mark", lambda c: c.mark(), show=False),
+    swarm("toggle_nodes", "n", "Nodes/services", lambda c: c.toggle_nodes()),
+    swarm("scale", "s", "Scale", lambda c: c.scale(), mutates=True),
+    swarm("update_image", "u", "Update image", lambda c: c.update_image(), mutates=True),
+    swarm("rollback", "b", "Roll back", lambda c: c.rollback(), mutates=True),
+    swarm("remove", "d", "Remove service", lambda c: c.remove(), mutates=True),
+    swarm("drain", "D", "Drain node", lambda c: c.drain(), mutates=True),
+    swarm("activate", "a", "Activate node", lambda c: c.activate(), mutates=True),
     logs("follow", "f", "Follow", lambda p: p.action_follow()),
     logs("timestamps", "t", "Timestamps", lambda p: p.action_timestamps()),
     logs("wrap", "w", "Wrap", lambda p: p.action_wrap()),

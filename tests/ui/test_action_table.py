@@ -11,6 +11,7 @@ from tui.app import DockyardApp
 from tui.controllers.containers import ContainersController
 from tui.controllers.images import ImagesController
 from tui.controllers.networks import NetworksController
+from tui.controllers.swarm import SwarmController
 from tui.controllers.volumes import VolumesController
 from tui.keymap import ACTIONS, DISPATCH, bindings_for
 from tui.screens.charts import ChartScreen
@@ -24,6 +25,7 @@ from tui.widgets.detail.pane import EnvTable
 from tui.widgets.detail.stats_panel import StatsPanel
 from tui.widgets.views.containers_table import ContainersTable
 from tui.widgets.views.other_tables import ImagesTable, NetworksTable, VolumesTable
+from tui.widgets.views.swarm_table import SwarmTable
 
 OWNERS: dict[str, type[object]] = {
     "app": DockyardApp,
@@ -32,6 +34,7 @@ OWNERS: dict[str, type[object]] = {
     "images": ImagesController,
     "volumes": VolumesController,
     "networks": NetworksController,
+    "swarm": SwarmController,
     "logs": LogPanel,
     "env": EnvTable,
     "stats": StatsPanel,
@@ -45,6 +48,7 @@ BOUND_ON = {
     "images": ImagesTable,
     "volumes": VolumesTable,
     "networks": NetworksTable,
+    "swarm": SwarmTable,
 }
 
 

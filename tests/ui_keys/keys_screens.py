@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import Static
+
 from tests.ui_keys.walk import Walk, effect
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.prompt import PromptDialog
@@ -30,6 +32,15 @@ async def _views(w: Walk) -> None:
     for view in ("images", "volumes", "networks", "containers"):
         await w.press(f"main.view('{view}')")
         await w.until(lambda view=view: w.main.current_view == view)  # type: ignore[misc]
+
+
+@effect("main.view('swarm')")
+async def _no_swarm(w: Walk) -> None:
+    """Neither engine of the walk manages a swarm: `5` says so and the view stays."""
+    await w.press("main.view('swarm')")
+    await w.until(lambda: w.notified("not a swarm manager"))
+    assert w.main.current_view == "containers"
+    assert "Swarm" not in str(w.main.query_one("#view-tabs", Static).content)
 
 
 @effect("main.filter")

@@ -8,6 +8,7 @@ from tui.controllers.base import ViewController
 from tui.controllers.containers import ContainersController
 from tui.controllers.images import ImagesController
 from tui.controllers.networks import NetworksController
+from tui.controllers.swarm import SwarmController
 from tui.controllers.volumes import VolumesController
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ class ViewControllers:
         self.images = ImagesController(screen)
         self.volumes = VolumesController(screen)
         self.networks = NetworksController(screen)
+        self.swarm = SwarmController(screen)
 
     def __getitem__(self, view: str) -> ViewController[Any]:
         controllers: dict[str, ViewController[Any]] = {
@@ -29,5 +31,6 @@ class ViewControllers:
             "images": self.images,
             "volumes": self.volumes,
             "networks": self.networks,
+            "swarm": self.swarm,
         }
         return controllers[view]

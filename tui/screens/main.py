@@ -38,6 +38,7 @@ from tui.screens.live import (
     ResourcesFetched,
     StatsUpdated,
 )
+from tui.screens.swarm_feed import SwarmFeed, SwarmFetched
 from tui.widgets.bars.header import EngineHeader
 from tui.widgets.bars.key_bar import KeyBar
 from tui.widgets.detail.pane import DetailPane
@@ -45,6 +46,7 @@ from tui.widgets.stats_history import StatsHistory
 from tui.widgets.views.containers_table import ContainersTable
 from tui.widgets.views.other_tables import ImagesTable, NetworksTable, VolumesTable
 from tui.widgets.views.resource_table import ResourceTable
+from tui.widgets.views.swarm_table import SwarmTable, TasksTable
 
 if TYPE_CHECKING:
     from tui.app import DockyardApp
@@ -73,6 +75,7 @@ class MainScreen(Screen[None]):
         self.hidden_mounted = asyncio.Event()  # the views and tabs the first frame leaves out
         self._controllers: ViewControllers | None = None
         self.live = LiveFeed(self)
+        self.swarm_feed = SwarmFeed(self)
         self._select_timer: Timer | None = None
         self._first_containers = containers
         self._hidden_mounting = False
@@ -161,6 +164,7 @@ class MainScreen(Screen[None]):
             ImagesTable(id="images-table"),
             VolumesTable(id="volumes-table"),
             NetworksTable(id="networks-table"),
+            SwarmTable(id="swarm-table"),
         ]
         for table in tables:
             table.display = False  # ContentSwitcher hides the children it starts with only
@@ -175,7 +179,11 @@ class MainScreen(Screen[None]):
             ),
             before=self.query_one(KeyBar),
         )
+        tasks = TasksTable(id="swarm-tasks")
+        tasks.display = False
+        await self.query_one("#body").mount(tasks)
         await self.detail.mount_tabs()
+        self.swarm_feed.probe()
         self.live.share_names()
         self.hidden_mounted.set()
         self.app.started()
@@ -206,6 +214,9 @@ class MainScreen(Screen[None]):
     def on_info_fetched(self, message: InfoFetched) -> None:
         self.header.info = message.info
         self.header.connected = True
+
+    def on_swarm_fetched(self, message: SwarmFetched) -> None:
+        self.swarm_feed.apply(message)
 
     def on_engine_event_arrived(self, message: EngineEventArrived) -> None:
         self.live.event_arrived(message.event)
@@ -257,6 +268,10 @@ class MainScreen(Screen[None]):
         self._select_timer = None
         table = self.table()
         item = table.current
+        if self.current_view == "swarm":
+            self.query_one("#swarm-tasks", TasksTable).show_tasks([])
+            self.swarm_feed.tick()  # the tasks of the service now under the cursor
+            return
         project = self.containers_table.current_project if table is self.containers_table else None
         if item is None and project is not None:
             # A compose project's header row shows the merged logs of all its services.
@@ -310,6 +325,9 @@ class MainScreen(Screen[None]):
         # Keys run in the app's task: awaiting here holds the keys typed after this one until
         # the screen's task has mounted the views, so none is lost or taken out of order.
         await self.hidden_mounted.wait()
+        if view == "swarm" and not await self.swarm_feed.manager_known():
+            self.notify("not a swarm manager", timeout=3)
+            return
         self.show_view(view)
 
     def show_view(self, view: str) -> None:
@@ -323,6 +341,13 @@ class MainScreen(Screen[None]):
         filter_input.value = table.filter_text
         filter_input.display = bool(table.filter_text)
         self.set_focus(table)  # now, not later: a `/` typed next moves it to the filter
+        swarm = view == "swarm"
+        self.detail.display = not swarm
+        self.query_one("#swarm-tasks", TasksTable).display = swarm
+        if swarm:
+            self.swarm_feed.start()
+        else:
+            self.swarm_feed.stop()
         self.detail.only_inspect(view != "containers")
         self.detail.item = False  # force a reload: the same item may be shown again
         self._show_selection()
@@ -331,6 +356,8 @@ class MainScreen(Screen[None]):
     def show_view_tabs(self) -> None:
         labels = []
         for number, view in enumerate(VIEWS, start=1):
+            if view == "swarm" and not self.swarm_feed.is_manager:
+                continue
             count = len(self.items_of(view))
             text = f" {number} {view.title()} ({count}) "
             labels.append(f"[reverse b]{text}[/]" if view == self.current_view else text)

@@ -1,0 +1,129 @@
+"""The swarm view's actions: scale, update, roll back and remove services; drain nodes."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from engine_adapters.swarm import SwarmEngine, SwarmNode, SwarmService
+from tui.controllers.base import Step, ViewController, cli
+from tui.dialogs.prompt import PromptDialog
+
+
+class SwarmController(ViewController[SwarmService | SwarmNode]):
+    VIEW = "swarm"
+
+    @property
+    def swarm(self) -> SwarmEngine | None:
+        return self.screen.swarm_feed.swarm
+
+    def _services(self, action: str) -> list[SwarmService]:
+        allowed = self.table.allowed
+        return [s for s in self.selected() if isinstance(s, SwarmService) and allowed(action, s)]
+
+    def _nodes(self, action: str) -> list[SwarmNode]:
+        allowed = self.table.allowed
+        return [n for n in self.selected() if isinstance(n, SwarmNode) and allowed(action, n)]
+
+    def perform(self, steps: list[Step], done: str = "") -> None:
+        super().perform(steps, done)
+        self.screen.swarm_feed.tick()
+
+    def toggle_nodes(self) -> None:
+        self.screen.swarm_feed.toggle_nodes()
+
+    def scale(self) -> None:
+        services, swarm = self._services("scale"), self.swarm
+        if not services or swarm is None:
+            return
+        first = services[0]
+
+        def chosen(text: str | None) -> None:
+            if text is None or not text.strip():
+                return
+            if not text.strip().isdigit():
+                self.app.notify(f"Replicas must be a whole number, not {text!r}", severity="error")
+                return
+            replicas = int(text)
+            self.perform(
+                [
+                    Step(
+                        cli("service", "scale", f"{s.name}={replicas}"),
+                        partial(swarm.scale, s.id, replicas),
+                    )
+                    for s in services
+                ]
+            )
+
+        title = f"Scale {first.name}" if len(services) == 1 else f"Scale {len(services)} services"
+        self.app.push_screen(PromptDialog(title, str(first.desired), "replicas"), chosen)
+
+    def update_image(self) -> None:
+        services, swarm = self._services("update_image"), self.swarm
+        if not services or swarm is None:
+            return
+        first = services[0]
+
+        def chosen(image: str | None) -> None:
+            if image and image.strip():
+                ref = image.strip()
+                self.perform(
+                    [
+                        Step(
+                            cli("service", "update", "--image", ref, s.name),
+                            partial(swarm.update_image, s.id, ref),
+                        )
+                        for s in services
+                    ],
+                    f"Rolling update to {ref} started",
+                )
+
+        default = first.image.split("@", 1)[0]
+        self.app.push_screen(PromptDialog(f"Image of {first.name}", default, "image[:tag]"), chosen)
+
+    def rollback(self) -> None:
+        services, swarm = self._services("rollback"), self.swarm
+        if swarm is None:
+            return
+        steps = [
+            Step(cli("service", "rollback", s.name), partial(swarm.rollback, s.id))
+            for s in services
+        ]
+        body = "\n".join(f"  {s.name} (now {s.image.split('@', 1)[0]})" for s in services)
+        body += "\n\nEach goes back to its previous spec."
+        self.confirm(f"Roll back {len(services)} service(s)?", body, steps, yes="Roll back")
+
+    def remove(self) -> None:
+        services, swarm = self._services("remove"), self.swarm
+        if swarm is None:
+            return
+        steps = [
+            Step(cli("service", "rm", s.name), partial(swarm.remove_service, s.id))
+            for s in services
+        ]
+        body = "\n".join(f"  {s.name} ({s.replicas_text} tasks)" for s in services)
+        self.confirm(f"Remove {len(services)} service(s)?", body, steps)
+
+    def _availability(self, nodes: list[SwarmNode], availability: str) -> list[Step]:
+        swarm = self.swarm
+        if swarm is None:
+            return []
+        return [
+            Step(
+                cli("node", "update", "--availability", availability, n.hostname),
+                partial(swarm.set_availability, n.id, availability),
+            )
+            for n in nodes
+        ]
+
+    def drain(self) -> None:
+        nodes = self._nodes("drain")
+        body = "\n".join(f"  {n.hostname} ({n.role})" for n in nodes)
+        body += "\n\nTheir tasks move to the other nodes."
+        steps = self._availability(nodes, "drain")
+        self.confirm(f"Drain {len(nodes)} node(s)?", body, steps, yes="Drain")
+
+    def activate(self) -> None:
+        self.perform(self._availability(self._nodes("activate"), "active"))
+
+    def prune(self) -> None:
+        self.app.notify("Nothing to prune in a swarm: remove services with d", timeout=3)
