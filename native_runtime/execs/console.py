@@ -164,7 +164,7 @@ async def run(
             return await _failed(write, error)
         session.pid = pid
         await session.winsize.attach(folder / "winsz")  # conmon holds the pty by now
-        if read is not None:
+        if read is not None and session.config.get("AttachStdin"):
             tasks.append(asyncio.create_task(_pump_input(sock, read)))
         await tasks[0]
         finished = await _message(sync)

@@ -38,9 +38,6 @@ def box(cli: Cli) -> str:
 def test_fast_exit_tty_exec_output_is_exact_every_time(cli: Cli, box: str) -> None:
     seen = [_exec_bytes(cli, "-t", box, "echo", "hi") for _ in range(RUNS)]
     outputs = [(done.returncode, done.stdout) for done in seen]
-    if cli.engine == "native" and outputs != [(0, b"hi\r\n")] * RUNS:
-        # An open defect, not the expected behaviour: seen on a quiet machine only.
-        pytest.xfail(f"native: a fast-exiting tty exec lost its output {outputs.count((0, b''))}x")
     assert outputs == [(0, b"hi\r\n")] * RUNS, cli.engine
 
 
