@@ -14,6 +14,7 @@ from engine_adapters.swarm.models import (
     SwarmService,
     SwarmState,
     SwarmTask,
+    TaskAddress,
     UpdateStatus,
 )
 from engine_adapters.swarm.spec import ServiceSpec, UpdatePolicy
@@ -124,6 +125,17 @@ def task(raw: dict[str, Any], services: dict[str, str], hostnames: dict[str, str
         message=str(status.get("Message") or ""),
         container_id=str(container),
         updated=parse_time(raw.get("UpdatedAt")),
+        networks=tuple(_task_address(a) for a in raw.get("NetworksAttachments") or ()),
+    )
+
+
+def _task_address(raw: dict[str, Any]) -> TaskAddress:
+    network = raw.get("Network") or {}
+    addresses = raw.get("Addresses") or [""]
+    return TaskAddress(
+        network_id=str(network.get("ID") or ""),
+        network=str((network.get("Spec") or {}).get("Name") or ""),
+        address=str(addresses[0]).split("/", 1)[0],
     )
 
 

@@ -110,6 +110,15 @@ class SwarmService:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskAddress:
+    """A task's endpoint on a network: the network and the address the task has there."""
+
+    network_id: str
+    network: str
+    address: str = ""  # without the prefix length
+
+
+@dataclass(frozen=True, slots=True)
 class SwarmTask:
     id: str
     service_id: str
@@ -124,6 +133,7 @@ class SwarmTask:
     message: str = ""
     container_id: str = ""
     updated: datetime | None = None
+    networks: tuple[TaskAddress, ...] = ()
 
     @property
     def name(self) -> str:
