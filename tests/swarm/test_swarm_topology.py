@@ -120,6 +120,7 @@ async def test_the_swarm_graph_groups_tasks_by_node_with_the_overlay_across_them
         await w.until(lambda: isinstance(app.screen, TopologyScreen))
         screen = app.screen
         assert isinstance(screen, TopologyScreen)
+        await w.until(lambda: screen.manages_swarm)  # then `w` is on the key bar
         await pilot.press("w")
         await w.until(lambda: all(t.name in screen.swarm_text for t in tasks))
         assert screen.showing_swarm

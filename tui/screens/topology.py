@@ -63,6 +63,7 @@ class TopologyScreen(CoveringScreen):
         self.follow_events = follow_events
         self._reload_timer: Timer | None = None
         self._swarm_timer: Timer | None = None
+        self.manages_swarm = False  # `w` shows, on the key bar too, once the engine says so
 
     def compose(self) -> ComposeResult:
         yield Static("Topology: loading…", id="topology-status")
@@ -81,6 +82,19 @@ class TopologyScreen(CoveringScreen):
         if self.follow_events:
             self.follow()
         self.reload()
+        self.probe_swarm()
+
+    @work(exclusive=True, group="swarm-state")
+    async def probe_swarm(self) -> None:
+        swarm = swarm_of(self.engine)
+        state = await swarm.state() if swarm is not None else None
+        self.manages_swarm = state is not None and state.is_manager
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_swarm":
+            return self.manages_swarm
+        return True
 
     @work(exclusive=True, group="topology-events")
     async def follow(self) -> None:
@@ -158,13 +172,7 @@ class TopologyScreen(CoveringScreen):
             return
         self.open_swarm()
 
-    @work(exclusive=True, group="swarm-graph")
-    async def open_swarm(self) -> None:
-        swarm = swarm_of(self.engine)
-        state = await swarm.state() if swarm is not None else None
-        if state is None or not state.is_manager:
-            self.notify(f"{self.engine.name} is not a swarm manager", timeout=3)
-            return
+    def open_swarm(self) -> None:
         self.add_class("-swarm")
         self.query_one("#swarm-graph", VerticalScroll).focus()
         self.query_one("#topology-status", Static).update(f"Swarm of {self.engine.name}: loading…")
