@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from engine_adapters.models import EMPTY
 
 STACK_LABEL = "com.docker.stack.namespace"
 STACK_IMAGE_LABEL = "com.docker.stack.image"
+ObjectKind = Literal["secret", "config"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +157,7 @@ class SwarmObject:
 
     id: str
     name: str
-    kind: str  # "secret" or "config"
+    kind: ObjectKind
     labels: Mapping[str, str] = EMPTY
     created: datetime | None = None
     updated: datetime | None = None
