@@ -12,39 +12,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 
+from swarm_rig import RigUnavailable, started_rig  # noqa: E402
 from ui_bench import PtyApp, cpu_over, print_launch  # noqa: E402
 
 from engine_adapters.docker_engine import DockerEngine  # noqa: E402
 from engine_adapters.swarm import ServiceSpec  # noqa: E402
 
-RIG = ROOT / "scripts" / "swarm-rig.sh"
 IMAGE = "dockyard-test/busybox:latest"
 SLEEPER = ("sh", "-c", "trap 'exit 0' TERM; while true; do sleep 3600; done")
-TOOLS = ("dockerd", "docker", "docker-registry", "nsenter", "unshare", "ip", "iptables")
-
-
-def cannot_run() -> str | None:
-    if os.geteuid() != 0:
-        return "the swarm rig needs root (network namespaces)"
-    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
-    return f"missing {', '.join(missing)}" if missing else None
-
-
-def read_env(folder: str) -> dict[str, str]:
-    lines = Path(folder, "rig.env").read_text().splitlines()
-    return dict(line.split("=", 1) for line in lines if "=" in line)
 
 
 async def deploy(manager: str, services: int, replicas: int, timeout: float) -> float:
@@ -113,35 +98,27 @@ def steady(label: str, argv: list[str], keys: bytes, needle: bytes, seconds: flo
 
 
 def run(args: argparse.Namespace) -> int:
-    reason = cannot_run()
-    if reason:
-        print(f"skipped: {reason}")
-        return 0
-    folder = os.path.join(tempfile.mkdtemp(prefix="dockyard-bench-swarm."), "rig")
     started = time.monotonic()
-    up = subprocess.run([str(RIG), "start", folder], capture_output=True, text=True)
     try:
-        if up.returncode != 0:
-            print(f"skipped: the swarm rig did not start: {up.stderr.strip().splitlines()[-1:]}")
-            return 0
-        print(f"rig up in {time.monotonic() - started:.1f} s")
-        manager = read_env(folder)["NODE1_SOCKET"]
-        replicas = args.tasks // args.services
-        took = asyncio.run(deploy(manager, args.services, replicas, args.deploy_timeout))
-        print(f"{args.services * replicas} tasks on 3 nodes running in {took:.1f} s")
-        argv = [sys.executable, "-m", "tui.cli", "--engine", manager]
-        os.chdir(ROOT)
-        swarm_needle = f"{replicas}/{replicas}".encode()
-        print_launch("swarm view:", launch(argv, b"5", swarm_needle, args.launches))
-        print_launch("container list:", launch(argv, b"", b"bench-svc", args.launches))
-        steady("swarm view", argv, b"5", swarm_needle, args.seconds)
-        steady("container list", argv, b"", b"bench-svc", args.seconds)
-        return 0
-    finally:
-        down = subprocess.run([str(RIG), "stop", folder], capture_output=True, text=True)
-        if down.returncode != 0:
-            print(f"the swarm rig's stop failed: {down.stderr.strip()}")
-        shutil.rmtree(os.path.dirname(folder), ignore_errors=True)
+        with started_rig() as rig:
+            print(f"rig up in {time.monotonic() - started:.1f} s")
+            measure(rig["NODE1_SOCKET"], args)
+    except RigUnavailable as reason:
+        print(f"skipped: {reason}")
+    return 0
+
+
+def measure(manager: str, args: argparse.Namespace) -> None:
+    replicas = args.tasks // args.services
+    took = asyncio.run(deploy(manager, args.services, replicas, args.deploy_timeout))
+    print(f"{args.services * replicas} tasks on 3 nodes running in {took:.1f} s")
+    argv = [sys.executable, "-m", "tui.cli", "--engine", manager]
+    os.chdir(ROOT)
+    swarm_needle = f"{replicas}/{replicas}".encode()
+    print_launch("swarm view:", launch(argv, b"5", swarm_needle, args.launches))
+    print_launch("container list:", launch(argv, b"", b"bench-svc", args.launches))
+    steady("swarm view", argv, b"5", swarm_needle, args.seconds)
+    steady("container list", argv, b"", b"bench-svc", args.seconds)
 
 
 def main() -> int:

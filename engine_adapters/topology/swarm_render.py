@@ -8,7 +8,7 @@ from engine_adapters.swarm.models import PublishedPort, SwarmTask
 from engine_adapters.topology.exporters import FORMATS, graphviz_svg, quote, svg_of_rows
 from engine_adapters.topology.swarm_graph import NodeGroup, ServicePorts, SwarmGraph
 
-LABEL_WIDTH = 14
+LABEL_WIDTH = 12  # at least: "(no overlay)"
 
 
 def _node_title(group: NodeGroup) -> str:
@@ -19,16 +19,16 @@ def _node_title(group: NodeGroup) -> str:
     )
 
 
-def _box(title: str, rows: list[tuple[str, str]], width: int) -> list[str]:
+def _box(title: str, rows: list[tuple[str, str]], width: int, label_width: int) -> list[str]:
     """A rounded box `width` wide; each row is a label column and text wrapped beside it."""
     inner = width - 4
     head = f"╭─ {title} "
     lines = [head[: width - 1].ljust(width - 1, "─") + "╮"]
-    text_width = max(inner - LABEL_WIDTH - 1, 10)
+    text_width = max(inner - label_width - 1, 10)
     for label, text in rows:
         wrapped = textwrap.wrap(text, text_width) or [""]
         for index, piece in enumerate(wrapped):
-            left = (label[:LABEL_WIDTH] if index == 0 else "").ljust(LABEL_WIDTH)
+            left = (label[:label_width] if index == 0 else "").ljust(label_width)
             lines.append(f"│ {left} {piece}".ljust(width - 1)[: width - 1] + "│")
     lines.append("╰" + "─" * (width - 2) + "╯")
     return lines
@@ -87,8 +87,11 @@ def render_swarm_text(graph: SwarmGraph, width: int | None = 80, mesh_note: bool
         f"Swarm: {len(graph.groups)} nodes, {len(graph.networks)} overlay networks, "
         f"{graph.task_count} tasks"
     ]
+    # Network names label the rows: the column fits the longest, up to a third of the width.
+    names = [len(n.name) for n in graph.networks]
+    label_width = min(max([LABEL_WIDTH, *names]), max(LABEL_WIDTH, width // 3))
     for group in graph.groups:
-        out += _box(_node_title(group), _node_rows(group, graph), width)
+        out += _box(_node_title(group), _node_rows(group, graph), width, label_width)
     out.append("overlay networks")
     for network in graph.networks:
         kind = " (ingress, routing mesh)" if network.ingress else ""
