@@ -89,6 +89,16 @@ async def test_service_logs_merge_the_tasks_of_every_node_with_search_and_filter
         await pilot.press("F", "ctrl+a", "ctrl+k", "enter")
         await w.until(lambda: panel.view.filter is None)
 
+        # The palette on this screen offers the log panel's actions.
+        await pilot.press("ctrl+p")
+        await w.until(lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"filter lines")
+        found = app.screen.query_one(CommandList)
+        await w.until(lambda: found.option_count >= 1)
+        assert str(found.get_option_at_index(0).prompt).startswith("Filter lines (F)")
+        await pilot.press("escape")
+        await w.until(lambda: app.screen is screen)
+
         # Search finds a line's text across the merged tasks.
         await pilot.press("slash", *"tick 1", "enter")
         await w.until(lambda: panel.view.current_match is not None)
