@@ -1,4 +1,5 @@
-"""Save SVG screenshots of each main view of the real app, on a real engine, into screenshots/."""
+"""Save SVG screenshots of each main view of the real app, on a real engine, into screenshots/;
+the Swarm view and the swarm's topology on a three-node swarm rig started for them."""
 
 from __future__ import annotations
 
@@ -10,15 +11,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
+
+from swarm_rig import RigUnavailable, started_rig  # noqa: E402
 
 from engine_adapters import Engine, EngineError  # noqa: E402
 from engine_adapters.models import COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL, RunSpec  # noqa: E402
+from engine_adapters.swarm.reach import swarm_of  # noqa: E402
+from engine_adapters.swarm.stack import deploy  # noqa: E402
+from engine_adapters.swarm.stack_file import load_stack  # noqa: E402
 from tui.app import DockyardApp  # noqa: E402
 from tui.commands.connect import connect  # noqa: E402
 
 DEMO_IMAGE = "dockyard-test/busybox:latest"
 DEMO_PROJECT = "dockyard-demo"
+SWARM_STACK = ROOT / "examples" / "swarm" / "stack.yml"
 LOOP = 'i=0; while true; do i=$((i+1)); echo "{svc} handled request $i"; sleep 1; done'
 
 
@@ -109,14 +117,73 @@ async def shoot(
             app.save_screenshot(f"help{suffix}.svg", str(out))
 
 
+async def shoot_swarm(out: Path, size: tuple[int, int]) -> None:
+    """The lecture's stack on a real three-node swarm: the Swarm view with the tasks of the
+    service spread over the nodes, and the swarm's topology."""
+    try:
+        with started_rig() as rig:
+            engine = await connect(rig["NODE1_SOCKET"])
+            try:
+                await _shoot_swarm(engine, out, size)
+            finally:
+                await engine.close()
+    except RigUnavailable as reason:
+        print(f"no swarm screenshots: {reason}")
+
+
+async def _shoot_swarm(engine: Engine, out: Path, size: tuple[int, int]) -> None:
+    swarm = swarm_of(engine)
+    assert swarm is not None
+    await deploy(swarm, load_stack([str(SWARM_STACK)], "lecture"))
+    await swarm.scale("lecture_tomcat", 3)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        services = await swarm.services()
+        if services and all(s.running == s.desired for s in services):
+            break
+        await asyncio.sleep(1.0)
+    app = DockyardApp(engine, config_path=out / ".screenshots-config.toml")
+    async with app.run_test(size=size) as pilot:
+        await wait(lambda: app.main_screen is not None, pilot)
+        screen = app.main_screen
+        assert screen is not None
+        await wait(lambda: screen.swarm_feed.is_manager, pilot, 20)
+        await pilot.press("5")
+        await wait(lambda: screen.current_view == "swarm", pilot)
+        await pilot.press("slash", *"tomcat", "enter")
+        tasks = screen.query_one("#swarm-tasks")
+        await wait(lambda: len(getattr(tasks, "tasks", ())) >= 3, pilot, 20)
+        # An empty filter lists every service again; the cursor stays on tomcat.
+        await pilot.press("slash", "ctrl+a", "ctrl+k", "enter")
+        await pilot.pause(2.0)
+        app.save_screenshot("swarm.svg", str(out))
+        await pilot.press("T")
+        await pilot.pause(1.5)
+        await pilot.press("w")
+        await pilot.pause(3.0)
+        app.save_screenshot("swarm-topology.svg", str(out))
+
+
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--engine", "-e", help="as `dockyard --engine` (default: discovery's pick)")
     parser.add_argument("--out", default=str(ROOT / "screenshots"))
     parser.add_argument("--no-demo", action="store_true", help="do not create demo containers")
+    parser.add_argument(
+        "--swarm",
+        choices=("yes", "no", "only"),
+        default="yes",
+        help="the swarm shots on a rig of their own (root): with the others, not, or alone",
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.swarm != "no":
+        await shoot_swarm(out, (120, 34))
+    if args.swarm == "only":
+        (out / ".screenshots-config.toml").unlink(missing_ok=True)
+        print(f"screenshots written to {out}")
+        return 0
     engine = await connect(args.engine)
     demo = [] if args.no_demo else await start_demo(engine)
     try:

@@ -40,6 +40,7 @@ examples:
   dockyard engine status                     every native engine running here
   dockyard compose -f app.yaml up -d
   dockyard topology --format svg > net.svg
+  dockyard topology --swarm -e unix:///run/manager.sock   a swarm's nodes, tasks, overlays
   dockyard doctor                            what this host lacks, one line each
   dockyard completion bash > /etc/bash_completion.d/dockyard
 """
@@ -72,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     topology.add_argument("--engine", "-e", dest="sub_engine", metavar="ENGINE", help=ENGINE_HELP)
     topology.add_argument("--format", "-f", choices=("text", "dot", "svg"), default="text")
     topology.add_argument("--width", type=int, default=0, help="text width (default: terminal)")
+    topology.add_argument(
+        "--swarm",
+        action="store_true",
+        help="the swarm of a manager: nodes as groups, tasks, overlay networks, published ports",
+    )
 
     sub.add_parser("doctor", help="check what the UI and the native engine need on this host")
     completion = sub.add_parser("completion", help="print a shell completion script")
@@ -113,7 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "topology":
             from tui.commands.topology import run_topology_command
 
-            return run_topology_command(args.sub_engine or args.engine, args.format, args.width)
+            return run_topology_command(
+                args.sub_engine or args.engine, args.format, args.width, args.swarm
+            )
         from tui.commands.ui import run_ui
 
         return run_ui(args.engine, read_only=args.read_only)

@@ -273,6 +273,7 @@ ACTIONS: tuple[ActionSpec[Any], ...] = (
     swarm("remove", "d", "Remove service", lambda c: c.remove(), mutates=True),
     swarm("drain", "D", "Drain node", lambda c: c.drain(), mutates=True),
     swarm("activate", "a", "Activate node", lambda c: c.activate(), mutates=True),
+    swarm("logs", "l", "Service logs", lambda c: c.logs()),
     logs("follow", "f", "Follow", lambda p: p.action_follow()),
     logs("timestamps", "t", "Timestamps", lambda p: p.action_timestamps()),
     logs("wrap", "w", "Wrap", lambda p: p.action_wrap()),

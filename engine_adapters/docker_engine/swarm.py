@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from engine_adapters.errors import EngineError, EngineUnavailable, InvalidReques
 from engine_adapters.protocol import Stream
 from engine_adapters.swarm.models import (
     STACK_LABEL,
+    ObjectKind,
     OverlayNetwork,
     RollingProgress,
     ServiceLogLine,
@@ -132,6 +134,17 @@ class DockerSwarm:
         return sorted(found, key=lambda n: n.name)
 
     # services
+    def _object_ids(self, spec: ServiceSpec) -> dict[tuple[str, str], str]:
+        """(kind, name) -> id of the secrets and configs the spec grants its tasks."""
+        found: dict[tuple[str, str], str] = {}
+        for kind, grants in (("secret", spec.secrets), ("config", spec.configs)):
+            if grants:
+                listed = self._get(
+                    f"/{kind}s", filters=json.dumps({"name": [g.name for g in grants]})
+                )
+                found.update({(kind, o["Spec"]["Name"]): o["ID"] for o in listed})
+        return found
+
     def _network_ids(self, spec: ServiceSpec) -> dict[str, str]:
         if not spec.networks:
             return {}
@@ -140,7 +153,7 @@ class DockerSwarm:
 
     async def create_service(self, spec: ServiceSpec) -> SwarmService:
         def create() -> str:
-            body = wire.service_spec(spec, self._network_ids(spec))
+            body = wire.service_spec(spec, self._network_ids(spec), self._object_ids(spec))
             return str(self._post("/services/create", body=body)["ID"])
 
         return await self.inspect_service(await self._engine.call(create))
@@ -148,7 +161,7 @@ class DockerSwarm:
     async def replace_service(self, ref: str, spec: ServiceSpec) -> SwarmService:
         def replace() -> None:
             current = self._get("/services/{0}", ref)
-            body = wire.service_spec(spec, self._network_ids(spec))
+            body = wire.service_spec(spec, self._network_ids(spec), self._object_ids(spec))
             version = current["Version"]["Index"]
             self._post("/services/{0}/update", current["ID"], body=body, version=version)
 
@@ -301,3 +314,19 @@ class DockerSwarm:
 
     async def remove_network(self, ref: str) -> None:
         await self._engine.call(self._engine.api.remove_network, ref)
+
+    # secrets and configs
+    async def create_swarm_object(
+        self, kind: ObjectKind, name: str, data: bytes, labels: Mapping[str, str]
+    ) -> str:
+        body = {"Name": name, "Labels": dict(labels), "Data": base64.b64encode(data).decode()}
+        created = await self._engine.call(self._post, f"/{kind}s/create", body=body)
+        return str(created["ID"])
+
+    async def remove_swarm_object(self, kind: ObjectKind, ref: str) -> None:
+        def remove() -> None:
+            api = self._engine.api
+            url = api._url(f"/{kind}s/{{0}}", ref)  # type: ignore[attr-defined]
+            api._raise_for_status(api._delete(url))  # type: ignore[attr-defined]
+
+        await self._engine.call(remove)

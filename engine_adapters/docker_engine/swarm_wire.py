@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from engine_adapters.docker_engine.convert import parse_time
+from engine_adapters.errors import NotFound
 from engine_adapters.models import Labels
 from engine_adapters.swarm.models import (
+    ObjectKind,
     OverlayNetwork,
     PublishedPort,
     SwarmNode,
@@ -14,11 +17,13 @@ from engine_adapters.swarm.models import (
     SwarmService,
     SwarmState,
     SwarmTask,
+    TaskAddress,
     UpdateStatus,
 )
-from engine_adapters.swarm.spec import ServiceSpec, UpdatePolicy
+from engine_adapters.swarm.spec import FileGrant, ServiceSpec, UpdatePolicy
 
 NANO = 1_000_000_000
+EMPTY_IDS: Mapping[tuple[str, str], str] = {}
 
 
 def state_from_info(info: dict[str, Any]) -> SwarmState:
@@ -124,10 +129,21 @@ def task(raw: dict[str, Any], services: dict[str, str], hostnames: dict[str, str
         message=str(status.get("Message") or ""),
         container_id=str(container),
         updated=parse_time(raw.get("UpdatedAt")),
+        networks=tuple(_task_address(a) for a in raw.get("NetworksAttachments") or ()),
     )
 
 
-def swarm_object(raw: dict[str, Any], kind: str) -> SwarmObject:
+def _task_address(raw: dict[str, Any]) -> TaskAddress:
+    network = raw.get("Network") or {}
+    addresses = raw.get("Addresses") or [""]
+    return TaskAddress(
+        network_id=str(network.get("ID") or ""),
+        network=str((network.get("Spec") or {}).get("Name") or ""),
+        address=str(addresses[0]).split("/", 1)[0],
+    )
+
+
+def swarm_object(raw: dict[str, Any], kind: ObjectKind) -> SwarmObject:
     spec = raw.get("Spec") or {}
     return SwarmObject(
         id=str(raw["ID"]),
@@ -168,8 +184,26 @@ def _policy(policy: UpdatePolicy) -> dict[str, Any]:
     }
 
 
-def service_spec(spec: ServiceSpec, network_ids: dict[str, str]) -> dict[str, Any]:
-    """The API's ServiceSpec; `network_ids` maps each network name to its id on the engine."""
+def _grants(kind: str, grants: tuple[FileGrant, ...], ids: Mapping[tuple[str, str], str]) -> Any:
+    """A secret or config is referenced by id and name; a name the swarm lacks is refused."""
+    found = []
+    for grant in grants:
+        ref = ids.get((kind, grant.name))
+        if ref is None:
+            raise NotFound(f'{kind} "{grant.name}" not found')
+        file = {"Name": grant.target, "UID": grant.uid, "GID": grant.gid, "Mode": grant.mode}
+        title = kind.capitalize()
+        found.append({"File": file, f"{title}ID": ref, f"{title}Name": grant.name})
+    return found
+
+
+def service_spec(
+    spec: ServiceSpec,
+    network_ids: dict[str, str],
+    object_ids: Mapping[tuple[str, str], str] = EMPTY_IDS,
+) -> dict[str, Any]:
+    """The API's ServiceSpec; `network_ids` maps each network name to its id on the engine,
+    `object_ids` each (kind, name) of a secret or config the tasks read."""
     container: dict[str, Any] = {
         "Image": spec.image,
         "Labels": dict(spec.container_labels),
@@ -181,6 +215,10 @@ def service_spec(spec: ServiceSpec, network_ids: dict[str, str]) -> dict[str, An
             for m in spec.mounts
         ],
     }
+    if spec.secrets:
+        container["Secrets"] = _grants("secret", spec.secrets, object_ids)
+    if spec.configs:
+        container["Configs"] = _grants("config", spec.configs, object_ids)
     optional = {
         "Command": list(spec.command) if spec.command is not None else None,
         "Args": list(spec.args) if spec.args is not None else None,

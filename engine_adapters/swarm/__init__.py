@@ -12,6 +12,7 @@ from engine_adapters.swarm.models import (
     SwarmStack,
     SwarmState,
     SwarmTask,
+    TaskAddress,
     UpdateStatus,
 )
 from engine_adapters.swarm.protocol import SwarmEngine
@@ -31,5 +32,6 @@ __all__ = [
     "SwarmStack",
     "SwarmState",
     "SwarmTask",
+    "TaskAddress",
     "UpdateStatus",
 ]

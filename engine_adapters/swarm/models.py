@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from engine_adapters.models import EMPTY
 
 STACK_LABEL = "com.docker.stack.namespace"
 STACK_IMAGE_LABEL = "com.docker.stack.image"
+ObjectKind = Literal["secret", "config"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,15 @@ class SwarmService:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskAddress:
+    """A task's endpoint on a network: the network and the address the task has there."""
+
+    network_id: str
+    network: str
+    address: str = ""  # without the prefix length
+
+
+@dataclass(frozen=True, slots=True)
 class SwarmTask:
     id: str
     service_id: str
@@ -124,6 +135,7 @@ class SwarmTask:
     message: str = ""
     container_id: str = ""
     updated: datetime | None = None
+    networks: tuple[TaskAddress, ...] = ()
 
     @property
     def name(self) -> str:
@@ -145,7 +157,7 @@ class SwarmObject:
 
     id: str
     name: str
-    kind: str  # "secret" or "config"
+    kind: ObjectKind
     labels: Mapping[str, str] = EMPTY
     created: datetime | None = None
     updated: datetime | None = None

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from engine_adapters.protocol import Stream
 from engine_adapters.swarm.models import (
+    ObjectKind,
     OverlayNetwork,
     RollingProgress,
     ServiceLogLine,
@@ -83,6 +84,13 @@ class SwarmEngine(Protocol):
         ...
 
     async def set_node_labels(self, node: str, labels: Mapping[str, str]) -> None: ...
+
+    # secrets and configs: made from data that is never read back
+    async def create_swarm_object(
+        self, kind: ObjectKind, name: str, data: bytes, labels: Mapping[str, str]
+    ) -> str: ...
+
+    async def remove_swarm_object(self, kind: ObjectKind, ref: str) -> None: ...
 
     # networks for stacks
     async def create_overlay_network(

@@ -54,6 +54,17 @@ class ServiceNetworkRef:
 
 
 @dataclass(frozen=True, slots=True)
+class FileGrant:
+    """A secret or config a service's tasks read as a file (the data stays on the swarm)."""
+
+    name: str  # the secret's or config's name on the swarm
+    target: str  # a secret's file under /run/secrets/ (or an absolute path); a config's path
+    uid: str = "0"
+    gid: str = "0"
+    mode: int = 0o444
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceSpec:
     name: str
     image: str
@@ -81,3 +92,5 @@ class ServiceSpec:
     tty: bool = False
     open_stdin: bool = False
     stop_grace_period: float | None = None
+    secrets: tuple[FileGrant, ...] = ()
+    configs: tuple[FileGrant, ...] = ()

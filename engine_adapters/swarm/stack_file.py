@@ -17,6 +17,7 @@ from engine_adapters.models import Labels
 from engine_adapters.swarm.deploy_keys import read_deploy
 from engine_adapters.swarm.models import STACK_IMAGE_LABEL, STACK_LABEL, PublishedPort
 from engine_adapters.swarm.spec import ServiceMount, ServiceNetworkRef, ServiceSpec
+from engine_adapters.swarm.stack_objects import StackObject, read_grants, read_objects
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,24 +34,27 @@ class Stack:
     services: tuple[ServiceSpec, ...]
     networks: tuple[StackNetwork, ...]
     warnings: tuple[str, ...] = ()
+    objects: tuple[StackObject, ...] = ()  # secrets and configs
 
 
 def load_stack(files: Sequence[str], name: str, env: Mapping[str, str] | None = None) -> Stack:
     """Raises ComposeFileError listing every problem, as `dockyard compose` does."""
     project, source = load_project_source(list(files), project_name=name, env=env, swarm=True)
     check = Checker(source)
-    # The compose loader warns that `deploy.*` and a network's `attachable` are ignored:
-    # a stack applies them.
-    applied = (".deploy.", ".attachable:")
+    # The compose loader warns that `deploy.*`, a network's `attachable`, secrets and configs
+    # are ignored: a stack applies them.
+    applied = (".deploy.", ".attachable:", "secrets: not supported", "configs: not supported")
     warnings = [w for w in project.warnings if not any(a in w for a in applied)]
     networks = _networks(check, project, source)
     used = {n.key for n in networks}
-    services = tuple(_service(check, project, s, source, used) for s in project.services)
+    declared = read_objects(check, source.data, project.name)
+    objects = tuple(o for o in declared.values() if o is not None)
+    services = tuple(_service(check, project, s, source, used, declared) for s in project.services)
     if check.problems:
         order = {file: i for i, file in enumerate(files)}
         check.problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line or 0))
         raise ComposeFileError(check.problems)
-    return Stack(project.name, services, networks, tuple(warnings + check.warnings))
+    return Stack(project.name, services, networks, tuple(warnings + check.warnings), objects)
 
 
 def _networks(check: Checker, project: Project, source: Source) -> tuple[StackNetwork, ...]:
@@ -77,7 +81,12 @@ def _ignored(check: Checker, at: Path, why: str) -> None:
 
 
 def _service(
-    check: Checker, project: Project, service: Service, source: Source, networks: set[str]
+    check: Checker,
+    project: Project,
+    service: Service,
+    source: Source,
+    networks: set[str],
+    declared: dict[str, StackObject | None],
 ) -> ServiceSpec:
     at: Path = ("services", service.name)
     raw: dict[str, Any] = source.data["services"][service.name]
@@ -143,6 +152,8 @@ def _service(
         user=service.user,
         tty=service.tty,
         stop_grace_period=service.stop_grace_period,
+        secrets=read_grants(check, (*at, "secrets"), "secret", raw.get("secrets"), declared),
+        configs=read_grants(check, (*at, "configs"), "config", raw.get("configs"), declared),
     )
 
 

@@ -19,7 +19,8 @@ def render_text(topology: Topology, width: int | None = 80) -> str:
     return "\n".join([*rows, "", LEGEND]) + "\n"
 
 
-def _quote(text: str) -> str:
+def quote(text: str) -> str:
+    """A DOT string literal."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
@@ -32,7 +33,7 @@ def render_dot(topology: Topology) -> str:
         '  edge [fontname="monospace", fontsize=10];',
     ]
     for net in topology.networks:
-        out.append(f"  {_quote(net.key)} [shape=ellipse, label={_quote(net.caption)}];")
+        out.append(f"  {quote(net.key)} [shape=ellipse, label={quote(net.caption)}];")
     clustered = {cid: c.project for c in topology.clusters for cid in c.container_ids}
     by_project: dict[str | None, list[str]] = {}
     for node in topology.containers:
@@ -41,7 +42,7 @@ def render_dot(topology: Topology) -> str:
             lines.append(f"net of {node.missing_stack}")
         style = "solid" if node.state is NodeState.RUNNING else "dashed"
         by_project.setdefault(clustered.get(node.id), []).append(
-            f"{_quote(node.key)} [shape=box, style={style}, label={_quote(chr(10).join(lines))}];"
+            f"{quote(node.key)} [shape=box, style={style}, label={quote(chr(10).join(lines))}];"
         )
     for index, (project, statements) in enumerate(
         sorted(by_project.items(), key=lambda i: i[0] or "")
@@ -50,31 +51,30 @@ def render_dot(topology: Topology) -> str:
             out += [f"  {s}" for s in statements]
             continue
         out.append(f"  subgraph cluster_{index} {{")
-        out.append(f"    label={_quote('compose: ' + project)}; style=dotted;")
+        out.append(f"    label={quote('compose: ' + project)}; style=dotted;")
         out += [f"    {s}" for s in statements]
         out.append("  }")
     for a in topology.attachments:
         out.append(
-            f"  {_quote('c:' + a.container_id)} -> {_quote('n:' + a.network_id)} "
-            f"[dir=none, label={_quote(a.label)}];"
+            f"  {quote('c:' + a.container_id)} -> {quote('n:' + a.network_id)} "
+            f"[dir=none, label={quote(a.label)}];"
         )
     for link in topology.links:
         out.append(
-            f"  {_quote('c:' + link.source_id)} -> {_quote('c:' + link.target_id)} "
-            f"[style=dashed, label={_quote(link.label)}];"
+            f"  {quote('c:' + link.source_id)} -> {quote('c:' + link.target_id)} "
+            f"[style=dashed, label={quote(link.label)}];"
         )
     for shared in topology.shared_stacks:
         out.append(
-            f"  {_quote('c:' + shared.source_id)} -> {_quote('c:' + shared.target_id)} "
-            f"[style=dotted, label={_quote('shares network stack of')}];"
+            f"  {quote('c:' + shared.source_id)} -> {quote('c:' + shared.target_id)} "
+            f"[style=dotted, label={quote('shares network stack of')}];"
         )
     out.append("}")
     return "\n".join(out) + "\n"
 
 
-def _svg_from_canvas(topology: Topology) -> str:
-    """Without Graphviz, the text canvas set in a monospace SVG."""
-    rows = layout_topology(topology, None).canvas.rows()
+def svg_of_rows(rows: list[str]) -> str:
+    """Text rows set in a monospace SVG: the drawing when Graphviz is missing."""
     cell_w, cell_h = 8.4, 17
     width = int(max((len(r) for r in rows), default=1) * cell_w) + 16
     height = int(len(rows) * cell_h) + 16
@@ -94,19 +94,27 @@ def _svg_from_canvas(topology: Topology) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_svg(topology: Topology) -> str:
-    """Graphviz's drawing of the DOT output when `dot` is installed, else the text canvas."""
+def graphviz_svg(dot_source: str) -> str | None:
+    """Graphviz's drawing of a DOT graph, or None when `dot` is not installed."""
     dot = shutil.which("dot")
     if dot is None:
-        return _svg_from_canvas(topology)
+        return None
     done = subprocess.run(
         [dot, "-Tsvg"],
-        input=render_dot(topology).encode(),
+        input=dot_source.encode(),
         capture_output=True,
         timeout=DOT_TIMEOUT,
         check=True,
     )
     return done.stdout.decode()
+
+
+def render_svg(topology: Topology) -> str:
+    """Graphviz's drawing of the DOT output when `dot` is installed, else the text canvas."""
+    drawn = graphviz_svg(render_dot(topology))
+    if drawn is None:
+        return svg_of_rows(layout_topology(topology, None).canvas.rows())
+    return drawn
 
 
 def export(topology: Topology, fmt: str, width: int | None = None) -> str:

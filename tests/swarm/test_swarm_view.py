@@ -24,6 +24,7 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.keymap import BY_ID, specs_for
 from tui.screens.main import MainScreen
+from tui.screens.service_logs import ServiceLogsScreen
 from tui.widgets.views.swarm_table import SwarmTable, TasksTable
 
 IMAGE = "dockyard-test/busybox:latest"
@@ -129,6 +130,13 @@ async def test_swarm_view_lists_services_and_every_key_acts_on_the_swarm(
         await w.until(lambda: w.table.items[service.id].replicas_text == "3/3")
         assert w.logged(f"docker service scale {name}=3")
         assert (await swarm.inspect_service(name)).desired == 3
+
+        # logs: a screen of the service's merged task logs (tests/swarm/test_service_logs.py
+        # reads lines from every node); escape comes back
+        await w.press("swarm.logs")
+        await w.until(lambda: isinstance(app.screen, ServiceLogsScreen))
+        await pilot.press("escape")
+        await w.until(lambda: app.screen is w.main)
 
         await w.press("swarm.update_image")
         await w.answer(PromptDialog, "ctrl+a", "ctrl+k", *IMAGE_V2, "enter")

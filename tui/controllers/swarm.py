@@ -1,4 +1,4 @@
-"""The swarm view's actions: scale, update, roll back and remove services; drain nodes."""
+"""The swarm view's actions: scale, update, roll back, remove and read services; drain nodes."""
 
 from __future__ import annotations
 
@@ -30,6 +30,18 @@ class SwarmController(ViewController[SwarmService | SwarmNode]):
 
     def toggle_nodes(self) -> None:
         self.screen.swarm_feed.toggle_nodes()
+
+    def logs(self) -> None:
+        """The service's logs merged across its tasks, on a screen of their own."""
+        from tui.screens.service_logs import ServiceLogsScreen
+
+        services, swarm = self._services("logs"), self.swarm
+        if not services or swarm is None:
+            return
+        config = self.app.config
+        self.app.push_screen(
+            ServiceLogsScreen(swarm, services[0], config.log_tail, config.copy_lines)
+        )
 
     def scale(self) -> None:
         services, swarm = self._services("scale"), self.swarm

@@ -32,14 +32,17 @@ class ActionsProvider(Provider):
             return self.app
         if spec.owner in SCREEN_OWNERS:
             return screen if type(screen).__name__ == SCREEN_OWNERS[spec.owner] else None
+        widget = WIDGET_OWNERS.get(spec.owner)
+        if widget is not None:
+            # A log panel may be on a screen of its own (a service's logs, a shell's side).
+            return next(iter(screen.query(widget)), None)
         if not isinstance(screen, MainScreen):
             return None
         if spec.owner == "main":
             return screen
         if spec.owner in VIEWS:
             return screen.table() if screen.current_view == spec.owner else None
-        widget = WIDGET_OWNERS.get(spec.owner)
-        return next(iter(screen.query(widget)), None) if widget else None
+        return None
 
     def _available(self) -> Iterator[tuple[ActionSpec[Any], DOMNode, str]]:
         keymap: dict[str, str] = self.app.config.keys if hasattr(self.app, "config") else {}

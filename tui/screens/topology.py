@@ -1,4 +1,4 @@
-"""The topology screen: the network graph of the current engine, its status and legend lines."""
+"""The topology screen: the network graph of the engine (or its swarm), status and legend lines."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Static
 
 from engine_adapters.errors import EngineError
 from engine_adapters.protocol import Engine
+from engine_adapters.swarm.reach import swarm_of
 from engine_adapters.topology import LEGEND, Topology, changes_topology, load_topology
 from tui.screens.covering import CoveringScreen
 from tui.widgets.bars.key_bar import KeyBar
@@ -19,12 +21,15 @@ from tui.widgets.topology_view import TopologyView
 from tui.widgets.worker_errors import report_error
 
 RELOAD_DELAY = 0.3
+# Task placement changes with no event a client can follow cheaply (see screens/swarm_feed.py).
+SWARM_POLL_SECONDS = 2.0
 
 
 class TopologyScreen(CoveringScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Reload", id="topology.reload"),
         Binding("escape", "close", "Back", id="topology.close"),
+        Binding("w", "toggle_swarm", "Swarm/containers", id="topology.toggle_swarm"),
     ]
     DEFAULT_CSS = """
     TopologyScreen #topology-status {
@@ -34,6 +39,10 @@ class TopologyScreen(CoveringScreen):
         padding: 0 1;
     }
     TopologyScreen #topology-view { height: 1fr; }
+    TopologyScreen #swarm-graph { height: 1fr; display: none; }
+    TopologyScreen.-swarm #swarm-graph { display: block; }
+    TopologyScreen.-swarm #topology-view { display: none; }
+    TopologyScreen.-swarm #topology-legend { height: auto; }
     TopologyScreen #topology-legend {
         height: 1;
         color: $text-muted;
@@ -53,10 +62,14 @@ class TopologyScreen(CoveringScreen):
         self.engine = engine
         self.follow_events = follow_events
         self._reload_timer: Timer | None = None
+        self._swarm_timer: Timer | None = None
+        self.manages_swarm = False  # `w` shows, on the key bar too, once the engine says so
 
     def compose(self) -> ComposeResult:
         yield Static("Topology: loading…", id="topology-status")
         yield TopologyView(id="topology-view")
+        with VerticalScroll(id="swarm-graph"):
+            yield Static("", id="swarm-graph-text", markup=False)
         yield Static(LEGEND, id="topology-legend", markup=False)
         yield KeyBar()
 
@@ -69,6 +82,19 @@ class TopologyScreen(CoveringScreen):
         if self.follow_events:
             self.follow()
         self.reload()
+        self.probe_swarm()
+
+    @work(exclusive=True, group="swarm-state")
+    async def probe_swarm(self) -> None:
+        swarm = swarm_of(self.engine)
+        state = await swarm.state() if swarm is not None else None
+        self.manages_swarm = state is not None and state.is_manager
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_swarm":
+            return self.manages_swarm
+        return True
 
     @work(exclusive=True, group="topology-events")
     async def follow(self) -> None:
@@ -119,7 +145,66 @@ class TopologyScreen(CoveringScreen):
         self._show_status()
 
     def action_reload(self) -> None:
-        self.reload()
+        if self.showing_swarm:
+            self.reload_swarm()
+        else:
+            self.reload()
+
+    # the swarm graph ------------------------------------------------------------------
+    @property
+    def showing_swarm(self) -> bool:
+        return self.has_class("-swarm")
+
+    @property
+    def swarm_text(self) -> str:
+        return str(self.query_one("#swarm-graph-text", Static).content)
+
+    def action_toggle_swarm(self) -> None:
+        """The swarm of a manager: its nodes as groups, their tasks, the overlays across them."""
+        if self.showing_swarm:
+            self.remove_class("-swarm")
+            if self._swarm_timer is not None:
+                self._swarm_timer.stop()
+                self._swarm_timer = None
+            self.query_one("#topology-legend", Static).update(LEGEND)
+            self.view.focus()
+            self._show_status()
+            return
+        self.open_swarm()
+
+    def open_swarm(self) -> None:
+        self.add_class("-swarm")
+        self.query_one("#swarm-graph", VerticalScroll).focus()
+        self.query_one("#topology-status", Static).update(f"Swarm of {self.engine.name}: loading…")
+        self._swarm_timer = self.set_interval(SWARM_POLL_SECONDS, self.reload_swarm)
+        self.reload_swarm()
+
+    @work(exclusive=True, group="swarm-graph-load")
+    async def reload_swarm(self) -> None:
+        from engine_adapters.topology.swarm_graph import load_swarm_graph
+        from engine_adapters.topology.swarm_render import render_swarm_text
+
+        swarm = swarm_of(self.engine)
+        if swarm is None or not self.showing_swarm:
+            return
+        try:
+            graph = await load_swarm_graph(swarm)
+        except EngineError as error:
+            report_error(self.app, error, title="Swarm topology")
+            return
+        if not self.showing_swarm:
+            return
+        text = self.query_one("#swarm-graph-text", Static)
+        # The scroll area's gutter and scrollbar take their columns: lines must not wrap.
+        width = self.query_one("#swarm-graph", VerticalScroll).scrollable_content_region.width
+        drawn = render_swarm_text(graph, max(width - 2, 40), mesh_note=False)
+        if str(text.content) != drawn:  # an update lays the screen out again
+            text.update(drawn)
+        self.query_one("#topology-legend", Static).update(graph.mesh.note)
+        self.query_one("#topology-status", Static).update(
+            f"Swarm of {self.engine.name}: {len(graph.groups)} nodes, "
+            f"{len(graph.networks)} overlay networks, {graph.task_count} tasks"
+        )
 
     def action_close(self) -> None:
         if len(self.app.screen_stack) > 1:

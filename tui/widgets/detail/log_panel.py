@@ -1,10 +1,11 @@
-"""The Logs tab: streams a container's (or a compose project's merged) logs into a LogView."""
+"""The Logs tab: streams a container's (or a compose project's or swarm service's merged) logs."""
 
 from __future__ import annotations
 
 import contextlib
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,6 +19,9 @@ from engine_adapters.protocol import Engine
 from tui.keymap import action_name, bindings_for, input_openers, run_spec
 from tui.widgets.detail.log_view import Entry, LogView
 from tui.widgets.worker_errors import ReportsWorkerErrors
+
+if TYPE_CHECKING:
+    from engine_adapters.swarm import ServiceLogLine, SwarmEngine, SwarmService
 
 FLUSH_SECONDS = 0.1
 
@@ -42,7 +46,7 @@ def printable(text: str) -> str:
     return TERMINAL_CONTROLS.sub("", text).expandtabs()
 
 
-def to_entry(line: LogLine, source: str = "", colour: int = 0) -> Entry:
+def to_entry(line: LogLine | ServiceLogLine, source: str = "", colour: int = 0) -> Entry:
     stamp = line.timestamp.strftime("%Y-%m-%dT%H:%M:%S") if line.timestamp else ""
     return Entry(printable(line.text), line.stream == "stderr", stamp, source, colour)
 
@@ -117,6 +121,26 @@ class LogPanel(ReportsWorkerErrors, Vertical):
         self.title = f"{project} (merged)"
         self._show_status()
         self._stream(sorted(containers, key=lambda c: c.compose_service or c.name))
+
+    def show_service(self, swarm: SwarmEngine, service: SwarmService) -> None:
+        """The service's tasks merged, each line named `<service>.<slot>@<node>`."""
+        self.view.clear()
+        self._pending.clear()
+        self.title = f"{service.name} (merged)"
+        self._show_status()
+        self._stream_service(swarm, service.id)
+
+    @work(exclusive=True, group="logs", exit_on_error=False)
+    async def _stream_service(self, swarm: SwarmEngine, service_id: str) -> None:
+        colours: dict[str, int] = {}  # a colour per task, in the order they first speak
+        stream = swarm.service_logs(service_id, tail=self.tail, follow=True, timestamps=True)
+        try:
+            async for line in stream:
+                colour = colours.setdefault(line.task_id, len(colours))
+                source = f"{line.task_name or line.task_id[:12]}@{line.node_hostname}"
+                self._pending.append(to_entry(line, source, colour))
+        finally:
+            await stream.aclose()
 
     @work(exclusive=True, group="logs", exit_on_error=False)
     async def _stream(self, containers: list[Container]) -> None:

@@ -152,7 +152,10 @@ class LogView(ScrollView, can_focus=True):
         for i in indices:
             entry = self.entries[i]
             if self.filter is not None:
-                if not self.filter.search(entry.text):
+                # A merged log's source counts too: `F` then a node or task keeps its lines.
+                if not self.filter.search(entry.text) and not (
+                    entry.source and self.filter.search(entry.source)
+                ):
                     continue
                 assert self._visible is not None
                 self._visible.append(i)
