@@ -53,10 +53,11 @@ _TOKEN = re.compile(
 _SPAN_GROUPS = 7
 
 _ROW_TOKEN = re.compile(
-    f"({_PRINTABLE})"  # 1: printable text
-    "|(\r\n)"  # 2: the usual line end
-    "|\x1b\\[(\\??)([0-9;]*)([@-~])"  # 3, 4, 5: CSI [?] params final
-    "|([\x00-\x1f\x7f-\x9f])"  # 6: one control character
+    "((?:[\x20-\x7e]*\r\n)+)"  # 1: lines of printable ASCII, as `cat` of a text file sends
+    f"|({_PRINTABLE})"  # 2: printable text
+    "|(\r\n)"  # 3: the usual line end
+    "|\x1b\\[(\\??)([0-9;]*)([@-~])"  # 4, 5, 6: CSI [?] params final
+    "|([\x00-\x1f\x7f-\x9f])"  # 7: one control character
     "|\x1b"  # anything else ends the rows
 )
 """What may follow a burst of rows (see `_feed_rows`)."""
@@ -214,24 +215,29 @@ class OutputParser:
         for match in _ROW_TOKEN.finditer(text, pos):
             kind = match.lastindex
             if kind == 1:
-                run = match.group(1)
+                block = match.group(1)
+                rows.lines(block, cursor.attrs)
+                if last := block.rstrip("\r\n")[-1:]:
+                    self._burst_last = last
+            elif kind == 2:
+                run = match.group(2)
                 if not run.isascii():  # widths to work out: the screen's draw does that
                     break
                 rows.text(run, cursor.attrs)
                 self._burst_last = run
-            elif kind == 2:
+            elif kind == 3:
                 rows.newline()
-            elif kind == 5 and not match.group(3) and match.group(5) == "m":
-                sgr(*csi_params(match.group(4)))
+            elif kind == 6 and not match.group(4) and match.group(6) == "m":
+                sgr(*csi_params(match.group(5)))
             elif (
-                kind == 5
-                and match.group(5) == "K"
-                and match.group(4) in ("", "0")
-                and not match.group(3)
+                kind == 6
+                and match.group(6) == "K"
+                and match.group(5) in ("", "0")
+                and not match.group(4)
                 and cursor.attrs == default
             ):
                 pass  # grep's colours erase to the end of the row: those cells are blank already
-            elif kind == 6 and match.group(6) == "\t" and rows.tab(default):
+            elif kind == 7 and match.group(7) == "\t" and rows.tab(default):
                 pass
             else:
                 break

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import itemgetter
 
 from pyte.screens import Char
@@ -77,7 +77,10 @@ class RowRenderer:
         if not line and cursor_x < 0 and selected is None:
             return Strip.blank(width, base)
         if cursor_x < 0 and selected is None:
-            cells = list(map(line.__getitem__, range(min(columns, width))))
+            # dict.get with the row's default reads unwritten cells at C speed (indexing
+            # would call the row's __missing__ in Python for each).
+            count = min(columns, width)
+            cells = list(map(line.get, range(count), repeat(line.default, count)))
             text = "".join(map(_DATA, cells))
             # One cell per character (no wide character, stub or combining mark): runs of
             # equal styles are found at C speed.

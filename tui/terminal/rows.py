@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
+from typing import TypeGuard
 
 from pyte.screens import Char
 
@@ -20,8 +21,12 @@ from tui.terminal.cells import Line
 Run = tuple[Char, str]
 """Characters drawn side by side with the same attributes (`Char.data` is unused)."""
 
-PackedRow = tuple[Run, ...]
-"""A row written from column 0 rightwards; cells after its runs were never written."""
+PLAIN = Char(" ", "default", "default")
+"""The attributes of text with no colours or flags, what most output is written in."""
+
+PackedRow = tuple[Run, ...] | str
+"""A row written from column 0 rightwards; cells after its runs were never written.
+A str is one run in `PLAIN` attributes: `cat` of a text file becomes rows at C speed."""
 
 Row = Line | PackedRow
 """A scrollback entry."""
@@ -64,6 +69,34 @@ class RowCollector:
             self.x = x + stop - pos
             pos = stop
 
+    def lines(self, block: str, attrs: Char) -> None:
+        """Printable ASCII lines, each ended by CR LF; the first may finish the current row.
+
+        The block is cut into lines in one C call; a line wider than the screen wraps
+        into rows of `columns` (one exactly as wide leaves no empty row: CR LF clears
+        the pending wrap).
+        """
+        lines = block.split("\r\n")
+        lines.pop()  # the block ends with CR LF
+        if self.x or self.runs:  # the first line finishes the row already started
+            if lines[0]:
+                self.text(lines[0], attrs)
+            self.newline()
+            del lines[0]
+        columns = self.columns
+        rows = self.rows
+        if attrs != PLAIN:
+            for line in lines:
+                rows.extend(((attrs, part),) if part else () for part in _wrapped(line, columns))
+        elif max(map(len, lines), default=0) <= columns:
+            rows.extend(lines)
+        else:
+            for line in lines:
+                if len(line) <= columns:
+                    rows.append(line)
+                else:
+                    rows.extend([line[x : x + columns] for x in range(0, len(line), columns)])
+
     def newline(self) -> None:
         """CR LF at the bottom: the row scrolls up and a fresh one starts."""
         self.rows.append(tuple(self.runs))
@@ -82,9 +115,22 @@ class RowCollector:
         return True
 
 
+def _wrapped(line: str, columns: int) -> list[str]:
+    """The rows a line of one-cell characters fills from column 0 (an empty line fills one)."""
+    if len(line) <= columns:
+        return [line]
+    return [line[x : x + columns] for x in range(0, len(line), columns)]
+
+
+def is_packed(row: Row) -> TypeGuard[PackedRow]:
+    return not isinstance(row, dict)
+
+
 def unpack(row: PackedRow, default: Char, glyphs: Callable[[Char], dict[str, Char]]) -> Line:
     """The cells of a packed row; `glyphs` gives the shared Char of each character."""
     line = Line(default)
+    if isinstance(row, str):
+        row = ((PLAIN, row),)
     x = 0
     for attrs, text in row:
         line.update(zip(range(x, x + len(text)), map(glyphs(attrs).__getitem__, text), strict=True))
@@ -94,4 +140,6 @@ def unpack(row: PackedRow, default: Char, glyphs: Callable[[Char], dict[str, Cha
 
 def packed_text(row: PackedRow) -> str:
     """The characters of a packed row (one cell each: only ASCII is packed)."""
+    if isinstance(row, str):
+        return row
     return "".join(text for _, text in row)
