@@ -12,7 +12,7 @@ from rich.style import Style
 from wcwidth import wcwidth
 
 from tui.terminal.parser import OutputParser
-from tui.terminal.rows import is_packed, packed_text
+from tui.terminal.rows import packed_text
 from tui.terminal.screen import EmulatedScreen, Line
 
 _APP_CURSOR_KEYS = 1 << 5  # DECCKM; pyte stores private modes shifted left by 5
@@ -126,7 +126,7 @@ class TerminalEmulator:
         index = len(history) - scroll_offset + y
         if index < len(history):
             row = history[index]
-            if is_packed(row):  # packed when it streamed by: unpack once
+            if isinstance(row, (tuple, str)):  # packed when it streamed by: unpack once
                 row = history[index] = self._screen.unpack(row)
             return row
         screen_y = index - len(history)
@@ -153,7 +153,9 @@ class TerminalEmulator:
         rows = [
             row_text.rstrip()
             for row_text in (
-                packed_text(row)[: self.columns] if is_packed(row) else line_text(row, self.columns)
+                packed_text(row)[: self.columns]
+                if isinstance(row, (tuple, str))
+                else line_text(row, self.columns)
                 for row in self._screen.scrollback
             )
         ]

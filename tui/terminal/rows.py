@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from typing import TypeGuard
 
 from pyte.screens import Char
 
@@ -120,10 +119,6 @@ def _wrapped(line: str, columns: int) -> list[str]:
     if len(line) <= columns:
         return [line]
     return [line[x : x + columns] for x in range(0, len(line), columns)]
-
-
-def is_packed(row: Row) -> TypeGuard[PackedRow]:
-    return not isinstance(row, dict)
 
 
 def unpack(row: PackedRow, default: Char, glyphs: Callable[[Char], dict[str, Char]]) -> Line:

@@ -12,7 +12,7 @@ import pyte
 from pyte.screens import Char, Cursor, StaticDefaultDict
 
 from tui.terminal.cells import CellScreen, Line
-from tui.terminal.rows import PackedRow, Row, RowCollector, is_packed, unpack
+from tui.terminal.rows import PackedRow, Row, RowCollector, unpack
 
 __all__ = ["ALT_SCREEN_MODES", "EmulatedScreen", "Line"]
 
@@ -229,7 +229,7 @@ class EmulatedScreen(CellScreen):
                 self.scrollback.extend(sequence[max(0, count - kept) : count])
                 self.scrolled_total += count
             for y, row in enumerate(sequence[count:]):
-                buffer[y] = self.unpack(row) if is_packed(row) else row
+                buffer[y] = self.unpack(row) if isinstance(row, (tuple, str)) else row
             self.scrolled = True
         else:
             buffer[bottom] = self.unpack(current)
