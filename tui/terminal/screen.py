@@ -21,6 +21,7 @@ ALT_SCREEN_MODES = frozenset({47, 1047, 1049})
 
 _DECAWM = pyte.modes.DECAWM
 _IRM = pyte.modes.IRM
+_DECOM = pyte.modes.DECOM
 _DECSCNM = pyte.modes.DECSCNM >> 5  # as the private mode number a program sends
 
 _ANSI_NAMES = ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white")
@@ -75,9 +76,36 @@ class EmulatedScreen(CellScreen):
         self._main_cursor: Cursor | None = None
         self.scrolled = False
         """Rows moved since `take_dirty`: all need repainting (a flag, not a set update a line)."""
-        self._sgr_results: dict[tuple[Char, tuple[int, ...] | str], Char] = {}
+        self.sgr_results: dict[tuple[Char, tuple[int, ...] | str], Char] = {}
         """SGR outcomes by (attributes before, parameters or a chain of sequences)."""
+        self.painted: dict[int, PackedRow] = {}
+        """Rows a full-screen program wrote whole (see parser.py), still packed: their
+        `buffer` rows are stale until `settle` makes them cells."""
         super().__init__(columns, lines)
+
+    def settle(self) -> None:
+        """Turn the painted rows into cells: anything but painting reads or changes rows after."""
+        painted = self.painted
+        if painted:
+            buffer = self.buffer
+            for y, row in painted.items():
+                buffer[y] = self.unpack(row)
+            painted.clear()
+
+    def settle_row(self, y: int) -> None:
+        """`settle` for one row, before a change that touches only that row."""
+        row = self.painted.pop(y, None)
+        if row is not None:
+            self.buffer[y] = self.unpack(row)
+
+    def can_paint(self) -> bool:
+        """Modes under which text at column 0 lands as written (see parser.py)."""
+        return (
+            _IRM not in self.mode
+            and _DECOM not in self.mode
+            and not self.charset
+            and self.g0_charset is pyte.charsets.LAT1_MAP
+        )
 
     def take_dirty(self) -> set[int]:
         """Rows changed since the last call, and forget them."""
@@ -97,7 +125,7 @@ class EmulatedScreen(CellScreen):
     def set_mode(self, *modes: int, **kwargs: Any) -> None:
         if kwargs.get("private"):
             if _DECSCNM in modes:  # SGR 0 means a different default now
-                self._sgr_results.clear()
+                self.sgr_results.clear()
             if any(mode in ALT_SCREEN_MODES for mode in modes):
                 self.enter_alt_screen(save_cursor=1049 in modes)
             modes = tuple(mode for mode in modes if mode not in ALT_SCREEN_MODES)
@@ -107,7 +135,7 @@ class EmulatedScreen(CellScreen):
     def reset_mode(self, *modes: int, **kwargs: Any) -> None:
         if kwargs.get("private"):
             if _DECSCNM in modes:
-                self._sgr_results.clear()
+                self.sgr_results.clear()
             if any(mode in ALT_SCREEN_MODES for mode in modes):
                 self.leave_alt_screen()
             modes = tuple(mode for mode in modes if mode not in ALT_SCREEN_MODES)
@@ -162,8 +190,10 @@ class EmulatedScreen(CellScreen):
             return
         buffer = self.buffer
         if top == 0 and self._main_buffer is None:
-            self.scrollback.append(buffer[0])
+            self.scrollback.append(self.painted.get(0) or buffer[0])
             self.scrolled_total += 1
+        if self.painted:
+            self._shift_painted(top, bottom, -1)
         # One C-level pass moves the rows up (pyte does a Python step per row); each row
         # is read before the row above it is overwritten, so nothing is lost.
         buffer.update(
@@ -182,6 +212,8 @@ class EmulatedScreen(CellScreen):
             else:
                 self.cursor_up()
             return
+        if self.painted:
+            self._shift_painted(top, bottom, 1)
         buffer = self.buffer
         buffer.update(
             zip(
@@ -192,6 +224,12 @@ class EmulatedScreen(CellScreen):
         )
         buffer.pop(top, None)
         self.scrolled = True
+
+    def _shift_painted(self, top: int, bottom: int, step: int) -> None:
+        """Painted rows of the region move with it; the one pushed out of it is gone."""
+        painted = self.painted
+        moved = [(y + step, painted.pop(y)) for y in list(painted) if top <= y <= bottom]
+        painted.update((y, row) for y, row in moved if top <= y <= bottom)
 
     def erase_in_display(self, how: int = 0, *args: Any, **kwargs: Any) -> None:
         super().erase_in_display(how, *args, **kwargs)
@@ -313,23 +351,23 @@ class EmulatedScreen(CellScreen):
             return
         # Coloured output repeats a few SGRs over and over: remember each outcome.
         key = (self.cursor.attrs, attrs)
-        result = self._sgr_results.get(key)
+        result = self.sgr_results.get(key)
         if result is None:
-            if len(self._sgr_results) > 1024:
-                self._sgr_results.clear()
-            result = self._sgr_results[key] = self._apply_sgr(attrs)
+            if len(self.sgr_results) > 1024:
+                self.sgr_results.clear()
+            result = self.sgr_results[key] = self._apply_sgr(attrs)
         self.cursor.attrs = result
 
     def select_graphic_chain(self, chain: str) -> None:
         """SGR sequences back to back (ESC [ ... m, and ESC ( B which changes nothing)."""
         key = (self.cursor.attrs, chain)
-        result = self._sgr_results.get(key)
+        result = self.sgr_results.get(key)
         if result is None:
             for params in _SGR_PARAMS.findall(chain):
                 self.select_graphic_rendition(*csi_params(params))
-            if len(self._sgr_results) > 1024:
-                self._sgr_results.clear()
-            result = self._sgr_results[key] = self.cursor.attrs
+            if len(self.sgr_results) > 1024:
+                self.sgr_results.clear()
+            result = self.sgr_results[key] = self.cursor.attrs
         self.cursor.attrs = result
 
     def _apply_sgr(self, attrs: tuple[int, ...]) -> Char:
