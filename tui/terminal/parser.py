@@ -187,23 +187,21 @@ class OutputParser:
                         y = int(row) - 1 if row else 0
                         y = last if y > last else 0 if y < 0 else y
                     if before is not None:
-                        attrs = sgr_results.get((cursor.attrs, before))
-                        if attrs is None:
+                        known = sgr_results.get((cursor.attrs, before))
+                        if known is None:
                             sgr_chain(before)
-                            attrs = cursor.attrs
-                    else:
-                        attrs = cursor.attrs
-                    if after is None:
-                        blank = attrs
-                    elif after in _RESETS:
-                        blank = default
-                    else:
-                        blank = sgr_results.get((attrs, after))
-                        if blank is None:
-                            cursor.attrs = attrs
+                        else:
+                            cursor.attrs = known
+                    attrs = cursor.attrs
+                    if after in _RESETS:
+                        cursor.attrs = default
+                    elif after is not None:
+                        known = sgr_results.get((attrs, after))
+                        if known is None:
                             sgr_chain(after)
-                            blank = cursor.attrs
-                    cursor.attrs = blank
+                        else:
+                            cursor.attrs = known
+                    blank = cursor.attrs
                     if blank == default:
                         painted[y] = ((attrs, run),)
                     else:
