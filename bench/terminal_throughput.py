@@ -166,7 +166,7 @@ def bench_emulator(pieces: list[bytes], render: bool) -> float:
         emulator.feed(piece)
         if render:
             for y in emulator.take_dirty():
-                renderer.render(emulator.row(y), COLUMNS, COLUMNS)
+                renderer.render_view(emulator, y, COLUMNS)
     return clock() - started
 
 

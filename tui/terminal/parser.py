@@ -147,7 +147,6 @@ class OutputParser:
         if rows is not None:
             self._burst = None
             self._screen.stream_rows(rows, self._burst_last[-1:])
-        self._screen.settle()
 
     def _feed_tokens(self, text: str, pos: int) -> int:
         """Dispatch tokens until the end, a sequence for pyte, or a chance to stream rows."""

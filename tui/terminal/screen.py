@@ -190,7 +190,10 @@ class EmulatedScreen(CellScreen):
             return
         buffer = self.buffer
         if top == 0 and self._main_buffer is None:
-            self.scrollback.append(self.painted.get(0) or buffer[0])
+            # A painted row leaves as cells: its blanks read as the default of now, as
+            # they would had it been settled (a packed row would take a later DECSCNM's).
+            painted_top = self.painted.get(0)
+            self.scrollback.append(buffer[0] if painted_top is None else self.unpack(painted_top))
             self.scrolled_total += 1
         if self.painted:
             self._shift_painted(top, bottom, -1)
@@ -253,7 +256,8 @@ class EmulatedScreen(CellScreen):
         )
 
     def stream_rows(self, rows: RowCollector, last_graphic: str) -> None:
-        """Scroll in what `rows` collected after `can_stream`; only visible rows become cells."""
+        """Scroll in what `rows` collected after `can_stream`; the new rows stay packed
+        (`painted`), and only those still visible when the screen is read become cells."""
         bottom = self.lines - 1
         buffer = self.buffer
         count = len(rows.rows)
@@ -267,10 +271,13 @@ class EmulatedScreen(CellScreen):
                 self.scrollback.extend(sequence[max(0, count - kept) : count])
                 self.scrolled_total += count
             for y, row in enumerate(sequence[count:]):
-                buffer[y] = self.unpack(row) if isinstance(row, (tuple, str)) else row
+                if isinstance(row, (tuple, str)):
+                    self.painted[y] = row
+                else:
+                    buffer[y] = row
             self.scrolled = True
         else:
-            buffer[bottom] = self.unpack(current)
+            self.painted[bottom] = current
         self.cursor.x = rows.x
         self.dirty.add(bottom)
         if last_graphic:

@@ -404,10 +404,11 @@ class TerminalView(Widget, can_focus=True):
         cursor_x_pos, cursor_y = self.emulator.cursor
         if live and y == cursor_y and self.emulator.cursor_visible and not self.finished:
             cursor_x = cursor_x_pos
-        strip = self._renderer.render(
-            self.emulator.row(y, self.history_offset),
-            self.emulator.columns,
+        strip = self._renderer.render_view(
+            self.emulator,
+            y,
             width,
+            self.history_offset,
             cursor_x,
             CURSOR_FOCUSED if self.has_focus else CURSOR_UNFOCUSED,
             self.selection.columns_on_row(y, self.emulator.columns),
