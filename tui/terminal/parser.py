@@ -52,6 +52,7 @@ _TOKEN = re.compile(
     "|([\x00-\x1f\x7f-\x9f])"  # 14: one control character
 )
 _SPAN_GROUPS = 7
+_SPAN_GROUP_NUMBERS = tuple(range(1, _SPAN_GROUPS + 1))
 
 _ROW_TOKEN = re.compile(
     "((?:[\x20-\x7e]*\r\n)+)"  # 1: lines of printable ASCII, as `cat` of a text file sends
@@ -170,7 +171,7 @@ class OutputParser:
         for match in _TOKEN.finditer(text, pos):
             kind = cast(int, match.lastindex)  # every alternative has a group
             if kind <= _SPAN_GROUPS:
-                row, column, before, run, after, erase, line_end = match.groups()[:_SPAN_GROUPS]
+                row, column, before, run, after, erase, line_end = match.group(*_SPAN_GROUP_NUMBERS)
                 if (
                     can_paint
                     and erase is not None

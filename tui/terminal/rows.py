@@ -10,8 +10,10 @@ are unpacked only if someone scrolls back to them.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable
+from functools import lru_cache
 
 from pyte.screens import Char
 
@@ -71,30 +73,22 @@ class RowCollector:
     def lines(self, block: str, attrs: Char) -> None:
         """Printable ASCII lines, each ended by CR LF; the first may finish the current row.
 
-        The block is cut into lines in one C call; a line wider than the screen wraps
-        into rows of `columns` (one exactly as wide leaves no empty row: CR LF clears
-        the pending wrap).
+        A line wider than the screen wraps into rows of `columns` (one exactly as wide
+        leaves no empty row: CR LF clears the pending wrap). In plain attributes the
+        whole block becomes rows in one regex call.
         """
-        lines = block.split("\r\n")
-        lines.pop()  # the block ends with CR LF
         if self.x or self.runs:  # the first line finishes the row already started
-            if lines[0]:
-                self.text(lines[0], attrs)
+            first, _, block = block.partition("\r\n")
+            if first:
+                self.text(first, attrs)
             self.newline()
-            del lines[0]
-        columns = self.columns
-        rows = self.rows
-        if attrs != PLAIN:
-            for line in lines:
-                rows.extend(((attrs, part),) if part else () for part in _wrapped(line, columns))
-        elif max(map(len, lines), default=0) <= columns:
-            rows.extend(lines)
-        else:
-            for line in lines:
-                if len(line) <= columns:
-                    rows.append(line)
-                else:
-                    rows.extend([line[x : x + columns] for x in range(0, len(line), columns)])
+        if attrs == PLAIN:
+            self.rows.extend(_row_cutter(self.columns)(block))
+            return
+        for line in block.split("\r\n")[:-1]:
+            self.rows.extend(
+                ((attrs, part),) if part else () for part in _wrapped(line, self.columns)
+            )
 
     def newline(self) -> None:
         """CR LF at the bottom: the row scrolls up and a fresh one starts."""
@@ -112,6 +106,13 @@ class RowCollector:
             self.runs.append((default, " " * (column - self.x)))
             self.x = column
         return True
+
+
+@lru_cache(maxsize=8)
+def _row_cutter(columns: int) -> Callable[[str], list[str]]:
+    """Lines ended by CR LF to the rows they fill: up to `columns` characters of a line
+    at a time, and one empty row for an empty line (it starts where a line does)."""
+    return re.compile(f"[ -~]{{1,{columns}}}|^(?=\r)", re.MULTILINE).findall
 
 
 def _wrapped(line: str, columns: int) -> list[str]:
