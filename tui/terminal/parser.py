@@ -23,7 +23,8 @@ from pyte import control
 
 from tui.terminal.cells import char_width
 from tui.terminal.rows import RowCollector
-from tui.terminal.screen import EmulatedScreen, csi_params
+from tui.terminal.screen import EmulatedScreen
+from tui.terminal.sgr import csi_params
 
 
 class _Stream(pyte.Stream):
@@ -272,13 +273,13 @@ class OutputParser:
             elif kind == 12:
                 # ESC 7, ESC M and the like; ESC ( B and other charset designations have
                 # no handler: they mean nothing in UTF-8, and pyte skips them too.
-                screen.settle()
                 escape_handler = escapes.get(match.group(12))
                 if escape_handler is not None:
+                    screen.settle()
                     escape_handler()
-                cursor = screen.cursor  # RIS and DECRC put another one in place
-                default = screen.default_char
-                can_paint = screen.can_paint()
+                    cursor = screen.cursor  # RIS and DECRC put another one in place
+                    default = screen.default_char
+                    can_paint = screen.can_paint()
             else:
                 screen.settle()
                 self._in_sequence = True

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict, deque
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 import pyte
@@ -13,6 +11,7 @@ from pyte.screens import Char, Cursor, StaticDefaultDict
 
 from tui.terminal.cells import CellScreen, Line
 from tui.terminal.rows import PackedRow, Row, RowCollector, unpack
+from tui.terminal.sgr import SGR_PARAMS, apply_sgr, csi_params
 
 __all__ = ["ALT_SCREEN_MODES", "EmulatedScreen", "Line"]
 
@@ -23,25 +22,6 @@ _DECAWM = pyte.modes.DECAWM
 _IRM = pyte.modes.IRM
 _DECOM = pyte.modes.DECOM
 _DECSCNM = pyte.modes.DECSCNM >> 5  # as the private mode number a program sends
-
-_ANSI_NAMES = ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white")
-
-# SGR on/off pairs for the boolean attributes pyte's Char carries. SGR 2 (dim) and
-# 8 (hidden) have no Char field, so they are accepted and ignored.
-_SGR_FLAGS: dict[int, tuple[str, bool]] = {
-    1: ("bold", True),
-    3: ("italics", True),
-    4: ("underscore", True),
-    5: ("blink", True),
-    7: ("reverse", True),
-    9: ("strikethrough", True),
-    22: ("bold", False),
-    23: ("italics", False),
-    24: ("underscore", False),
-    25: ("blink", False),
-    27: ("reverse", False),
-    29: ("strikethrough", False),
-}
 
 
 def _new_buffer(screen: pyte.Screen) -> dict[int, Line]:
@@ -362,7 +342,7 @@ class EmulatedScreen(CellScreen):
         if result is None:
             if len(self.sgr_results) > 1024:
                 self.sgr_results.clear()
-            result = self.sgr_results[key] = self._apply_sgr(attrs)
+            result = self.sgr_results[key] = apply_sgr(self.cursor.attrs, self.default_char, attrs)
         self.cursor.attrs = result
 
     def select_graphic_chain(self, chain: str) -> None:
@@ -370,66 +350,13 @@ class EmulatedScreen(CellScreen):
         key = (self.cursor.attrs, chain)
         result = self.sgr_results.get(key)
         if result is None:
-            for params in _SGR_PARAMS.findall(chain):
+            for params in SGR_PARAMS.findall(chain):
                 self.select_graphic_rendition(*csi_params(params))
             if len(self.sgr_results) > 1024:
                 self.sgr_results.clear()
             result = self.sgr_results[key] = self.cursor.attrs
         self.cursor.attrs = result
 
-    def _apply_sgr(self, attrs: tuple[int, ...]) -> Char:
-        replace: dict[str, Any] = {}
-        params = list(attrs)
-        while params:
-            attr = params.pop(0)
-            if attr == 0:
-                replace.update(self.default_char._asdict())
-                del replace["data"]
-            elif attr in _SGR_FLAGS:
-                name, value = _SGR_FLAGS[attr]
-                replace[name] = value
-            elif 30 <= attr <= 37:
-                replace["fg"] = _ANSI_NAMES[attr - 30]
-            elif 40 <= attr <= 47:
-                replace["bg"] = _ANSI_NAMES[attr - 40]
-            elif 90 <= attr <= 97:
-                replace["fg"] = "bright_" + _ANSI_NAMES[attr - 90]
-            elif 100 <= attr <= 107:
-                replace["bg"] = "bright_" + _ANSI_NAMES[attr - 100]
-            elif attr == 39:
-                replace["fg"] = "default"
-            elif attr == 49:
-                replace["bg"] = "default"
-            elif attr in (38, 48):
-                colour = _extended_colour(params)
-                if colour is not None:
-                    replace["fg" if attr == 38 else "bg"] = colour
-        return self.cursor.attrs._replace(**replace)
-
     def write_process_input(self, data: str) -> None:
         if self._reply is not None:
             self._reply(data)
-
-
-_SGR_PARAMS = re.compile("\x1b\\[([0-9;]*)m")
-
-
-@lru_cache(maxsize=1024)
-def csi_params(text: str) -> tuple[int, ...]:
-    """A CSI sequence's parameters as pyte reads them: empty is 0, values capped at 9999."""
-    return tuple(min(int(part), 9999) if part else 0 for part in text.split(";"))
-
-
-def _extended_colour(params: list[int]) -> str | None:
-    """Consume `5;n` or `2;r;g;b` after SGR 38/48 and name the colour for rich."""
-    if not params:
-        return None
-    kind = params.pop(0)
-    if kind == 5 and params:
-        index = params.pop(0)
-        return f"color({index})" if 0 <= index <= 255 else None
-    if kind == 2 and len(params) >= 3:
-        red, green, blue = (min(max(value, 0), 255) for value in params[:3])
-        del params[:3]
-        return f"#{red:02x}{green:02x}{blue:02x}"
-    return None
