@@ -93,3 +93,24 @@ def test_rendered_styles_are_the_cells_attributes() -> None:
     rendered = cells_of(renderer.render(line, COLUMNS, COLUMNS))
     assert [char for char, _ in rendered] == [line[x].data for x in range(COLUMNS)]
     assert [style for _, style in rendered] == [BASE + cell_style(line[x]) for x in range(COLUMNS)]
+
+
+@pytest.mark.parametrize("seed", range(0, 400, 40))
+def test_packed_rows_render_as_their_cells(seed: int) -> None:
+    """Rows still packed (painted spans, streamed lines, history) render from their runs;
+    the strip must be the one their cells give."""
+    ending = b"\x1b[?1049l\x1bc" + b"a\r\nbb\r\n" * 9 + b"\x1b[2;1H\x1b[44mtop\x1b[7m\x1b[K"
+    packed = 0
+    for offset in (0, 3, 40):
+        emu = TerminalEmulator(23, 7, scrollback=40)
+        emu.feed(make_mix(seed) + top_frames(seed, 2) + ending)
+        renderer = RowRenderer(BASE)
+        for y in range(emu.lines):
+            packed += emu.packed_row(y, offset) is not None
+            from_view = [renderer.render_view(emu, y, width, offset) for width in (23, 30, 12)]
+            line = emu.row(y, offset)
+            for width, strip in zip((23, 30, 12), from_view, strict=True):
+                from_cells = renderer.render(line, emu.columns, width)
+                assert cells_of(strip) == cells_of(from_cells), (seed, offset, y, width)
+                assert strip.cell_length == width
+    assert packed

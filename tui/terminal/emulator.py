@@ -12,7 +12,7 @@ from rich.style import Style
 from wcwidth import wcwidth
 
 from tui.terminal.parser import OutputParser
-from tui.terminal.rows import packed_text
+from tui.terminal.rows import PackedRow, packed_text
 from tui.terminal.screen import EmulatedScreen, Line
 
 _APP_CURSOR_KEYS = 1 << 5  # DECCKM; pyte stores private modes shifted left by 5
@@ -26,9 +26,10 @@ class TerminalEmulator:
     Replies the terminal owes the program (cursor position reports, device
     attributes) are passed to `on_reply` as bytes, to be written back to it.
 
-    Plain output scrolling at the bottom may be held as packed rows until the state is
-    next read (every property and method here applies it first), so text that scrolls
-    away between two repaints never becomes cells.
+    Plain output scrolling at the bottom, and rows a full-screen program writes whole,
+    are held as packed rows (runs of text) until a row is read as cells, so text that
+    scrolls away or is rewritten between two repaints never becomes cells; a renderer
+    may read the packed form itself (`packed_row`).
     """
 
     def __init__(
@@ -58,14 +59,21 @@ class TerminalEmulator:
         """Process output; a UTF-8 sequence or escape split across calls is fine."""
         self._parser.feed(data)
 
+    @property
+    def _settled(self) -> EmulatedScreen:
+        """The screen with every row as cells, for changes that move or rewrite rows."""
+        screen = self._screen
+        screen.settle()
+        return screen
+
     def resize(self, lines: int, columns: int) -> None:
-        self._screen.resize(max(1, lines), max(1, columns))
+        self._settled.resize(max(1, lines), max(1, columns))
 
     def enter_alt_screen(self) -> None:
-        self._screen.enter_alt_screen()
+        self._settled.enter_alt_screen()
 
     def leave_alt_screen(self) -> None:
-        self._screen.leave_alt_screen()
+        self._settled.leave_alt_screen()
 
     # -- state --------------------------------------------------------------------
 
@@ -126,12 +134,29 @@ class TerminalEmulator:
         index = len(history) - scroll_offset + y
         if index < len(history):
             row = history[index]
-            if isinstance(row, tuple):  # packed when it streamed by: unpack once
+            if isinstance(row, (tuple, str)):  # packed when it streamed by: unpack once
                 row = history[index] = self._screen.unpack(row)
             return row
+        screen = self._screen
         screen_y = index - len(history)
+        screen.settle_row(screen_y)
         # .get reads without creating: a defaultdict lookup would insert the row.
-        return self._screen.buffer.get(screen_y) or self._screen.blank_line()
+        return screen.buffer.get(screen_y) or screen.blank_line()
+
+    def packed_row(self, y: int, scroll_offset: int = 0) -> PackedRow | None:
+        """Row `y` as `row` finds it, if it is still packed (runs of one-cell characters)."""
+        screen = self._screen
+        history = screen.scrollback
+        index = len(history) - scroll_offset + y
+        if index >= len(history):
+            return screen.painted.get(index - len(history))
+        row = history[index]
+        return row if isinstance(row, (tuple, str)) else None
+
+    @property
+    def blank(self) -> Char:
+        """What a cell never written reads as (DECSCNM reverses it)."""
+        return self._screen.default_char
 
     def row_text(self, y: int, scroll_offset: int = 0) -> str:
         return line_text(self.row(y, scroll_offset), self.columns)
@@ -154,7 +179,7 @@ class TerminalEmulator:
             row_text.rstrip()
             for row_text in (
                 packed_text(row)[: self.columns]
-                if isinstance(row, tuple)
+                if isinstance(row, (tuple, str))
                 else line_text(row, self.columns)
                 for row in self._screen.scrollback
             )

@@ -21,8 +21,10 @@ from typing import cast
 import pyte
 from pyte import control
 
+from tui.terminal.cells import char_width
 from tui.terminal.rows import RowCollector
-from tui.terminal.screen import EmulatedScreen, csi_params
+from tui.terminal.screen import EmulatedScreen
+from tui.terminal.sgr import csi_params
 
 
 class _Stream(pyte.Stream):
@@ -51,18 +53,38 @@ _TOKEN = re.compile(
     "|([\x00-\x1f\x7f-\x9f])"  # 14: one control character
 )
 _SPAN_GROUPS = 7
+_SPAN_GROUP_NUMBERS = tuple(range(1, _SPAN_GROUPS + 1))
 
 _ROW_TOKEN = re.compile(
-    f"({_PRINTABLE})"  # 1: printable text
-    "|(\r\n)"  # 2: the usual line end
-    "|\x1b\\[(\\??)([0-9;]*)([@-~])"  # 3, 4, 5: CSI [?] params final
-    "|([\x00-\x1f\x7f-\x9f])"  # 6: one control character
+    "((?:[\x20-\x7e]*\r\n)+)"  # 1: lines of printable ASCII, as `cat` of a text file sends
+    f"|({_PRINTABLE})"  # 2: printable text
+    "|(\r\n)"  # 3: the usual line end
+    "|\x1b\\[(\\??)([0-9;]*)([@-~])"  # 4, 5, 6: CSI [?] params final
+    "|([\x00-\x1f\x7f-\x9f])"  # 7: one control character
     "|\x1b"  # anything else ends the rows
 )
 """What may follow a burst of rows (see `_feed_rows`)."""
 
 _BURST_ROWS = 2048
 """Rows a burst may hold between reads before they go to the screen (bounds memory)."""
+
+_CURSOR_ONLY = frozenset("'ABCDEFGHacdefgmnr")
+"""CSI finals that leave the rows alone (cursor moves, SGR, reports, tab stops, margins)."""
+
+_RESETS = frozenset({"\x1b(B\x1b[m", "\x1b[m", "\x1b[0m", "\x1b(B\x1b[0m"})
+"""SGR chains that reset the attributes (ncurses' sgr0 for xterm is the first)."""
+
+_ONE_ROW = frozenset("@KPX")
+"""CSI finals that change only the cursor's row."""
+
+_MODES = frozenset("hl")
+
+_HARMLESS_MODES = frozenset({1, 4, 7, 12, 20, 25, 1000, 1002, 1003, 1004, 1005, 1006, 2004})
+"""Modes (private or not) whose setting changes no row: not the alternate screen, DECSCNM,
+DECCOLM."""
+
+_CURSOR_ONLY_CONTROLS = frozenset("\r\n\x0b\x0c\b\t\x07\x00")
+"""Controls that leave the rows alone; a line feed's scroll moves painted rows along."""
 
 _IGNORED_CONTROLS = (control.SO, control.SI)
 """Charset shifts mean nothing in UTF-8 (pyte drops them too)."""
@@ -131,44 +153,104 @@ class OutputParser:
     def _feed_tokens(self, text: str, pos: int) -> int:
         """Dispatch tokens until the end, a sequence for pyte, or a chance to stream rows."""
         screen = self._screen
+        cursor = screen.cursor
+        painted = screen.painted
+        dirty = screen.dirty
         draw = screen.draw
         carriage_return = screen.carriage_return
         linefeed = screen.linefeed
-        can_stream = screen.can_stream
         cursor_position = screen.cursor_position
         sgr_chain = screen.select_graphic_chain
         erase_in_line = screen.erase_in_line
         csi = self._csi
         controls = self._controls
         escapes = self._escapes
+        columns, last = screen.columns, screen.lines - 1
+        default = screen.default_char
+        can_paint = screen.can_paint()
+        sgr_results = screen.sgr_results
         for match in _TOKEN.finditer(text, pos):
             kind = cast(int, match.lastindex)  # every alternative has a group
             if kind <= _SPAN_GROUPS:
-                row, column, before, run, after, erase, line_end = match.groups()[:_SPAN_GROUPS]
-                if row is not None:
-                    cursor_position(int(row) if row else 0, int(column) if column else 0)
-                if before is not None:
-                    sgr_chain(before)
-                draw(run)
-                if after is not None:
-                    sgr_chain(after)
-                if erase is not None:
-                    erase_in_line()
-                if line_end is not None:
-                    carriage_return()
-                    linefeed()
-                    if can_stream():
-                        return self._start_burst(match.end())
+                row, column, before, run, after, erase, line_end = match.group(*_SPAN_GROUP_NUMBERS)
+                if (
+                    can_paint
+                    and erase is not None
+                    and (cursor.x == 0 if row is None else not column or column in "01")
+                    and len(run) <= columns
+                    and run.isascii()
+                ):
+                    # The row is written whole from column 0 ([CUP y;1] text EL): it is
+                    # kept as runs, and becomes cells only if it is still there when read.
+                    if row is None:
+                        y = cursor.y
+                    else:
+                        y = int(row) - 1 if row else 0
+                        y = last if y > last else 0 if y < 0 else y
+                    if before is not None:
+                        known = sgr_results.get((cursor.attrs, before))
+                        if known is None:
+                            sgr_chain(before)
+                        else:
+                            cursor.attrs = known
+                    attrs = cursor.attrs
+                    if after in _RESETS:
+                        cursor.attrs = default
+                    elif after is not None:
+                        known = sgr_results.get((attrs, after))
+                        if known is None:
+                            sgr_chain(after)
+                        else:
+                            cursor.attrs = known
+                    blank = cursor.attrs
+                    if blank == default:
+                        painted[y] = ((attrs, run),)
+                    else:
+                        painted[y] = ((attrs, run), (blank, " " * (columns - len(run))))
+                    cursor.x = len(run)
+                    cursor.y = y
+                    dirty.add(y)
+                    screen._last_graphic = run[-1]
+                    if line_end is None:
+                        continue
+                    if y + 1 < last and screen.margins is None:  # no scroll: CR LF just moves
+                        cursor.x = 0
+                        cursor.y = y + 1
+                        continue
+                else:
+                    if row is not None:
+                        cursor_position(int(row) if row else 0, int(column) if column else 0)
+                    if painted:
+                        self._settle_for_text(run)
+                    if before is not None:
+                        sgr_chain(before)
+                    draw(run)
+                    if after is not None:
+                        sgr_chain(after)
+                    if erase is not None:
+                        erase_in_line()
+                    if line_end is None:
+                        continue
+                carriage_return()  # the screen's scroll moves painted rows along
+                linefeed()
+                if cursor.y == last and self._can_stream():
+                    return self._start_burst(match.end())
             elif kind == 8:
                 carriage_return()
                 linefeed()
-                if can_stream():
+                if cursor.y == last and self._can_stream():
                     return self._start_burst(match.end())
             elif kind == 11:
                 call = csi.get(match.group())
                 if call is None:
                     call = self._csi_call(match)
                 handler, params, private = call
+                final = match.group(11)
+                if painted and final not in _CURSOR_ONLY:
+                    if final in _ONE_ROW:
+                        screen.settle_row(cursor.y)
+                    elif final not in _MODES or not _HARMLESS_MODES.issuperset(params):
+                        screen.settle()
                 try:
                     if private:
                         handler(*params, private=True)
@@ -176,8 +258,16 @@ class OutputParser:
                         handler(*params)
                 except TypeError:
                     pass  # more parameters than the sequence takes: garbage, ignored
+                if final in _MODES:  # the alternate screen has a cursor of its own
+                    cursor = screen.cursor
+                    columns, last = screen.columns, screen.lines - 1
+                    default = screen.default_char
+                    can_paint = screen.can_paint()
             elif kind == 14:
-                control_handler = controls.get(match.group(14))
+                char = match.group(14)
+                if painted and char not in _CURSOR_ONLY_CONTROLS:
+                    screen.settle()
+                control_handler = controls.get(char)
                 if control_handler is not None:
                     control_handler()
             elif kind == 12:
@@ -185,11 +275,31 @@ class OutputParser:
                 # no handler: they mean nothing in UTF-8, and pyte skips them too.
                 escape_handler = escapes.get(match.group(12))
                 if escape_handler is not None:
+                    screen.settle()
                     escape_handler()
+                    cursor = screen.cursor  # RIS and DECRC put another one in place
+                    default = screen.default_char
+                    can_paint = screen.can_paint()
             else:
+                screen.settle()
                 self._in_sequence = True
                 return match.start()
         return len(text)
+
+    def _can_stream(self) -> bool:
+        """The screen may stream rows from here (a burst needs every row as cells)."""
+        self._screen.settle()
+        return self._screen.can_stream()
+
+    def _settle_for_text(self, run: str) -> None:
+        """Settle what drawing `run` at the cursor may touch: its row, unless it may wrap
+        or a combining mark at column 0 may join the row above."""
+        screen = self._screen
+        x = screen.cursor.x
+        if x + 2 * len(run) <= screen.columns and (x or char_width(run[0]) != 0):
+            screen.settle_row(screen.cursor.y)
+        else:
+            screen.settle()
 
     def _start_burst(self, pos: int) -> int:
         self._burst = RowCollector(self._screen.columns, self._screen.tabstops)
@@ -214,24 +324,29 @@ class OutputParser:
         for match in _ROW_TOKEN.finditer(text, pos):
             kind = match.lastindex
             if kind == 1:
-                run = match.group(1)
+                block = match.group(1)
+                rows.lines(block, cursor.attrs)
+                if last := block.rstrip("\r\n")[-1:]:
+                    self._burst_last = last
+            elif kind == 2:
+                run = match.group(2)
                 if not run.isascii():  # widths to work out: the screen's draw does that
                     break
                 rows.text(run, cursor.attrs)
                 self._burst_last = run
-            elif kind == 2:
+            elif kind == 3:
                 rows.newline()
-            elif kind == 5 and not match.group(3) and match.group(5) == "m":
-                sgr(*csi_params(match.group(4)))
+            elif kind == 6 and not match.group(4) and match.group(6) == "m":
+                sgr(*csi_params(match.group(5)))
             elif (
-                kind == 5
-                and match.group(5) == "K"
-                and match.group(4) in ("", "0")
-                and not match.group(3)
+                kind == 6
+                and match.group(6) == "K"
+                and match.group(5) in ("", "0")
+                and not match.group(4)
                 and cursor.attrs == default
             ):
                 pass  # grep's colours erase to the end of the row: those cells are blank already
-            elif kind == 6 and match.group(6) == "\t" and rows.tab(default):
+            elif kind == 7 and match.group(7) == "\t" and rows.tab(default):
                 pass
             else:
                 break

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import itemgetter
 
 from pyte.screens import Char
@@ -11,7 +11,8 @@ from rich.style import Style
 from textual.strip import Strip
 from wcwidth import wcwidth
 
-from tui.terminal.emulator import cell_style
+from tui.terminal.emulator import TerminalEmulator, cell_style
+from tui.terminal.rows import PLAIN, PackedRow
 from tui.terminal.screen import Line
 
 CURSOR_FOCUSED = Style(reverse=True)
@@ -77,7 +78,10 @@ class RowRenderer:
         if not line and cursor_x < 0 and selected is None:
             return Strip.blank(width, base)
         if cursor_x < 0 and selected is None:
-            cells = list(map(line.__getitem__, range(min(columns, width))))
+            # dict.get with the row's default reads unwritten cells at C speed (indexing
+            # would call the row's __missing__ in Python for each).
+            count = min(columns, width)
+            cells = list(map(line.get, range(count), repeat(line.default, count)))
             text = "".join(map(_DATA, cells))
             # One cell per character (no wide character, stub or combining mark): runs of
             # equal styles are found at C speed.
@@ -121,6 +125,48 @@ class RowRenderer:
             length = width
         strip = Strip(segments, length)
         return strip.crop(0, width) if length > width else strip
+
+    def render_packed(self, row: PackedRow, blank: Char, columns: int, width: int) -> Strip:
+        """A packed row without cursor or selection: a segment per run, no cells built.
+
+        The same strip `render` makes of the row's cells: `blank` is what the cells
+        after the runs read as; only the first `columns` cells show.
+        """
+        if not row:
+            return Strip.blank(width, self.base)
+        styles = self._cells
+        if isinstance(row, str):
+            segments = [Segment(row, styles[PLAIN])]
+            length = len(row)
+        else:
+            segments = [Segment(text, styles[attrs]) for attrs, text in row]
+            length = sum(len(text) for _, text in row)
+        shown = min(columns, width)
+        if length > shown:
+            segments = list(Segment.adjust_line_length(segments, shown))
+            length = shown
+        if length < width:
+            segments.append(Segment(" " * (width - length), styles[blank]))
+        return Strip(segments, width)
+
+    def render_view(
+        self,
+        emulator: TerminalEmulator,
+        y: int,
+        width: int,
+        scroll_offset: int = 0,
+        cursor_x: int = -1,
+        cursor_style: Style = CURSOR_FOCUSED,
+        selected: tuple[int, int] | None = None,
+    ) -> Strip:
+        """Row `y` of the emulator's view: from its packed form if it has one and neither
+        the cursor nor a selection is on it, else from its cells."""
+        if cursor_x < 0 and selected is None:
+            packed = emulator.packed_row(y, scroll_offset)
+            if packed is not None:
+                return self.render_packed(packed, emulator.blank, emulator.columns, width)
+        line = emulator.row(y, scroll_offset)
+        return self.render(line, emulator.columns, width, cursor_x, cursor_style, selected)
 
     def _render_plain(self, text: str, cells: list[Char], width: int) -> Strip:
         segments: list[Segment] = []

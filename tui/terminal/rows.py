@@ -10,8 +10,10 @@ are unpacked only if someone scrolls back to them.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable
+from functools import lru_cache
 
 from pyte.screens import Char
 
@@ -20,8 +22,12 @@ from tui.terminal.cells import Line
 Run = tuple[Char, str]
 """Characters drawn side by side with the same attributes (`Char.data` is unused)."""
 
-PackedRow = tuple[Run, ...]
-"""A row written from column 0 rightwards; cells after its runs were never written."""
+PLAIN = Char(" ", "default", "default")
+"""The attributes of text with no colours or flags, what most output is written in."""
+
+PackedRow = tuple[Run, ...] | str
+"""A row written from column 0 rightwards; cells after its runs were never written.
+A str is one run in `PLAIN` attributes: `cat` of a text file becomes rows at C speed."""
 
 Row = Line | PackedRow
 """A scrollback entry."""
@@ -64,6 +70,26 @@ class RowCollector:
             self.x = x + stop - pos
             pos = stop
 
+    def lines(self, block: str, attrs: Char) -> None:
+        """Printable ASCII lines, each ended by CR LF; the first may finish the current row.
+
+        A line wider than the screen wraps into rows of `columns` (one exactly as wide
+        leaves no empty row: CR LF clears the pending wrap). In plain attributes the
+        whole block becomes rows in one regex call.
+        """
+        if self.x or self.runs:  # the first line finishes the row already started
+            first, _, block = block.partition("\r\n")
+            if first:
+                self.text(first, attrs)
+            self.newline()
+        if attrs == PLAIN:
+            self.rows.extend(_row_cutter(self.columns)(block))
+            return
+        for line in block.split("\r\n")[:-1]:
+            self.rows.extend(
+                ((attrs, part),) if part else () for part in _wrapped(line, self.columns)
+            )
+
     def newline(self) -> None:
         """CR LF at the bottom: the row scrolls up and a fresh one starts."""
         self.rows.append(tuple(self.runs))
@@ -82,9 +108,25 @@ class RowCollector:
         return True
 
 
+@lru_cache(maxsize=8)
+def _row_cutter(columns: int) -> Callable[[str], list[str]]:
+    """Lines ended by CR LF to the rows they fill: up to `columns` characters of a line
+    at a time, and one empty row for an empty line (it starts where a line does)."""
+    return re.compile(f"[ -~]{{1,{columns}}}|^(?=\r)", re.MULTILINE).findall
+
+
+def _wrapped(line: str, columns: int) -> list[str]:
+    """The rows a line of one-cell characters fills from column 0 (an empty line fills one)."""
+    if len(line) <= columns:
+        return [line]
+    return [line[x : x + columns] for x in range(0, len(line), columns)]
+
+
 def unpack(row: PackedRow, default: Char, glyphs: Callable[[Char], dict[str, Char]]) -> Line:
     """The cells of a packed row; `glyphs` gives the shared Char of each character."""
     line = Line(default)
+    if isinstance(row, str):
+        row = ((PLAIN, row),)
     x = 0
     for attrs, text in row:
         line.update(zip(range(x, x + len(text)), map(glyphs(attrs).__getitem__, text), strict=True))
@@ -94,4 +136,6 @@ def unpack(row: PackedRow, default: Char, glyphs: Callable[[Char], dict[str, Cha
 
 def packed_text(row: PackedRow) -> str:
     """The characters of a packed row (one cell each: only ASCII is packed)."""
+    if isinstance(row, str):
+        return row
     return "".join(text for _, text in row)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict, deque
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 import pyte
@@ -13,6 +11,7 @@ from pyte.screens import Char, Cursor, StaticDefaultDict
 
 from tui.terminal.cells import CellScreen, Line
 from tui.terminal.rows import PackedRow, Row, RowCollector, unpack
+from tui.terminal.sgr import SGR_PARAMS, apply_sgr, csi_params
 
 __all__ = ["ALT_SCREEN_MODES", "EmulatedScreen", "Line"]
 
@@ -21,26 +20,8 @@ ALT_SCREEN_MODES = frozenset({47, 1047, 1049})
 
 _DECAWM = pyte.modes.DECAWM
 _IRM = pyte.modes.IRM
+_DECOM = pyte.modes.DECOM
 _DECSCNM = pyte.modes.DECSCNM >> 5  # as the private mode number a program sends
-
-_ANSI_NAMES = ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white")
-
-# SGR on/off pairs for the boolean attributes pyte's Char carries. SGR 2 (dim) and
-# 8 (hidden) have no Char field, so they are accepted and ignored.
-_SGR_FLAGS: dict[int, tuple[str, bool]] = {
-    1: ("bold", True),
-    3: ("italics", True),
-    4: ("underscore", True),
-    5: ("blink", True),
-    7: ("reverse", True),
-    9: ("strikethrough", True),
-    22: ("bold", False),
-    23: ("italics", False),
-    24: ("underscore", False),
-    25: ("blink", False),
-    27: ("reverse", False),
-    29: ("strikethrough", False),
-}
 
 
 def _new_buffer(screen: pyte.Screen) -> dict[int, Line]:
@@ -75,9 +56,36 @@ class EmulatedScreen(CellScreen):
         self._main_cursor: Cursor | None = None
         self.scrolled = False
         """Rows moved since `take_dirty`: all need repainting (a flag, not a set update a line)."""
-        self._sgr_results: dict[tuple[Char, tuple[int, ...] | str], Char] = {}
+        self.sgr_results: dict[tuple[Char, tuple[int, ...] | str], Char] = {}
         """SGR outcomes by (attributes before, parameters or a chain of sequences)."""
+        self.painted: dict[int, PackedRow] = {}
+        """Rows a full-screen program wrote whole (see parser.py), still packed: their
+        `buffer` rows are stale until `settle` makes them cells."""
         super().__init__(columns, lines)
+
+    def settle(self) -> None:
+        """Turn the painted rows into cells: anything but painting reads or changes rows after."""
+        painted = self.painted
+        if painted:
+            buffer = self.buffer
+            for y, row in painted.items():
+                buffer[y] = self.unpack(row)
+            painted.clear()
+
+    def settle_row(self, y: int) -> None:
+        """`settle` for one row, before a change that touches only that row."""
+        row = self.painted.pop(y, None)
+        if row is not None:
+            self.buffer[y] = self.unpack(row)
+
+    def can_paint(self) -> bool:
+        """Modes under which text at column 0 lands as written (see parser.py)."""
+        return (
+            _IRM not in self.mode
+            and _DECOM not in self.mode
+            and not self.charset
+            and self.g0_charset is pyte.charsets.LAT1_MAP
+        )
 
     def take_dirty(self) -> set[int]:
         """Rows changed since the last call, and forget them."""
@@ -97,7 +105,7 @@ class EmulatedScreen(CellScreen):
     def set_mode(self, *modes: int, **kwargs: Any) -> None:
         if kwargs.get("private"):
             if _DECSCNM in modes:  # SGR 0 means a different default now
-                self._sgr_results.clear()
+                self.sgr_results.clear()
             if any(mode in ALT_SCREEN_MODES for mode in modes):
                 self.enter_alt_screen(save_cursor=1049 in modes)
             modes = tuple(mode for mode in modes if mode not in ALT_SCREEN_MODES)
@@ -107,7 +115,7 @@ class EmulatedScreen(CellScreen):
     def reset_mode(self, *modes: int, **kwargs: Any) -> None:
         if kwargs.get("private"):
             if _DECSCNM in modes:
-                self._sgr_results.clear()
+                self.sgr_results.clear()
             if any(mode in ALT_SCREEN_MODES for mode in modes):
                 self.leave_alt_screen()
             modes = tuple(mode for mode in modes if mode not in ALT_SCREEN_MODES)
@@ -162,8 +170,13 @@ class EmulatedScreen(CellScreen):
             return
         buffer = self.buffer
         if top == 0 and self._main_buffer is None:
-            self.scrollback.append(buffer[0])
+            # A painted row leaves as cells: its blanks read as the default of now, as
+            # they would had it been settled (a packed row would take a later DECSCNM's).
+            painted_top = self.painted.get(0)
+            self.scrollback.append(buffer[0] if painted_top is None else self.unpack(painted_top))
             self.scrolled_total += 1
+        if self.painted:
+            self._shift_painted(top, bottom, -1)
         # One C-level pass moves the rows up (pyte does a Python step per row); each row
         # is read before the row above it is overwritten, so nothing is lost.
         buffer.update(
@@ -182,6 +195,8 @@ class EmulatedScreen(CellScreen):
             else:
                 self.cursor_up()
             return
+        if self.painted:
+            self._shift_painted(top, bottom, 1)
         buffer = self.buffer
         buffer.update(
             zip(
@@ -192,6 +207,12 @@ class EmulatedScreen(CellScreen):
         )
         buffer.pop(top, None)
         self.scrolled = True
+
+    def _shift_painted(self, top: int, bottom: int, step: int) -> None:
+        """Painted rows of the region move with it; the one pushed out of it is gone."""
+        painted = self.painted
+        moved = [(y + step, painted.pop(y)) for y in list(painted) if top <= y <= bottom]
+        painted.update((y, row) for y, row in moved if top <= y <= bottom)
 
     def erase_in_display(self, how: int = 0, *args: Any, **kwargs: Any) -> None:
         super().erase_in_display(how, *args, **kwargs)
@@ -215,7 +236,8 @@ class EmulatedScreen(CellScreen):
         )
 
     def stream_rows(self, rows: RowCollector, last_graphic: str) -> None:
-        """Scroll in what `rows` collected after `can_stream`; only visible rows become cells."""
+        """Scroll in what `rows` collected after `can_stream`; the new rows stay packed
+        (`painted`), and only those still visible when the screen is read become cells."""
         bottom = self.lines - 1
         buffer = self.buffer
         count = len(rows.rows)
@@ -229,10 +251,13 @@ class EmulatedScreen(CellScreen):
                 self.scrollback.extend(sequence[max(0, count - kept) : count])
                 self.scrolled_total += count
             for y, row in enumerate(sequence[count:]):
-                buffer[y] = self.unpack(row) if isinstance(row, tuple) else row
+                if isinstance(row, (tuple, str)):
+                    self.painted[y] = row
+                else:
+                    buffer[y] = row
             self.scrolled = True
         else:
-            buffer[bottom] = self.unpack(current)
+            self.painted[bottom] = current
         self.cursor.x = rows.x
         self.dirty.add(bottom)
         if last_graphic:
@@ -313,78 +338,25 @@ class EmulatedScreen(CellScreen):
             return
         # Coloured output repeats a few SGRs over and over: remember each outcome.
         key = (self.cursor.attrs, attrs)
-        result = self._sgr_results.get(key)
+        result = self.sgr_results.get(key)
         if result is None:
-            if len(self._sgr_results) > 1024:
-                self._sgr_results.clear()
-            result = self._sgr_results[key] = self._apply_sgr(attrs)
+            if len(self.sgr_results) > 1024:
+                self.sgr_results.clear()
+            result = self.sgr_results[key] = apply_sgr(self.cursor.attrs, self.default_char, attrs)
         self.cursor.attrs = result
 
     def select_graphic_chain(self, chain: str) -> None:
         """SGR sequences back to back (ESC [ ... m, and ESC ( B which changes nothing)."""
         key = (self.cursor.attrs, chain)
-        result = self._sgr_results.get(key)
+        result = self.sgr_results.get(key)
         if result is None:
-            for params in _SGR_PARAMS.findall(chain):
+            for params in SGR_PARAMS.findall(chain):
                 self.select_graphic_rendition(*csi_params(params))
-            if len(self._sgr_results) > 1024:
-                self._sgr_results.clear()
-            result = self._sgr_results[key] = self.cursor.attrs
+            if len(self.sgr_results) > 1024:
+                self.sgr_results.clear()
+            result = self.sgr_results[key] = self.cursor.attrs
         self.cursor.attrs = result
-
-    def _apply_sgr(self, attrs: tuple[int, ...]) -> Char:
-        replace: dict[str, Any] = {}
-        params = list(attrs)
-        while params:
-            attr = params.pop(0)
-            if attr == 0:
-                replace.update(self.default_char._asdict())
-                del replace["data"]
-            elif attr in _SGR_FLAGS:
-                name, value = _SGR_FLAGS[attr]
-                replace[name] = value
-            elif 30 <= attr <= 37:
-                replace["fg"] = _ANSI_NAMES[attr - 30]
-            elif 40 <= attr <= 47:
-                replace["bg"] = _ANSI_NAMES[attr - 40]
-            elif 90 <= attr <= 97:
-                replace["fg"] = "bright_" + _ANSI_NAMES[attr - 90]
-            elif 100 <= attr <= 107:
-                replace["bg"] = "bright_" + _ANSI_NAMES[attr - 100]
-            elif attr == 39:
-                replace["fg"] = "default"
-            elif attr == 49:
-                replace["bg"] = "default"
-            elif attr in (38, 48):
-                colour = _extended_colour(params)
-                if colour is not None:
-                    replace["fg" if attr == 38 else "bg"] = colour
-        return self.cursor.attrs._replace(**replace)
 
     def write_process_input(self, data: str) -> None:
         if self._reply is not None:
             self._reply(data)
-
-
-_SGR_PARAMS = re.compile("\x1b\\[([0-9;]*)m")
-
-
-@lru_cache(maxsize=1024)
-def csi_params(text: str) -> tuple[int, ...]:
-    """A CSI sequence's parameters as pyte reads them: empty is 0, values capped at 9999."""
-    return tuple(min(int(part), 9999) if part else 0 for part in text.split(";"))
-
-
-def _extended_colour(params: list[int]) -> str | None:
-    """Consume `5;n` or `2;r;g;b` after SGR 38/48 and name the colour for rich."""
-    if not params:
-        return None
-    kind = params.pop(0)
-    if kind == 5 and params:
-        index = params.pop(0)
-        return f"color({index})" if 0 <= index <= 255 else None
-    if kind == 2 and len(params) >= 3:
-        red, green, blue = (min(max(value, 0), 255) for value in params[:3])
-        del params[:3]
-        return f"#{red:02x}{green:02x}{blue:02x}"
-    return None

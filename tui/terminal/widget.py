@@ -140,6 +140,7 @@ class TerminalView(Widget, can_focus=True):
         self._outbox: asyncio.Queue[bytes | tuple[int, int]] = asyncio.Queue()
         self._strips: dict[int, Strip] = {}
         self._renderer = RowRenderer(Style())
+        self._base = Style()
         self._flush_timer: Timer | None = None
         self._last_flush = 0.0
         self._last_cursor: tuple[int, int, bool] = (-1, -1, False)
@@ -389,9 +390,15 @@ class TerminalView(Widget, can_focus=True):
             self._title = self.emulator.title
             self.post_message(self.TitleChanged(self._title, self))
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's style is worked out from its ancestors and the theme, which costs
+        # about as much as rendering a row: once a repaint, not once a row.
+        self._base = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self._base
         if base != self._renderer.base:  # first paint, or the theme changed
             self._strips.clear()
             self._renderer = RowRenderer(base)
@@ -404,10 +411,11 @@ class TerminalView(Widget, can_focus=True):
         cursor_x_pos, cursor_y = self.emulator.cursor
         if live and y == cursor_y and self.emulator.cursor_visible and not self.finished:
             cursor_x = cursor_x_pos
-        strip = self._renderer.render(
-            self.emulator.row(y, self.history_offset),
-            self.emulator.columns,
+        strip = self._renderer.render_view(
+            self.emulator,
+            y,
             width,
+            self.history_offset,
             cursor_x,
             CURSOR_FOCUSED if self.has_focus else CURSOR_UNFOCUSED,
             self.selection.columns_on_row(y, self.emulator.columns),
