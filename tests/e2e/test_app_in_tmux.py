@@ -72,6 +72,21 @@ def test_the_list_shows_real_containers_and_stop_start_work(
     assert docker_client.api.inspect_container(web)["State"]["Running"]
 
 
+def test_keys_typed_right_behind_the_filters_enter_go_to_the_list(
+    two_containers: tuple[str, str], app_in_tmux: TmuxSession, docker_client: docker.DockerClient
+) -> None:
+    """A burst, as over SSH: the filter, its Enter and a stop key in one write."""
+    web, ticker = two_containers
+    app_in_tmux.wait_for(lambda s: web in s and ticker in s)
+    app_in_tmux.send("/", web, "Enter", "x")
+    screen = app_in_tmux.wait_for(
+        lambda s: any(web in line and "exited" in line for line in s.splitlines())
+    )
+    assert f"{web}x" not in screen
+    assert docker_client.api.inspect_container(web)["State"]["Status"] == "exited"
+    assert docker_client.api.inspect_container(ticker)["State"]["Running"]
+
+
 def test_a_container_started_elsewhere_shows_up(
     app_in_tmux: TmuxSession, docker_client: docker.DockerClient
 ) -> None:

@@ -13,7 +13,7 @@ from tui.screens.command_log import CommandLogScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.engines import EnginesScreen
 from tui.screens.help import HelpScreen
-from tui.screens.main import CommandLine, FilterInput
+from tui.widgets.bars.line_inputs import CommandLine, FilterInput
 from tui.screens.shells import ShellsScreen
 from tui.screens.topology import TopologyScreen
 from tui.widgets.detail.log_panel import LogPanel

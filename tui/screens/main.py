@@ -41,6 +41,7 @@ from tui.screens.live import (
 from tui.screens.swarm_feed import SwarmFeed, SwarmFetched
 from tui.widgets.bars.header import EngineHeader
 from tui.widgets.bars.key_bar import KeyBar
+from tui.widgets.bars.line_inputs import CommandLine, FilterInput
 from tui.widgets.detail.pane import DetailPane
 from tui.widgets.stats_history import StatsHistory
 from tui.widgets.views.containers_table import ContainersTable
@@ -54,14 +55,6 @@ if TYPE_CHECKING:
 
 SELECT_DELAY = 0.12
 MOUNT_HIDDEN_LATEST = 2.0
-
-
-class FilterInput(Input):
-    """`/` in a view: filters its rows as you type; escape clears it."""
-
-
-class CommandLine(Input):
-    """`:` command mode (`:images`, `:ctx NAME`, `:q`)."""
 
 
 class MainScreen(Screen[None]):
@@ -170,10 +163,12 @@ class MainScreen(Screen[None]):
             table.display = False  # ContentSwitcher hides the children it starts with only
         await self.query_one(ContentSwitcher).mount_all(tables)
         await self.mount(
-            FilterInput(placeholder="filter (esc clears)", id="filter"), after="#view-tabs"
+            FilterInput(self.table, placeholder="filter (esc clears)", id="filter"),
+            after="#view-tabs",
         )
         await self.mount(
             CommandLine(
+                self.table,
                 placeholder=":containers :images :volumes :networks :ctx NAME :theme NAME :q",
                 id="command-line",
             ),
