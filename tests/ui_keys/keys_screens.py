@@ -43,6 +43,15 @@ async def _no_swarm(w: Walk) -> None:
     assert "Swarm" not in str(w.main.query_one("#view-tabs", Static).content)
 
 
+@effect("main.view('fleet')")
+async def _no_fleet(w: Walk) -> None:
+    """The walk opens one engine: `6` says how to open a fleet and the view stays."""
+    await w.press("main.view('fleet')")
+    await w.until(lambda: w.notified("one engine: a fleet is"))
+    assert w.main.current_view == "containers"
+    assert "Fleet" not in str(w.main.query_one("#view-tabs", Static).content)
+
+
 @effect("main.filter")
 async def _filter(w: Walk) -> None:
     await w.press("main.filter")
