@@ -66,8 +66,9 @@ def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "xdg" / "dockyard" / "config.toml"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def rig() -> Iterator[Rig]:
+    """One native daemon for the module's tests; one that kills it starts it again."""
     require(socket_answers(DOCKER_SOCKET), f"no dockerd answers on {DOCKER_SOCKET}")
     require(os.geteuid() == 0, "the native engine needs root")
     podman = podman_url()
