@@ -13,7 +13,7 @@ from engine_adapters.native import open_engine
 from engine_adapters.protocol import Engine
 
 # `lab=ssh://me@host`: a short name for an engine whose URL would make a wide column.
-NAMED = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]{0,31})=(?P<spec>.+)$")
+NAMED = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]{0,31})=(?P<spec>.*)$")
 
 
 @dataclass(frozen=True, slots=True)
