@@ -21,7 +21,6 @@ from tests.fixtures.docker import DOCKER_SOCKET, TEST_IMAGE
 from tests.fixtures.podman import podman_url
 from tests.native.conftest import NativeDaemon, load_test_image, new_daemon
 
-
 # Ends at once on TERM, so a stop takes no grace period.
 SLEEPER = ["sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait"]
 

@@ -7,9 +7,9 @@ import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from engine_adapters import Engine, EngineTarget, discover, open_engine, resolve
+from engine_adapters import Engine, discover, open_engine
 from engine_adapters.fleet import FleetMember, fleet_members, open_fleet
-from tui.commands.connect import connect_target
+from tui.commands.connect import connect_listing, connect_target
 
 
 def engine_choices() -> list[tuple[str, Callable[[], Engine]]]:
@@ -43,12 +43,14 @@ def run_ui(engines: Sequence[str], read_only: bool = False) -> int:
         print(f"dockyard: {error}", file=sys.stderr)
         return 2
     members: list[FleetMember] = fleet_members(specs) if specs else []
-    target: EngineTarget = (
-        members[0].target if members else resolve(engines[0] if engines else None)
+    connecting = (
+        connect_target(members[0].target)
+        if members
+        else connect_listing(engines[0] if engines else None)
     )
     # The engine is asked while Textual loads: the answer costs little CPU but some waiting.
     with ThreadPoolExecutor(1, thread_name_prefix="connect") as pool:
-        answer = pool.submit(asyncio.run, connect_target(target))
+        answer = pool.submit(asyncio.run, connecting)
         from tui.app import DockyardApp
 
         engine, containers = answer.result()

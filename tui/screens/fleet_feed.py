@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from tui.screens.main import MainScreen
 
 # A list slower than this counts as the engine dropping out: its rows grey, the others go on.
-LIST_TIMEOUT = 5.0
+# The first list of a connection may wait for more (an ssh handshake on a loaded host).
+LIST_TIMEOUT, FIRST_LIST_TIMEOUT = 5.0, 15.0
 # Events in a burst (a compose up) are read as one change.
 DEBOUNCE = 0.15
 RETRY_FIRST, RETRY_MOST = 1.0, 5.0
@@ -102,7 +103,7 @@ class FleetFeed:
             except EngineError as error:
                 reason = str(error)
             except TimeoutError:
-                reason = f"no answer in {LIST_TIMEOUT:.0f}s"
+                reason = "its container list did not come in time"
             self.screen.post_message(FleetDropped(member.label, reason))
             delay = RETRY_FIRST if answered.is_set() else min(delay * 2, RETRY_MOST)
             await asyncio.sleep(delay)  # a retry backoff, not synchronisation
@@ -118,7 +119,8 @@ class FleetFeed:
         try:
             while True:
                 changed.clear()
-                containers = await asyncio.wait_for(engine.containers(), LIST_TIMEOUT)
+                limit = LIST_TIMEOUT if answered.is_set() else FIRST_LIST_TIMEOUT
+                containers = await asyncio.wait_for(engine.containers(), limit)
                 answered.set()
                 self.screen.post_message(FleetListed(member.label, containers))
                 now = frozenset(c.id for c in containers if c.state == ContainerState.RUNNING)

@@ -205,6 +205,8 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.banner.display = False
         self.header.engine_label = f"{self.engine.name} {self.engine.endpoint}"
+        if self.fleet_feed.active:  # views 1-5 show the first engine of the fleet
+            self.header.engine_label += f" · fleet of {len(self.app.fleet)} (6)"
         self.header.read_only = self.app.read_only
         self.containers_table.stats = self.stats
         config = self.app.config

@@ -106,6 +106,8 @@ class FleetTable(ContainersTable, inherit_bindings=False):
                 members.setdefault(self.engine_of.get(c.id, ""), []).append(c)
         rows: list[Row] = []
         for label, listed in members.items():
+            if self.filter_text and not listed:
+                continue  # filtering: only the engines with a match
             rows.append((ENGINE_PREFIX + label, self._engine_cells(label, listed)))
             rows.extend((c.id, self.cells(c, "")) for c in listed)
         return rows
