@@ -153,7 +153,9 @@ async def shoot_fleet(engine: Engine, out: Path) -> None:
             expected = sum(len(demo) for demo in FLEET_DEMO.values())
             await wait(lambda: len(table.items) > expected and not table.down, pilot, 20)
             await wait(lambda: len(screen.fleet_feed.stats.samples) >= 5, pilot, 15)
-            await pilot.pause(2.0)
+            # The native engine's proxy selected: its logs come from the native engine.
+            await pilot.press("slash", *"edge-proxy", "enter", "G", "slash", "escape", "alt+l")
+            await pilot.pause(2.5)
             app.save_screenshot("fleet.svg", str(out))
     finally:
         for name, other in others.items():

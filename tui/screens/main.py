@@ -205,8 +205,6 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.banner.display = False
         self.header.engine_label = f"{self.engine.name} {self.engine.endpoint}"
-        if self.fleet_feed.active:  # views 1-5 show the first engine of the fleet
-            self.header.engine_label += f" · fleet of {len(self.app.fleet)} (6)"
         self.header.read_only = self.app.read_only
         self.containers_table.stats = self.stats
         config = self.app.config
@@ -395,7 +393,7 @@ class MainScreen(Screen[None]):
             self.swarm_feed.start()
         else:
             self.swarm_feed.stop()
-        self.detail.only_inspect(view != "containers")
+        self.detail.only_inspect(view not in ("containers", "fleet"))
         self.detail.item = False  # force a reload: the same item may be shown again
         self._show_selection()
         self.app.refresh_bindings()
