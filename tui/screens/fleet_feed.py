@@ -64,6 +64,7 @@ class FleetFeed:
         self.screen = screen
         self.stats = StatsHistory()
         self._started = False
+        self._tab: tuple[int, int] = (-1, -1)
 
     @property
     def fleet(self) -> list[FleetEngine]:
@@ -169,7 +170,11 @@ class FleetFeed:
         table.now = self.screen.app.clock()
         table.refresh_rows()
         table.refresh_guards()
-        self.screen.show_view_tabs()
+        # The view tabs are found by querying the screen: only when their text would change.
+        tab = (len(table.items), len(table.down))
+        if tab != self._tab:
+            self._tab = tab
+            self.screen.show_view_tabs()
 
     def stats_updated(self) -> None:
         table = self.screen.fleet_table
