@@ -62,9 +62,15 @@ def test_two_engines_in_one_list_and_a_key_to_the_right_one(
         screen = app.wait_for(both_listed, timeout=40)
         assert "6 Fleet" in screen and "Traceback" not in screen
         app.send("/", "Escape")  # the filter cleared
+        # Before the next key: an escape followed at once by `/` reads as alt+/.
+        app.wait_for(lambda s: "▔▔▔" not in s)
         app.send("/")
         app.type(f"{prefix}-pm")
-        app.send("Enter", "G", "x")  # the last row: below pod's status row, the only one left
+        app.send("Enter")
+        app.wait_for(lambda s: f"{prefix}-pm" in s and f"{prefix}-dk" not in s)
+        app.send("G")  # the last row: below pod's status row, the only one left
+        app.wait_for(lambda s: "Stop" in s.splitlines()[-1])  # the key bar: a running row's keys
+        app.send("x")
         app.wait_for(lambda s: f"{prefix}-pm" in s and "exited" in s, timeout=30)
         assert podman.containers.get(f"{prefix}-pm").status == "exited"
         assert dockerd.containers.get(f"{prefix}-dk").status == "running"
