@@ -338,8 +338,9 @@ class DockyardApp(App[None]):
             await self.pop_screen()
         await self.push_screen(MainScreen())
         self.notify(f"Switched to {label}", timeout=3)
-        with contextlib.suppress(EngineError):
-            await old.close()
+        if all(member.engine is not old for member in self.fleet):  # the fleet still reads it
+            with contextlib.suppress(EngineError):
+                await old.close()
 
 
 def _takes_typing(widget: object) -> bool:
