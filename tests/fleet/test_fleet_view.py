@@ -12,6 +12,7 @@ from engine_adapters.fleet import FleetEngine
 from tests.fleet.conftest import Rig
 from tests.waiting import eventually
 from tui.app import DockyardApp
+from tui.screens.dashboard import DashboardScreen
 from tui.screens.main import MainScreen
 from tui.widgets.views.fleet_table import ENGINE_PREFIX, FleetTable
 
@@ -86,10 +87,34 @@ async def test_three_engines_listed_acted_on_dropped_and_back(
         await pilot.press("slash", "escape")  # the filter cleared
         await until(pilot, lambda: row_of(table, names["docker"]) is not None)
 
+        # Rows of two engines marked: one key stops each on its own engine.
+        async def toggle_marks() -> None:
+            for engine in ("docker", "podman"):
+                key = str(row_of(table, names[engine]))
+                was = key in table.marked
+                table.move_cursor(row=table.get_row_index(key))
+                await until(pilot, lambda key=key: table.current_key == key)
+                await pilot.press("space")
+                await until(pilot, lambda key=key, was=was: (key in table.marked) != was)
+
+        await toggle_marks()
+        await pilot.press("x")
+        urls = {member.label: member.member.target.url for member in fleet}
+        for engine in ("docker", "podman"):
+            await until(pilot, lambda engine=engine: rig.state(engine, names[engine]) == "exited")
+            line = f"docker --host {urls[engine]} stop {names[engine]}"
+            # Logged when the call returns, which may be a moment after the engine's state.
+            await until(
+                pilot, lambda line=line: any(c.line == line and c.ok for c in app.command_log)
+            )
+        await toggle_marks()  # unmarked again
+
         # The native daemon goes: its status row says so, its rows grey, and the others go on.
         rig.native.kill9()
         await until(pilot, lambda: table.is_down("native"))
         assert "down" in header_text(table, "native")
+        table.move_cursor(row=table.get_row_index(key))  # the native row, stopped above
+        await until(pilot, lambda: table.current_key == key)
         assert table.check_action("act", ("fleet.start",)) is None  # nothing acts on it
         late = rig.run("docker", "late")
         await until(pilot, lambda: row_of(table, late) is not None)
@@ -102,10 +127,16 @@ async def test_three_engines_listed_acted_on_dropped_and_back(
         assert "up" in header_text(table, "native")
         await until(pilot, lambda: row_of(table, names["native"]) is not None)
 
-        # The stats dashboard spans the fleet with an engine column.
-        await until(pilot, lambda: main.fleet_feed.stats.latest(str(row_of(table, late))))
+        back = rig.run("native", "back")  # and lists what it runs now
+        await until(pilot, lambda: row_of(table, back) is not None)
+
+        # The stats dashboard spans the fleet with an engine column. (The native container's:
+        # the shared dockerd may run hundreds of others' containers, its first samples slow.)
+        await until(pilot, lambda: main.fleet_feed.stats.latest(str(row_of(table, back))))
         await pilot.press("S")
-        await until(pilot, lambda: type(app.screen).__name__ == "DashboardScreen")
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
         dashboard = app.screen
-        assert "ENGINE" in dashboard.columns  # type: ignore[attr-defined]
-        await until(pilot, lambda: str(row_of(table, late)) in dashboard._order)  # type: ignore[attr-defined]
+        assert isinstance(dashboard, DashboardScreen)
+        assert "ENGINE" in dashboard.columns
+        await until(pilot, lambda: str(row_of(table, back)) in dashboard._order)
+        assert dashboard._cells[str(row_of(table, back))][1] == "native"

@@ -34,6 +34,8 @@ LIST_TIMEOUT, FIRST_LIST_TIMEOUT = 5.0, 15.0
 # Events in a burst (a compose up) are read as one change.
 DEBOUNCE = 0.15
 RETRY_FIRST, RETRY_MOST = 1.0, 5.0
+# The least time a stats stream runs before a changed running set restarts it.
+STATS_SETTLE = 5.0
 
 
 @dataclass
@@ -116,6 +118,7 @@ class FleetFeed:
         events = asyncio.create_task(self._events(engine, changed))
         stats: asyncio.Task[None] | None = None
         running: frozenset[str] = frozenset()
+        since = 0.0
         interval = self.screen.app.config.reconcile_interval
         try:
             while True:
@@ -125,8 +128,11 @@ class FleetFeed:
                 answered.set()
                 self.screen.post_message(FleetListed(member.label, containers))
                 now = frozenset(c.id for c in containers if c.state == ContainerState.RUNNING)
-                if now != running:
-                    running = now
+                clock = asyncio.get_running_loop().time()
+                # On a busy engine the running set changes every second or so: a stream
+                # restarted each time would never give its first sample.
+                if now != running and (stats is None or clock - since >= STATS_SETTLE):
+                    running, since = now, clock
                     if stats is not None:
                         stats.cancel()
                     stats = asyncio.create_task(self._stats(engine, sorted(running)))
