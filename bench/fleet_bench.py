@@ -68,21 +68,24 @@ async def run(args: argparse.Namespace) -> None:
     os.chdir(ROOT)
     try:
         for name, engine in engines.items():
-            created[name] = await make_containers(engine, args.containers, args.busy, PREFIX)
+            prefix = f"{PREFIX}-{name}"
+            created[name] = await make_containers(engine, args.containers, args.busy, prefix)
         settle()
         cli = [sys.executable, "-m", "tui.cli"]
         total = len(engines) * args.containers
         figures("one engine (dockerd)", [*cli, "--engine", DOCKERD], PREFIX.encode(), args)
+        # dockerd last: it may list others' containers too, which would push the rows of the
+        # other two below the screen. The list is there when Podman's first row shows.
         fleet = [
             *cli,
-            "--engine",
-            f"docker={DOCKERD}",
             "--engine",
             f"native=unix://{native.socket_path}",
             "--engine",
             f"podman={podman_url}",
+            "--engine",
+            f"docker={DOCKERD}",
         ]
-        figures(f"fleet of 3 ({total} containers)", fleet, f"Fleet ({total}".encode(), args)
+        figures(f"fleet of 3 ({total} containers)", fleet, f"{PREFIX}-podman-0".encode(), args)
     finally:
         for name, engine in engines.items():
             await remove_all(engine, created.get(name, []))
