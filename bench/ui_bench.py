@@ -32,12 +32,14 @@ IDLE = "while true; do sleep 3600; done"
 ENGINE_PROCESSES = ("dockerd", "containerd", "containerd-shim", "containerd-shim-runc-v2")
 
 
-async def make_containers(engine: Engine, count: int, busy: int) -> list[str]:
+async def make_containers(
+    engine: Engine, count: int, busy: int, prefix: str = "bench-ui"
+) -> list[str]:
     ids = []
     for n in range(count):
         script = BUSY if n < busy else IDLE
         spec = RunSpec(
-            image=IMAGE, name=f"bench-ui-{n}", command=("sh", "-c", script), labels={LABEL: "1"}
+            image=IMAGE, name=f"{prefix}-{n}", command=("sh", "-c", script), labels={LABEL: "1"}
         )
         ids.append((await engine.run(spec)).id)
     return ids

@@ -1,5 +1,6 @@
 """Save SVG screenshots of each main view of the real app, on a real engine, into screenshots/;
-the Swarm view and the swarm's topology on a three-node swarm rig started for them."""
+the Swarm view and the swarm's topology on a three-node swarm rig started for them, and the
+Fleet view on dockerd, a throwaway native daemon and the rig's Podman."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))  # the fleet's other engines (bench/_fleet_rig.py)
 
+from _fleet_rig import rig_podman, start_native, stop_native  # noqa: E402
 from swarm_rig import RigUnavailable, started_rig  # noqa: E402
 
 from engine_adapters import Engine, EngineError  # noqa: E402
+from engine_adapters.docker_engine import DockerEngine  # noqa: E402
+from engine_adapters.fleet import fleet_members, open_fleet  # noqa: E402
 from engine_adapters.models import COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL, RunSpec  # noqa: E402
 from engine_adapters.swarm.reach import swarm_of  # noqa: E402
 from engine_adapters.swarm.stack import deploy  # noqa: E402
@@ -164,46 +169,98 @@ async def _shoot_swarm(engine: Engine, out: Path, size: tuple[int, int]) -> None
         app.save_screenshot("swarm-topology.svg", str(out))
 
 
+# The fleet shot's containers on the other two engines: (name, command).
+FLEET_DEMO = {
+    "native": [("edge-proxy", LOOP.format(svc="proxy")), ("edge-cache", LOOP.format(svc="cache"))],
+    "podman": [("batch-worker", LOOP.format(svc="worker")), ("batch-report", "exit 0")],
+}
+
+
+async def shoot_fleet(engine: Engine, out: Path) -> None:
+    """The Fleet view on dockerd (`engine`, with the demo), a throwaway native daemon and the
+    rig's Podman, each with a few containers; nothing is shot without all three."""
+    import tempfile
+
+    podman = rig_podman()
+    if podman is None:
+        print("no Podman service (run under scripts/test-rig.sh): no fleet screenshot")
+        return
+    root = Path(tempfile.mkdtemp(prefix="dyfs-", dir="/tmp"))
+    native = await start_native(root)
+    others: dict[str, Engine] = {"native": native, "podman": DockerEngine(podman, name="podman")}
+    made: dict[str, list[str]] = {name: [] for name in others}
+    try:
+        for name, demo in FLEET_DEMO.items():
+            for container, script in demo:
+                spec = RunSpec(image=DEMO_IMAGE, name=container, command=("sh", "-c", script))
+                made[name].append((await others[name].run(spec)).id)
+        specs = [f"docker={engine.endpoint}", f"native=unix://{native.socket_path}"]
+        members = fleet_members([*specs, f"podman={podman}"])
+        app = DockyardApp(
+            engine, config_path=out / ".screenshots-config.toml", fleet=open_fleet(members, engine)
+        )
+        async with app.run_test(size=(120, 34)) as pilot:
+            await wait(lambda: app.main_screen is not None, pilot)
+            screen = app.main_screen
+            assert screen is not None
+            await wait(lambda: screen.current_view == "fleet", pilot)
+            table = screen.fleet_table
+            expected = sum(len(demo) for demo in FLEET_DEMO.values())
+            await wait(lambda: len(table.items) > expected and not table.down, pilot, 20)
+            await wait(lambda: len(screen.fleet_feed.stats.samples) >= 5, pilot, 15)
+            # The native engine's proxy selected: its logs come from the native engine.
+            await pilot.press("slash", *"edge-proxy", "enter", "G", "slash", "escape", "alt+l")
+            await pilot.pause(2.5)
+            app.save_screenshot("fleet.svg", str(out))
+    finally:
+        for name, other in others.items():
+            await stop_demo(other, made[name])
+        await others["podman"].close()
+        await native.close()
+        stop_native(native, root)
+
+
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--engine", "-e", help="as `dockyard --engine` (default: discovery's pick)")
     parser.add_argument("--out", default=str(ROOT / "screenshots"))
     parser.add_argument("--no-demo", action="store_true", help="do not create demo containers")
     parser.add_argument(
-        "--swarm",
-        choices=("yes", "no", "only"),
-        default="yes",
-        help="the swarm shots on a rig of their own (root): with the others, not, or alone",
+        "--only",
+        choices=("swarm", "fleet"),
+        help="only these: the swarm's (on a rig of their own, as root) or the fleet's",
     )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    if args.swarm != "no":
+    if args.only in (None, "swarm"):
         await shoot_swarm(out, (120, 34))
-    if args.swarm == "only":
+    if args.only == "swarm":
         (out / ".screenshots-config.toml").unlink(missing_ok=True)
         print(f"screenshots written to {out}")
         return 0
     engine = await connect(args.engine)
     demo = [] if args.no_demo else await start_demo(engine)
     try:
-        await shoot(
-            engine,
-            out,
-            (120, 34),
-            [
-                "containers",
-                "images",
-                "volumes",
-                "networks",
-                "dashboard",
-                "charts",
-                "topology",
-                "shell",
-                "help",
-            ],
-        )
-        await shoot(engine, out, (80, 24), ["containers"], suffix="-80x24")
+        if args.only is None:
+            await shoot(
+                engine,
+                out,
+                (120, 34),
+                [
+                    "containers",
+                    "images",
+                    "volumes",
+                    "networks",
+                    "dashboard",
+                    "charts",
+                    "topology",
+                    "shell",
+                    "help",
+                ],
+            )
+            await shoot(engine, out, (80, 24), ["containers"], suffix="-80x24")
+        await shoot_fleet(engine, out)
     finally:
         await stop_demo(engine, demo)
         await engine.close()

@@ -20,6 +20,7 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from engine_adapters.errors import EngineError, EngineUnavailable
+from engine_adapters.fleet import FleetEngine
 from engine_adapters.models import Container
 from engine_adapters.protocol import Engine
 from tui.config import (
@@ -76,6 +77,7 @@ class DockyardApp(App[None]):
         config_path: Path | None = None,
         engines: list[tuple[str, EngineFactory]] | None = None,
         containers: list[Container] | None = None,
+        fleet: list[FleetEngine] | None = None,
     ) -> None:
         self.config = Config.load(config_path)
         self._theme_defaults: dict[str, str] | None = None
@@ -83,6 +85,8 @@ class DockyardApp(App[None]):
         self.engine: Engine = engine
         self.read_only = read_only
         self.engines = list(engines or [])
+        # Several engines at once (the Fleet view); `engine` is the first of them.
+        self.fleet = list(fleet or [])
         self._first_containers = containers
         self._truecolor: TruecolorWhereNeeded | None = (
             None  # already read: the first frame shows them
@@ -192,7 +196,12 @@ class DockyardApp(App[None]):
         from tui.screens.dashboard import DashboardScreen
 
         main = self.main_screen
-        if main is not None and not isinstance(self.screen, DashboardScreen):
+        if main is None or isinstance(self.screen, DashboardScreen):
+            return
+        if main.current_view == "fleet":
+            fleet = main.fleet_table
+            self.push_screen(DashboardScreen(main.fleet_feed.stats, fleet.items, fleet.engine_of))
+        else:
             self.push_screen(DashboardScreen(main.stats, main.containers_table.items))
 
     def action_charts(self) -> None:
@@ -329,8 +338,9 @@ class DockyardApp(App[None]):
             await self.pop_screen()
         await self.push_screen(MainScreen())
         self.notify(f"Switched to {label}", timeout=3)
-        with contextlib.suppress(EngineError):
-            await old.close()
+        if all(member.engine is not old for member in self.fleet):  # the fleet still reads it
+            with contextlib.suppress(EngineError):
+                await old.close()
 
 
 def _takes_typing(widget: object) -> bool:

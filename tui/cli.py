@@ -36,6 +36,7 @@ examples:
   dockyard                                   the UI on the engine you already use
   dockyard --engine ssh://me@server          the UI on a server's Docker, over ssh
   dockyard --engine native --read-only       our own engine; nothing can be changed
+  dockyard -e docker -e podman -e lab=ssh://me@lab   a fleet: every engine's containers in one list
   dockyard engine start --data-root D --socket S
   dockyard engine status                     every native engine running here
   dockyard compose -f app.yaml up -d
@@ -54,7 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=VersionAction)
-    parser.add_argument("--engine", "-e", metavar="ENGINE", help=ENGINE_HELP)
+    parser.add_argument(
+        "--engine",
+        "-e",
+        metavar="ENGINE",
+        action="append",
+        help=f"{ENGINE_HELP}; repeated, or [fleet] engines in config.toml: the Fleet view (6) "
+        "lists them all, NAME=ENGINE names one",
+    )
     parser.add_argument(
         "--read-only", action="store_true", help="turn off every action that changes state"
     )
@@ -119,12 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "topology":
             from tui.commands.topology import run_topology_command
 
-            return run_topology_command(
-                args.sub_engine or args.engine, args.format, args.width, args.swarm
-            )
+            engine = args.sub_engine or (args.engine[0] if args.engine else None)
+            return run_topology_command(engine, args.format, args.width, args.swarm)
         from tui.commands.ui import run_ui
 
-        return run_ui(args.engine, read_only=args.read_only)
+        return run_ui(args.engine or [], read_only=args.read_only)
     except EngineError as exc:
         print(f"dockyard: {exc}", file=sys.stderr)
         return 2

@@ -52,6 +52,18 @@ class Config:
         hosts = engines.get("ssh", []) if isinstance(engines, dict) else []
         return [str(h) if str(h).startswith("ssh://") else f"ssh://{h}" for h in hosts]
 
+    @property
+    def fleet(self) -> list[str]:
+        """Engines shown at once: `[fleet] engines = ["docker", "lab=ssh://me@host", ...]`.
+
+        Anything else than a list of strings is a ValueError with one line saying so.
+        """
+        fleet = self.extra.get("fleet", {})
+        engines = fleet.get("engines", []) if isinstance(fleet, dict) else None
+        if not isinstance(engines, list) or not all(isinstance(e, str) for e in engines):
+            raise ValueError(f"{self.path}: [fleet] engines must be a list of engine names or URLs")
+        return list(engines)
+
     @classmethod
     def load(cls, path: Path | None = None) -> Config:
         path = path or default_config_path()

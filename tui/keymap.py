@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 if TYPE_CHECKING:
     from tui.app import DockyardApp
     from tui.controllers.containers import ContainersController
+    from tui.controllers.fleet import FleetController
     from tui.controllers.images import ImagesController
     from tui.controllers.networks import NetworksController
     from tui.controllers.swarm import SwarmController
@@ -107,6 +108,7 @@ OWNER_TITLES = {
     "volumes": "Volumes view",
     "networks": "Networks view",
     "swarm": "Swarm view",
+    "fleet": "Fleet view",
     "logs": "Logs tab",
     "env": "Env tab",
     "stats": "Stats tab",
@@ -122,6 +124,7 @@ images: Owner[ImagesController] = Owner("images")
 volumes: Owner[VolumesController] = Owner("volumes")
 networks: Owner[NetworksController] = Owner("networks")
 swarm: Owner[SwarmController] = Owner("swarm")
+fleet: Owner[FleetController] = Owner("fleet")
 logs: Owner[LogPanel] = Owner("logs")
 env: Owner[EnvTable] = Owner("env")
 stats: Owner[StatsPanel] = Owner("stats")
@@ -179,6 +182,15 @@ ACTIONS: tuple[ActionSpec[Any], ...] = (
         "5",
         "Swarm",
         lambda m: m.action_view("swarm"),
+        immediate=True,
+        show=False,
+    ),
+    # Off the key bar too: the view tabs list Fleet when several engines are open.
+    main(
+        "view('fleet')",
+        "6",
+        "Fleet",
+        lambda m: m.action_view("fleet"),
         immediate=True,
         show=False,
     ),
@@ -274,6 +286,14 @@ ACTIONS: tuple[ActionSpec[Any], ...] = (
     swarm("drain", "D", "Drain node", lambda c: c.drain(), mutates=True),
     swarm("activate", "a", "Activate node", lambda c: c.activate(), mutates=True),
     swarm("logs", "l", "Service logs", lambda c: c.logs()),
+    fleet("start", "s", "Start", lambda c: c.start(), mutates=True),
+    fleet("stop", "x", "Stop", lambda c: c.stop(), mutates=True),
+    fleet("restart", "r", "Restart", lambda c: c.restart(), mutates=True),
+    fleet("kill", "K", "Kill", lambda c: c.kill(), mutates=True),
+    fleet("pause", "p", "Pause/unpause", lambda c: c.pause(), mutates=True),
+    fleet("remove", "d", "Remove", lambda c: c.remove(), mutates=True),
+    fleet("exec", "e", "Shell", lambda c: c.exec(), mutates=True),
+    fleet("mark", "space", "Mark", lambda c: c.mark(), show=False),
     logs("follow", "f", "Follow", lambda p: p.action_follow()),
     logs("timestamps", "t", "Timestamps", lambda p: p.action_timestamps()),
     logs("wrap", "w", "Wrap", lambda p: p.action_wrap()),

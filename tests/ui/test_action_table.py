@@ -9,6 +9,7 @@ from textual.command import CommandList, CommandPalette
 from tests.ui.conftest import settle, wait_for
 from tui.app import DockyardApp
 from tui.controllers.containers import ContainersController
+from tui.controllers.fleet import FleetController
 from tui.controllers.images import ImagesController
 from tui.controllers.networks import NetworksController
 from tui.controllers.swarm import SwarmController
@@ -24,6 +25,7 @@ from tui.widgets.detail.log_panel import LogPanel
 from tui.widgets.detail.pane import EnvTable
 from tui.widgets.detail.stats_panel import StatsPanel
 from tui.widgets.views.containers_table import ContainersTable
+from tui.widgets.views.fleet_table import FleetTable
 from tui.widgets.views.other_tables import ImagesTable, NetworksTable, VolumesTable
 from tui.widgets.views.swarm_table import SwarmTable
 
@@ -35,6 +37,7 @@ OWNERS: dict[str, type[object]] = {
     "volumes": VolumesController,
     "networks": NetworksController,
     "swarm": SwarmController,
+    "fleet": FleetController,
     "logs": LogPanel,
     "env": EnvTable,
     "stats": StatsPanel,
@@ -49,6 +52,7 @@ BOUND_ON = {
     "volumes": VolumesTable,
     "networks": NetworksTable,
     "swarm": SwarmTable,
+    "fleet": FleetTable,
 }
 
 

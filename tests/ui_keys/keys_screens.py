@@ -13,9 +13,9 @@ from tui.screens.command_log import CommandLogScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.engines import EnginesScreen
 from tui.screens.help import HelpScreen
-from tui.widgets.bars.line_inputs import CommandLine, FilterInput
 from tui.screens.shells import ShellsScreen
 from tui.screens.topology import TopologyScreen
+from tui.widgets.bars.line_inputs import CommandLine, FilterInput
 from tui.widgets.detail.log_panel import LogPanel
 from tui.widgets.detail.pane import EnvTable
 from tui.widgets.detail.stats_panel import StatsPanel
@@ -41,6 +41,15 @@ async def _no_swarm(w: Walk) -> None:
     await w.until(lambda: w.notified("not a swarm manager"))
     assert w.main.current_view == "containers"
     assert "Swarm" not in str(w.main.query_one("#view-tabs", Static).content)
+
+
+@effect("main.view('fleet')")
+async def _no_fleet(w: Walk) -> None:
+    """The walk opens one engine: `6` says how to open a fleet and the view stays."""
+    await w.press("main.view('fleet')")
+    await w.until(lambda: w.notified("one engine: a fleet is"))
+    assert w.main.current_view == "containers"
+    assert "Fleet" not in str(w.main.query_one("#view-tabs", Static).content)
 
 
 @effect("main.filter")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
-from engine_adapters import Engine, EngineUnavailable, NativeEngine, open_engine, resolve
+from engine_adapters import (
+    Engine,
+    EngineTarget,
+    EngineUnavailable,
+    NativeEngine,
+    open_engine,
+    resolve,
+)
 from engine_adapters.models import Container
 
 CONNECT_TIMEOUT = 8.0
@@ -18,7 +25,11 @@ async def connect(spec: str | None) -> Engine:
 
 async def connect_listing(spec: str | None) -> tuple[Engine, list[Container] | None]:
     """As `connect`, with the containers when the first contact read them (a local engine)."""
-    target = resolve(spec)
+    return await connect_target(resolve(spec))
+
+
+async def connect_target(target: EngineTarget) -> tuple[Engine, list[Container] | None]:
+    """As `connect_listing`, for a target already resolved (a fleet's first engine)."""
     engine = open_engine(target)
     try:
         if isinstance(engine, NativeEngine):

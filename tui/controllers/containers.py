@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
 from engine_adapters.models import Container, ContainerState
+from engine_adapters.protocol import Engine
 from tui.controllers.base import PrunePlan, Step, ViewController, cli
 from tui.dialogs.prompt import PromptDialog
 
@@ -14,6 +16,40 @@ from tui.dialogs.prompt import PromptDialog
 if TYPE_CHECKING:
     from tui.screens.compose import ComposeActions
     from tui.widgets.views.containers_table import ContainersTable
+
+
+Line = Callable[..., str]
+
+
+def verb_step(engine: Engine, c: Container, verb: str, line: Line = cli) -> Step:
+    """A lifecycle verb (start, stop, restart, kill, pause) on one container and its CLI line;
+    pause on a paused container unpauses it."""
+    if verb == "pause" and c.state == ContainerState.PAUSED:
+        return Step(line("unpause", c.name), partial(engine.unpause, c.id))
+    method = {
+        "start": engine.start,
+        "stop": engine.stop,
+        "restart": engine.restart,
+        "kill": engine.kill,
+        "pause": engine.pause,
+    }[verb]
+    return Step(line(verb, c.name), partial(method, c.id))
+
+
+def remove_step(engine: Engine, c: Container, line: Line = cli) -> Step:
+    """A running container is removed with force, as `docker rm -f` does."""
+    return Step(
+        line("rm", *(["-f"] if c.state.is_up else []), c.name),
+        partial(engine.remove, c.id, force=c.state.is_up),
+    )
+
+
+def removal_body(items: list[Container]) -> str:
+    """What the remove dialog lists."""
+    body = "\n".join(f"  {c.name} ({c.state.value})" for c in items)
+    if any(c.state.is_up for c in items):
+        body += "\n\nRunning containers are stopped first (force)."
+    return body
 
 
 class ContainersController(ViewController[Container]):
@@ -29,22 +65,7 @@ class ContainersController(ViewController[Container]):
         return [c for c in self.selected() if self.containers_table.allowed(verb, c)]
 
     def _verb(self, verb: str) -> None:
-        steps = []
-        engine = self.engine
-        for c in self._allowed(verb):
-            if verb == "pause" and c.state == ContainerState.PAUSED:
-                steps.append(Step(cli("unpause", c.name), partial(engine.unpause, c.id)))
-            elif verb == "pause":
-                steps.append(Step(cli("pause", c.name), partial(engine.pause, c.id)))
-            else:
-                method = {
-                    "start": engine.start,
-                    "stop": engine.stop,
-                    "restart": engine.restart,
-                    "kill": engine.kill,
-                }[verb]
-                steps.append(Step(cli(verb, c.name), partial(method, c.id)))
-        self.perform(steps)
+        self.perform([verb_step(self.engine, c, verb) for c in self._allowed(verb)])
 
     def start(self) -> None:
         self._verb("start")
@@ -63,17 +84,8 @@ class ContainersController(ViewController[Container]):
 
     def remove(self) -> None:
         items = self._allowed("remove")
-        body = "\n".join(f"  {c.name} ({c.state.value})" for c in items)
-        if any(c.state.is_up for c in items):
-            body += "\n\nRunning containers are stopped first (force)."
-        steps = [
-            Step(
-                cli("rm", *(["-f"] if c.state.is_up else []), c.name),
-                partial(self.engine.remove, c.id, force=c.state.is_up),
-            )
-            for c in items
-        ]
-        self.confirm(f"Remove {len(items)} container(s)?", body, steps)
+        steps = [remove_step(self.engine, c) for c in items]
+        self.confirm(f"Remove {len(items)} container(s)?", removal_body(items), steps)
 
     # networks -------------------------------------------------------------------------
     def connect(self) -> None:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.controllers.base import ViewController
 from tui.controllers.containers import ContainersController
+from tui.controllers.fleet import FleetController
 from tui.controllers.images import ImagesController
 from tui.controllers.networks import NetworksController
 from tui.controllers.swarm import SwarmController
@@ -24,6 +25,7 @@ class ViewControllers:
         self.volumes = VolumesController(screen)
         self.networks = NetworksController(screen)
         self.swarm = SwarmController(screen)
+        self.fleet = FleetController(screen)
 
     def __getitem__(self, view: str) -> ViewController[Any]:
         controllers: dict[str, ViewController[Any]] = {
@@ -32,5 +34,6 @@ class ViewControllers:
             "volumes": self.volumes,
             "networks": self.networks,
             "swarm": self.swarm,
+            "fleet": self.fleet,
         }
         return controllers[view]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.text import Text
@@ -67,10 +67,18 @@ class DashboardScreen(CoveringScreen):
         *bindings_for("dashboard"),
     ]
 
-    def __init__(self, stats: StatsHistory, containers: dict[str, Container]) -> None:
+    def __init__(
+        self,
+        stats: StatsHistory,
+        containers: dict[str, Container],
+        engines: Mapping[str, str] | None = None,
+    ) -> None:
+        """`engines` (container id to engine name) adds an ENGINE column: the fleet's stats."""
         super().__init__()
         self.stats = stats
         self.containers = containers
+        self.engines = engines
+        self.columns = (COLUMNS[0], "ENGINE", *COLUMNS[1:]) if engines is not None else COLUMNS
         self.sort_by = "cpu"
         self._cells: dict[str, tuple[Any, ...]] = {}
         self._order: list[str] = []
@@ -86,7 +94,7 @@ class DashboardScreen(CoveringScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label in COLUMNS:
+        for label in self.columns:
             table.add_column(label, key=label, width=WIDTHS.get(label))
         self.refresh_rows(resort=True)
         self.set_interval(1.0, self._tick)
@@ -131,8 +139,10 @@ class DashboardScreen(CoveringScreen):
             c = self.containers.get(cid)
             name = c.name if c else cid[:12]
             cpu = ring.columns["cpu_percent"]
+            engine = () if self.engines is None else (self.engines.get(cid, ""),)
             cells = (
                 name,
+                *engine,
                 f"{s.cpu_percent:6.1f}",
                 trend(cpu, ring.count, ring.size, self.trend),
                 f"{human_size(s.mem_used)} / {human_size(s.mem_limit)}",
@@ -157,8 +167,9 @@ class DashboardScreen(CoveringScreen):
         else:
             self._patch(table, rows)
         self._cells = dict(rows)
+        where = "" if self.engines is None else f" of {len(set(self.engines.values()))} engines"
         title = (
-            f"[b]Stats[/b]: running containers by {self.sort_by}"
+            f"[b]Stats[/b]: running containers{where} by {self.sort_by}"
             "  (CPU% as docker stats computes it: see ?)"
         )
         if title != self._title:  # Static.update re-lays out the screen: skip no-ops
@@ -195,7 +206,7 @@ class DashboardScreen(CoveringScreen):
             old = self._cells[cid]
             for i, value in enumerate(cells):
                 if old[i] != value:
-                    table.set_cell(cid, COLUMNS[i], value)
+                    table.set_cell(cid, self.columns[i], value)
 
     async def action_act(self, spec_id: str) -> None:
         await run_spec(self, spec_id)

@@ -30,6 +30,7 @@ from tui.keymap import (
     mutating_actions,
     run_spec,
 )
+from tui.screens.fleet_feed import FleetDropped, FleetFeed, FleetListed, FleetStatsUpdated
 from tui.screens.live import (
     ConnectionChanged,
     EngineEventArrived,
@@ -45,6 +46,7 @@ from tui.widgets.bars.line_inputs import CommandLine, FilterInput
 from tui.widgets.detail.pane import DetailPane
 from tui.widgets.stats_history import StatsHistory
 from tui.widgets.views.containers_table import ContainersTable
+from tui.widgets.views.fleet_table import FleetTable
 from tui.widgets.views.other_tables import ImagesTable, NetworksTable, VolumesTable
 from tui.widgets.views.resource_table import ResourceTable
 from tui.widgets.views.swarm_table import SwarmTable, TasksTable
@@ -69,6 +71,7 @@ class MainScreen(Screen[None]):
         self._controllers: ViewControllers | None = None
         self.live = LiveFeed(self)
         self.swarm_feed = SwarmFeed(self)
+        self.fleet_feed = FleetFeed(self)
         self._select_timer: Timer | None = None
         self._first_containers = containers
         self._hidden_mounting = False
@@ -119,6 +122,10 @@ class MainScreen(Screen[None]):
     def networks_table(self) -> NetworksTable:
         return self.query_one(NetworksTable)
 
+    @property
+    def fleet_table(self) -> FleetTable:
+        return self.query_one(FleetTable)
+
     def table(self, view: str | None = None) -> ResourceTable:
         return self.query_one(f"#{view or self.current_view}-table", ResourceTable)
 
@@ -158,6 +165,7 @@ class MainScreen(Screen[None]):
             VolumesTable(id="volumes-table"),
             NetworksTable(id="networks-table"),
             SwarmTable(id="swarm-table"),
+            FleetTable(id="fleet-table"),
         ]
         for table in tables:
             table.display = False  # ContentSwitcher hides the children it starts with only
@@ -179,11 +187,15 @@ class MainScreen(Screen[None]):
         await self.query_one("#body").mount(tasks)
         await self.detail.mount_tabs()
         self.swarm_feed.probe()
+        self.fleet_table.stats = self.fleet_feed.stats
+        self.fleet_feed.start()
         self.live.share_names()
         self.hidden_mounted.set()
         self.app.started()
         self.live.update_counts()
         self.show_view_tabs()
+        if self.fleet_feed.active and self.current_view == "containers":
+            self.show_view("fleet")  # several engines were asked for: all of them at once
 
     def on_mount(self) -> None:
         self.banner.display = False
@@ -212,6 +224,20 @@ class MainScreen(Screen[None]):
 
     def on_swarm_fetched(self, message: SwarmFetched) -> None:
         self.swarm_feed.apply(message)
+
+    def on_fleet_listed(self, message: FleetListed) -> None:
+        self.fleet_feed.listed(message)
+
+    def on_fleet_dropped(self, message: FleetDropped) -> None:
+        self.fleet_feed.dropped(message)
+
+    def on_fleet_stats_updated(self, message: FleetStatsUpdated) -> None:
+        top = self.app.screen
+        if top is not self and not isinstance(top, ModalScreen):
+            return  # as for the main list's stats: caught up on resume
+        self.fleet_feed.stats_updated()
+        if self.current_view == "fleet" and self.detail.active == "tab-stats":
+            self.detail.refresh_stats()
 
     def on_engine_event_arrived(self, message: EngineEventArrived) -> None:
         self.live.event_arrived(message.event)
@@ -267,6 +293,7 @@ class MainScreen(Screen[None]):
             self.query_one("#swarm-tasks", TasksTable).show_tasks([])
             self.swarm_feed.tick()  # the tasks of the service now under the cursor
             return
+        self._detail_engine(table)
         project = self.containers_table.current_project if table is self.containers_table else None
         if item is None and project is not None:
             # A compose project's header row shows the merged logs of all its services.
@@ -276,6 +303,18 @@ class MainScreen(Screen[None]):
             self.detail.show_project(project, members)
         elif item is not self.detail.item:
             self.detail.select(item)
+
+    def _detail_engine(self, table: ResourceTable) -> None:
+        """The detail pane reads the selected row's own engine: in the fleet view, the row's."""
+        engine, stats = self.engine, self.stats
+        if isinstance(table, FleetTable):
+            member = self.fleet_feed.engine_named(table.current_engine or "")
+            if member is not None:
+                engine, stats = member.engine, self.fleet_feed.stats
+        if self.detail.engine is not engine:
+            config = self.app.config
+            self.detail.configure(engine, stats, config.log_tail, config.copy_lines)
+            self.detail.item = False  # the same id on another engine is another container
 
     def on_resize(self) -> None:
         self.query_one("#body").set_class(self.size.height < 32, "-short")
@@ -323,6 +362,12 @@ class MainScreen(Screen[None]):
         if view == "swarm" and not await self.swarm_feed.manager_known():
             self.notify("not a swarm manager", timeout=3)
             return
+        if view == "fleet" and not self.fleet_feed.active:
+            self.notify(
+                "one engine: a fleet is --engine A --engine B, or [fleet] engines in config.toml",
+                timeout=4,
+            )
+            return
         self.show_view(view)
 
     def show_view(self, view: str) -> None:
@@ -343,7 +388,7 @@ class MainScreen(Screen[None]):
             self.swarm_feed.start()
         else:
             self.swarm_feed.stop()
-        self.detail.only_inspect(view != "containers")
+        self.detail.only_inspect(view not in ("containers", "fleet"))
         self.detail.item = False  # force a reload: the same item may be shown again
         self._show_selection()
         self.app.refresh_bindings()
@@ -353,8 +398,12 @@ class MainScreen(Screen[None]):
         for number, view in enumerate(VIEWS, start=1):
             if view == "swarm" and not self.swarm_feed.is_manager:
                 continue
+            if view == "fleet" and not self.fleet_feed.active:
+                continue
             count = len(self.items_of(view))
-            text = f" {number} {view.title()} ({count}) "
+            fleet = self.mounted_table("fleet") if view == "fleet" else None
+            down = len(fleet.down) if isinstance(fleet, FleetTable) else 0
+            text = f" {number} {view.title()} ({count}{f', {down} down' if down else ''}) "
             labels.append(f"[reverse b]{text}[/]" if view == self.current_view else text)
         tabs = self.query_one("#view-tabs", Static)
         if tabs.content != "".join(labels):  # an update re-lays out the screen: skip no-ops

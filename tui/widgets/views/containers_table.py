@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.geometry import Region
@@ -23,6 +23,7 @@ from tui.widgets.stats_history import StatsHistory
 from tui.widgets.views.resource_table import (
     NAV_BINDINGS,
     Cells,
+    FitSteps,
     ResourceTable,
     Row,
     Selection,
@@ -36,7 +37,7 @@ class ContainersTable(ResourceTable):
     OWNER = "containers"
     BINDINGS = [*NAV_BINDINGS, *bindings_for("containers")]
     # The numbers come before the long image and port texts so they stay visible at 80 columns.
-    COLUMNS = (
+    COLUMNS: ClassVar[tuple[tuple[str, str], ...]] = (
         ("mark", " "),
         ("name", "NAME"),
         ("state", "STATE"),
@@ -49,7 +50,7 @@ class ContainersTable(ResourceTable):
     )
     # Too narrow for every column: trim the long texts, then hide ports and image (the detail
     # pane shows both), and only then trim the name and uptime further.
-    FIT = (
+    FIT: ClassVar[FitSteps] = (
         (("image", 12), ("ports", 12), ("uptime", 20), ("name", 20)),
         (("ports", 0),),
         (("image", 0),),

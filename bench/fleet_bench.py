@@ -1,0 +1,108 @@
+"""Fleet figures beside the single-engine ones, same run: three engines of 50 containers each.
+
+dockerd, a throwaway native daemon (started and removed here) and Podman (the test rig's,
+or --podman URL) each get the containers; the app is measured on dockerd alone, then on the
+three as a fleet: launch to the full list, keystroke to screen, the app's CPU and RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _fleet_rig import DOCKERD, rig_podman, start_native, stop_native  # noqa: E402
+from ui_bench import PtyApp, launch_times, make_containers, measure, print_launch, settle  # noqa: E402
+
+from engine_adapters import Engine, EngineError  # noqa: E402
+from engine_adapters.docker_engine import DockerEngine  # noqa: E402
+
+PREFIX = "bench-fleet"
+
+
+async def remove_all(engine: Engine, ids: list[str]) -> None:
+    results = await asyncio.gather(
+        *(engine.remove(cid, force=True) for cid in ids), return_exceptions=True
+    )
+    for failed in (r for r in results if isinstance(r, EngineError)):
+        print(f"cleanup: {failed}")
+
+
+def figures(label: str, argv: list[str], needle: bytes, args: argparse.Namespace) -> None:
+    print(f"-- {label}")
+    print_launch("launch to list:", launch_times(argv, needle, args.launches))
+    app = PtyApp(argv)
+    try:
+        measure(app, args, needle)
+    finally:
+        app.close()
+
+
+async def run(args: argparse.Namespace) -> None:
+    podman_url = args.podman or rig_podman()
+    if podman_url is None:
+        print("no Podman service (run under scripts/test-rig.sh, or give --podman URL)")
+        return
+    root = Path(tempfile.mkdtemp(prefix="dyfb-", dir="/tmp"))
+    try:
+        native = await start_native(root)
+    except (EngineError, subprocess.CalledProcessError) as error:
+        print(f"no native engine for the fleet: {error}")
+        shutil.rmtree(root, ignore_errors=True)
+        return
+    engines: dict[str, Engine] = {
+        "docker": DockerEngine(DOCKERD),
+        "native": native,
+        "podman": DockerEngine(podman_url, name="podman"),
+    }
+    created: dict[str, list[str]] = {}
+    os.chdir(ROOT)
+    try:
+        for name, engine in engines.items():
+            prefix = f"{PREFIX}-{name}"
+            created[name] = await make_containers(engine, args.containers, args.busy, prefix)
+        settle()
+        cli = [sys.executable, "-m", "tui.cli"]
+        total = len(engines) * args.containers
+        figures("one engine (dockerd)", [*cli, "--engine", DOCKERD], PREFIX.encode(), args)
+        # dockerd last: it may list others' containers too, which would push the rows of the
+        # other two below the screen. The list is there when Podman's first row shows.
+        fleet = [
+            *cli,
+            "--engine",
+            f"native=unix://{native.socket_path}",
+            "--engine",
+            f"podman={podman_url}",
+            "--engine",
+            f"docker={DOCKERD}",
+        ]
+        figures(f"fleet of 3 ({total} containers)", fleet, f"{PREFIX}-podman-0".encode(), args)
+    finally:
+        for name, engine in engines.items():
+            await remove_all(engine, created.get(name, []))
+            await engine.close()
+        stop_native(native, root)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--containers", type=int, default=50, help="on each engine")
+    parser.add_argument("--busy", type=int, default=1, help="of them spinning a CPU, each")
+    parser.add_argument("--seconds", type=float, default=10.0, help="CPU is measured over")
+    parser.add_argument("--launches", type=int, default=3, help="launch-time runs of each")
+    parser.add_argument("--podman", help="Podman's API socket URL (default: the test rig's)")
+    asyncio.run(run(parser.parse_args()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Fleet view: several engines at once."""
