@@ -58,13 +58,16 @@ class ConnectVerbs(NetworkCore):
                     f"endpoint with name {plan.name} already exists in network {net.name}"
                 )
             self._check_request(net, aliases, ipv4)
+            parsed = tuple(dict.fromkeys(parse_link(x) for x in links))
+            # On the default bridge they are legacy links; elsewhere the endpoint's own.
+            legacy, own = (parsed, ()) if net.default else ((), parsed)
             new_plan = replace(
                 plan,
                 networks=(
                     *plan.networks,
-                    EndpointRequest(net.id, aliases, ipv4, ipam.check_mac(mac)),
+                    EndpointRequest(net.id, aliases, ipv4, ipam.check_mac(mac), links=own),
                 ),
-                links=tuple(dict.fromkeys([*plan.links, *(parse_link(x) for x in links)])),
+                links=tuple(dict.fromkeys([*plan.links, *legacy])),
             )
             sandbox = self.store.sandbox(plan.container_id)
             if sandbox is None:

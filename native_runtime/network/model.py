@@ -78,7 +78,7 @@ class Network:
 
 @dataclass(frozen=True)
 class EndpointRequest:
-    """What a container asked for on one network: aliases, a fixed IP, legacy links."""
+    """What a container asked for on one network: aliases, a fixed IP, its links there."""
 
     network_id: str
     aliases: tuple[str, ...] = ()
@@ -87,6 +87,9 @@ class EndpointRequest:
     # Kept and shown as given, as dockerd's bridge driver does with them.
     link_local_ips: tuple[str, ...] = ()
     driver_opts: dict[str, str] = field(default_factory=dict)
+    # (target container name, alias) on a user-defined network: a name only this container
+    # resolves, through the embedded DNS, to whatever answers the target's name there.
+    links: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,8 @@ class Plan:
     mode: str = MODE_NETWORKS
     peer: str = ""  # container id whose namespace MODE_CONTAINER joins
     networks: tuple[EndpointRequest, ...] = ()
-    links: tuple[tuple[str, str], ...] = ()  # (target container name or id, alias)
+    # Legacy `--link` on the default bridge: (target container name or id, alias).
+    links: tuple[tuple[str, str], ...] = ()
     ports: tuple[PortRequest, ...] = ()
     dns: UserDns = UserDns()
     # A build step's sandbox: no container record stands behind it, so a daemon start
@@ -201,6 +205,7 @@ def plan_from(doc: dict[str, Any]) -> Plan:
                 n.get("mac", ""),
                 tuple(n.get("link_local_ips", ())),
                 dict(n.get("driver_opts") or {}),
+                tuple((str(t), str(a)) for t, a in n.get("links", ())),
             )
             for n in doc.get("networks", ())
         ),

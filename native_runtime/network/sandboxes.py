@@ -67,7 +67,12 @@ class SandboxVerbs(NetworkCore):
         else:
             # The CLI may key the implicit network as "default"; it means the bridge.
             by_key = {k: self._network_for(k) for k in endpoints_config}
-            names = [self._network_for(mode_text).id] + [n.id for n in by_key.values()]
+            primary = self._network_for(mode_text)
+            if not primary.default:
+                # dockerd registers HostConfig.Links only on the default bridge; on a
+                # user-defined network a link is the endpoint's (EndpointsConfig.Links).
+                links = []
+            names = [primary.id] + [n.id for n in by_key.values()]
             requests: list[EndpointRequest] = []
             for net_id in dict.fromkeys(names):
                 net = self.find(net_id)
@@ -76,7 +81,10 @@ class SandboxVerbs(NetworkCore):
                 )
                 aliases = tuple(str(a) for a in cfg.get("Aliases") or ())
                 ipv4 = str((cfg.get("IPAMConfig") or {}).get("IPv4Address") or "")
-                links += [parse_link(str(e)) for e in cfg.get("Links") or []]
+                ep_links = tuple(dict.fromkeys(parse_link(str(e)) for e in cfg.get("Links") or []))
+                if net.default:
+                    links += ep_links
+                    ep_links = ()
                 self._check_request(net, aliases, ipv4)
                 # Config.MacAddress (API 1.41) is the primary network's; later APIs put it
                 # in each endpoint.
@@ -90,6 +98,7 @@ class SandboxVerbs(NetworkCore):
                         ipam.check_mac(mac),
                         tuple(str(ip) for ip in ipam_config.get("LinkLocalIPs") or ()),
                         {str(k): str(v) for k, v in (cfg.get("DriverOpts") or {}).items()},
+                        ep_links,
                     )
                 )
             plan = replace(plan, networks=tuple(requests), ports=ports)

@@ -131,7 +131,8 @@ def network_settings(
         aliases: list[str] | None = None
         if not net.default:
             aliases = [*req.aliases, container_id[:12]] if ep else list(req.aliases) or None
-        links = [f"{t}:{a}" for t, a in plan.links] if plan and plan.links else None
+        pairs = req.links if not net.default else plan.links if plan is not None else ()
+        links = [f"{t}:{a}" for t, a in pairs] or None
         live: dict[str, Any] = {"MacAddress": req.mac}
         if ep is not None:
             live = {
@@ -145,7 +146,7 @@ def network_settings(
             net,
             IPAMConfig=_ipam_config(req),
             DriverOpts=dict(req.driver_opts) or None,
-            Links=links if net.default else None,
+            Links=links,
             Aliases=aliases,
             **live,
         )
