@@ -66,6 +66,11 @@ class Network:
     options: dict[str, str] = field(default_factory=dict)
     ip_range: str = ""
     aux_addresses: dict[str, str] = field(default_factory=dict)
+    # EnableIPv6 with its IPAM pool: endpoints get an address of it beside the IPv4 one.
+    enable_ipv6: bool = False
+    subnet6: str = ""
+    gateway6: str = ""
+    ip_range6: str = ""
 
     @property
     def predefined(self) -> bool:
@@ -74,6 +79,19 @@ class Network:
     @property
     def prefixlen(self) -> int:
         return int(self.subnet.split("/")[1]) if self.subnet else 0
+
+    @property
+    def prefixlen6(self) -> int:
+        return int(self.subnet6.split("/")[1]) if self.subnet6 else 0
+
+
+@dataclass(frozen=True)
+class Pool6:
+    """The IPv6 IPAM pool asked for at network create: subnet, gateway, range."""
+
+    subnet: str
+    gateway: str = ""
+    ip_range: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +108,7 @@ class EndpointRequest:
     # (target container name, alias) on a user-defined network: a name only this container
     # resolves, through the embedded DNS, to whatever answers the target's name there.
     links: tuple[tuple[str, str], ...] = ()
+    ipv6: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,6 +162,7 @@ class Endpoint:
     ifname: str
     veth: str
     order: int
+    ip6: str = ""  # on a network with EnableIPv6
 
 
 @dataclass(frozen=True)
@@ -206,6 +226,7 @@ def plan_from(doc: dict[str, Any]) -> Plan:
                 tuple(n.get("link_local_ips", ())),
                 dict(n.get("driver_opts") or {}),
                 tuple((str(t), str(a)) for t, a in n.get("links", ())),
+                str(n.get("ipv6", "")),
             )
             for n in doc.get("networks", ())
         ),
