@@ -91,7 +91,7 @@ class NameService(NetworkCore):
         return ips or None
 
     def _addresses(self, net_id: str, name: str, plans: dict[str, Plan]) -> list[str]:
-        """Who answers `name` on one network: container names, short ids, hostnames, aliases."""
+        """The addresses (IPv4, then IPv6 if any) of who answers `name` on one network."""
         ips: list[str] = []
         for ep in self.store.endpoints(net_id):
             plan = plans.get(ep.container_id)
@@ -104,7 +104,7 @@ class NameService(NetworkCore):
                 if req.network_id == net_id:
                     names.update(a.lower() for a in req.aliases)
             if name in names:
-                ips.append(ep.ip)
+                ips += [ep.ip, ep.ip6] if ep.ip6 else [ep.ip]
         return ips
 
     def upstreams_for(self, container_id: str) -> list[tuple[str, int]]:

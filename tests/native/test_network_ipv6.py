@@ -98,6 +98,9 @@ def test_a_fixed_address_at_create_and_at_connect(
     assert _settings(second, net)["GlobalIPv6Address"] == f"{base}::beef"
     assert f"{base}::beef/64" in _addresses6(second)
     assert second.exec_run(["ping", "-c1", "-W5", fixed]).exit_code == 0
+    # The embedded DNS answers AAAA with it beside the A record.
+    found = second.exec_run(["nslookup", "-type=AAAA", first.name]).output.decode()
+    assert f"Address: {fixed}" in found
 
 
 def test_ipv6_needs_its_pool_and_a_network_that_has_one(
