@@ -31,6 +31,11 @@ def parse_any_subnet(text: str, version: int) -> AnyNet:
         raise BadParameter(f"{text} is not an IPv{version} subnet")
     if net.prefixlen > LONGEST_PREFIX[version]:
         raise BadParameter(f"subnet {text} is too small for a gateway and a container")
+    # An IPv6 gateway goes on the bridge without a check against the host's routes: never
+    # the host's loopback, its link-local addresses, a multicast range or all of them.
+    odd = net.prefixlen == 0 or net.is_loopback or net.is_link_local or net.is_multicast
+    if version == 6 and odd:
+        raise BadParameter(f"subnet {text} cannot be given to a network")
     return net
 
 

@@ -22,6 +22,8 @@ from socket import AF_INET6
 from pyroute2 import IPRoute
 from pyroute2.netlink.exceptions import NetlinkError
 
+from native_runtime.network.errors import NetworkSetupError
+
 IP_FORWARD = Path("/proc/sys/net/ipv4/ip_forward")
 CLONE_NEWNET = 0x40000000
 MS_BIND = 4096
@@ -144,11 +146,19 @@ def ensure_address6(netns_path: str | None, ifname: str, address: str, prefixlen
         if idx is None:
             raise OSError(errno.ENODEV, f"link {ifname} is missing")
         have = {a.get_attr("IFA_ADDRESS") for a in ipr.get_addr(index=idx, family=AF_INET6)}
-        if address not in have:
+        if address in have:
+            return
+        try:
             ipr.addr(
                 "add", index=idx, address=address, prefixlen=prefixlen, flags=IFA_F_NODAD,
                 family=AF_INET6,
             )  # fmt: skip
+        except NetlinkError as exc:
+            # EACCES: IPv6 is off for that interface (net.ipv6.conf.*.disable_ipv6=1).
+            raise NetworkSetupError(
+                f"cannot give {ifname} the IPv6 address {address}: {os.strerror(exc.code)}"
+                + (" (IPv6 is disabled there)" if exc.code == errno.EACCES else "")
+            ) from exc
 
 
 def delete_link(name: str) -> None:
