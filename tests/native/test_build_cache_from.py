@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import secrets
+import shutil
 
 import docker
 import pytest
 
 from tests.fixtures.both_engines import docker_client, docker_url
 from tests.fixtures.docker import TEST_IMAGE, Resources
+from tests.native.conftest import NativeDaemon
 
 pytestmark = pytest.mark.native
 
@@ -16,13 +20,15 @@ pytestmark = pytest.mark.native
 __all__ = ["docker_client", "docker_url"]
 
 
-def _build(client: docker.DockerClient, script: str, tag: str, **options: object) -> list[str]:
+def _build(
+    client: docker.DockerClient, script: str, tag: str, cache_from: list[str] | None = None
+) -> list[str]:
     """Builds and returns the stream lines; fails on a build error."""
     lines: list[str] = []
     # rm and forcerm: no intermediate container may stay behind on the dockerd others share
     for entry in client.api.build(
         fileobj=io.BytesIO(script.encode()), tag=tag, rm=True, forcerm=True, decode=True,
-        **options,
+        cache_from=cache_from,
     ):  # fmt: skip
         assert "errorDetail" not in entry, entry
         lines.append(str(entry.get("stream", "")))
@@ -77,3 +83,24 @@ def test_a_loaded_image_lends_its_steps(docker_client: docker.DockerClient, res:
     second_image = docker_client.images.get(second)
     assert second_image.id == loaded.id
     assert docker_client.containers.run(second, "ls /bax", name=res.container()) == b"/bax\n"
+
+
+def test_steps_the_cache_lost_come_from_the_image_history(native: NativeDaemon) -> None:
+    # Native only: with its cache folder gone, the engine has nothing but the given image's
+    # history to go by (on dockerd, a pulled image is in that state).
+    client = docker.DockerClient(base_url=native.docker_host, version="1.41")
+    prefix = f"dyt-{secrets.token_hex(4)}"
+    first, plain, second = (f"{prefix}-{n}:latest" for n in ("first", "plain", "second"))
+    script = "\n".join([f"FROM {TEST_IMAGE}", f"ENV MARK={prefix}", "RUN touch /baz"])
+    try:
+        _build(client, script, first)
+        shutil.rmtree(native.data_root / "build-cache")
+        assert _hits(_build(client, script, plain)) == 0
+        shutil.rmtree(native.data_root / "build-cache")
+        assert _hits(_build(client, script, second, cache_from=[first])) == 2
+        assert client.images.get(second).id == client.images.get(first).id
+    finally:
+        for tag in (first, plain, second):
+            with contextlib.suppress(docker.errors.APIError):
+                client.images.remove(tag, force=True)
+        client.close()

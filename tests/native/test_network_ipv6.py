@@ -40,9 +40,14 @@ def _settings(ctr: Container, net: str) -> dict[str, object]:
     return settings
 
 
+def _run(ctr: Container, *command: str) -> tuple[int, str]:
+    code, out = ctr.exec_run(list(command))
+    assert isinstance(out, bytes)
+    return code if code is not None else -1, out.decode()
+
+
 def _addresses6(ctr: Container) -> str:
-    out: bytes = ctr.exec_run(["ip", "-6", "-o", "addr", "show", "scope", "global"]).output
-    return out.decode()
+    return _run(ctr, "ip", "-6", "-o", "addr", "show", "scope", "global")[1]
 
 
 def test_the_pool_is_shown_and_addresses_come_from_its_range(
@@ -64,8 +69,8 @@ def test_the_pool_is_shown_and_addresses_come_from_its_range(
     assert (settings["GlobalIPv6PrefixLen"], settings["IPv6Gateway"]) == (64, gateway)
     assert f"{address}/64" in _addresses6(ctr)
     # The gateway answers from inside: the address and the default route are live.
-    assert ctr.exec_run(["ping", "-c1", "-W5", gateway]).exit_code == 0
-    assert f"default via {gateway}" in ctr.exec_run(["ip", "-6", "route"]).output.decode()
+    assert _run(ctr, "ping", "-c1", "-W5", gateway)[0] == 0
+    assert f"default via {gateway}" in _run(ctr, "ip", "-6", "route")[1]
     member = docker_client.api.inspect_network(net)["Containers"][ctr.id]
     assert member["IPv6Address"] == f"{address}/64"
 
@@ -93,14 +98,13 @@ def test_a_fixed_address_at_create_and_at_connect(
     second = docker_client.containers.run(
         TEST_IMAGE, "sleep 60", name=res.container(), network=net, detach=True
     )
-    api.disconnect_container_from_network(second.id, net)
-    api.connect_container_to_network(second.id, net, ipv6_address=f"{base}::beef")
+    api.disconnect_container_from_network(str(second.id), net)
+    api.connect_container_to_network(str(second.id), net, ipv6_address=f"{base}::beef")
     assert _settings(second, net)["GlobalIPv6Address"] == f"{base}::beef"
     assert f"{base}::beef/64" in _addresses6(second)
-    assert second.exec_run(["ping", "-c1", "-W5", fixed]).exit_code == 0
+    assert _run(second, "ping", "-c1", "-W5", fixed)[0] == 0
     # The embedded DNS answers AAAA with it beside the A record.
-    found = second.exec_run(["nslookup", "-type=AAAA", first.name]).output.decode()
-    assert f"Address: {fixed}" in found
+    assert f"Address: {fixed}" in _run(second, "nslookup", "-type=AAAA", str(first.name))[1]
 
 
 def test_ipv6_needs_its_pool_and_a_network_that_has_one(

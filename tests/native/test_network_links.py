@@ -15,10 +15,15 @@ pytestmark = pytest.mark.native
 __all__ = ["docker_client", "docker_url"]
 
 
+def _output(ctr: Container, *command: str) -> tuple[int | None, str]:
+    code, out = ctr.exec_run(list(command))
+    assert isinstance(out, bytes)
+    return code, out.decode()
+
+
 def _resolve(ctr: Container, name: str) -> list[str]:
     """The addresses busybox's nslookup gets for `name` from the container's resolver."""
-    code, out = ctr.exec_run(["nslookup", name])
-    text = out.decode()
+    code, text = _output(ctr, "nslookup", name)
     if code != 0:
         return []
     answers = text.split("Name:", 1)[1] if "Name:" in text else ""
@@ -55,8 +60,8 @@ def test_a_link_made_at_create_names_a_container_started_later(
     me = docker_client.containers.get(linking["Id"])
     assert _resolve(me, "bar") == [_address(target, net)]
     # Not a hosts entry and not an environment: a name in the DNS only.
-    assert "bar" not in me.exec_run(["cat", "/etc/hosts"]).output.decode().split()
-    assert b"BAR_NAME=" not in me.exec_run(["env"]).output
+    assert "bar" not in _output(me, "cat", "/etc/hosts")[1].split()
+    assert "BAR_NAME=" not in _output(me, "env")[1]
 
     neighbour = docker_client.containers.run(
         TEST_IMAGE, "sleep 60", name=res.container(), network=net, detach=True
@@ -74,10 +79,10 @@ def test_a_link_given_at_connect_is_shown_and_resolved(
     ctr = docker_client.containers.run(
         TEST_IMAGE, "sleep 60", name=res.container(), network=net, detach=True
     )
-    api.disconnect_container_from_network(ctr.id, net)
+    api.disconnect_container_from_network(str(ctr.id), net)
     upstream = res.container()
-    api.connect_container_to_network(ctr.id, net, links=[(upstream, "foo")])
-    settings = api.inspect_container(ctr.id)["NetworkSettings"]["Networks"][net]
+    api.connect_container_to_network(str(ctr.id), net, links=[(upstream, "foo")])
+    settings = api.inspect_container(str(ctr.id))["NetworkSettings"]["Networks"][net]
     assert settings["Links"] == [f"{upstream}:foo"]
 
     target = docker_client.containers.run(
