@@ -92,12 +92,6 @@ class NetworkApi:
         if len(v4) > 1 or len(v6) > 1:
             raise BadParameter("the native engine supports one IPAM config per IP version")
         cfg = v4[0] if v4 else IPAMConfigItem()
-        if body.enable_i_pv6 and not v6:
-            # dockerd's words; it has no default IPv6 pools either
-            raise BadParameter(
-                "could not find an available, non-overlapping IPv6 address pool among "
-                "the defaults to assign to the network"
-            )
         pool6 = Pool6(v6[0].subnet or "", v6[0].gateway or "", v6[0].ip_range or "") if v6 else None
         net = await self.manager.create(
             body.name or "",

@@ -105,7 +105,7 @@ class ConnectVerbs(NetworkCore):
             ifname,
             self.naming.veth_for(cid, net.id),
             order,
-            self._address6(net, ipv6, []),
+            self._address6(net, ipv6),
         )
         undo = Undo()
         try:

@@ -91,11 +91,11 @@ class NetworkCore:
     async def _close_dns(self, container_id: str) -> None:
         raise NotImplementedError
 
-    def _address6(self, net: Network, requested: str, pending: list[str]) -> str:
+    def _address6(self, net: Network, requested: str) -> str:
         """An endpoint's IPv6 address on a network with EnableIPv6 ("" on any other)."""
         if not net.enable_ipv6:
             return ""
-        used = [e.ip6 for e in self.store.endpoints(net.id) if e.ip6] + pending
+        used = [e.ip6 for e in self.store.endpoints(net.id) if e.ip6]
         return ipam.allocate(net.subnet6, net.gateway6, used, requested, net.ip_range6, version=6)
 
     def _check_request(
@@ -113,7 +113,8 @@ class NetworkCore:
             )
         if ipv4:
             ipam.parse_ip(ipv4, "IP address")
-        if ipv6 and not net.enable_ipv6:
+        # As dockerd: an IPv6 pool must be there; without EnableIPv6 the ask is kept unused.
+        if ipv6 and not net.subnet6:
             raise BadParameter(
                 "user specified IP address is supported only when connecting to networks "
                 "with user configured subnets"

@@ -216,6 +216,12 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
                 chosen = ipam.pick_subnet([*ours, *host])
             if ipv6 is not None:
                 self._check_pool6(ipv6)
+            elif enable_ipv6:
+                # dockerd's words; it has no default IPv6 pools either
+                raise BadParameter(
+                    "could not find an available, non-overlapping IPv6 address pool among "
+                    "the defaults to assign to the network"
+                )
             net_id = secrets.token_hex(32)
             net = Network(
                 net_id,

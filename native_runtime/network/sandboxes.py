@@ -183,7 +183,7 @@ class SandboxVerbs(NetworkCore):
                     f"eth{order}",
                     self.naming.veth_for(cid, net.id),
                     order,
-                    self._address6(net, req.ipv6, [p.ip6 for p in pending]),
+                    self._address6(net, req.ipv6),
                 )
             )
         undo = Undo()

@@ -113,6 +113,13 @@ def test_ipv6_needs_its_pool_and_a_network_that_has_one(
     api = docker_client.api
     with pytest.raises(docker.errors.APIError, match="IPv6 address pool"):
         api.create_network(res.network(), enable_ipv6=True)
+    # A pool without EnableIPv6 is kept and shown.
+    pooled = res.network()
+    subnet, _, _ = _pool()
+    api.create_network(pooled, ipam=IPAMConfig(pool_configs=[IPAMPool(subnet=subnet)]))
+    doc = api.inspect_network(pooled)
+    assert doc["EnableIPv6"] is False
+    assert subnet in [c["Subnet"] for c in doc["IPAM"]["Config"]]
     plain = res.network()
     api.create_network(plain)
     # dockerd refuses at start, the native engine already at create: `run` meets either.
