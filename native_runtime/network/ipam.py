@@ -32,8 +32,15 @@ def parse_any_subnet(text: str, version: int) -> AnyNet:
     if net.prefixlen > LONGEST_PREFIX[version]:
         raise BadParameter(f"subnet {text} is too small for a gateway and a container")
     # An IPv6 gateway goes on the bridge without a check against the host's routes: never
-    # the host's loopback, its link-local addresses, a multicast range or all of them.
-    odd = net.prefixlen == 0 or net.is_loopback or net.is_link_local or net.is_multicast
+    # the host's loopback, its link-local addresses, a multicast or reserved range (::/8
+    # holds ::1) or all of them.
+    odd = (
+        net.prefixlen == 0
+        or net.is_loopback
+        or net.is_link_local
+        or net.is_multicast
+        or net.is_reserved
+    )
     if version == 6 and odd:
         raise BadParameter(f"subnet {text} cannot be given to a network")
     return net

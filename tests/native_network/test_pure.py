@@ -43,7 +43,7 @@ def test_allocate_ipv6_from_the_range_and_refuse_the_other_family() -> None:
         ipam.parse_subnet(net)
     with pytest.raises(BadParameter, match="not within subnet"):
         ipam.check_pool(net, "", "fd00:2::/96", {}, version=6)
-    for odd in ("::/0", "fe80::/64", "ff02::/16", "::1/128"):
+    for odd in ("::/0", "::/64", "fe80::/64", "ff02::/16", "::1/128"):
         with pytest.raises(BadParameter):
             ipam.parse_subnet6(odd)
 
