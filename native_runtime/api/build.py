@@ -41,6 +41,7 @@ class BuildQuery(msgspec.Struct):
     target: str = ""
     networkmode: str = ""
     extrahosts: list[str] = msgspec.field(default_factory=list)
+    cachefrom: str = ""
 
 
 class CommitQuery(msgspec.Struct):
@@ -91,7 +92,17 @@ def build_options(request: web.Request) -> BuildOptions:
         network=query.networkmode,
         # the CLI sends one comma-separated value, docker-py one parameter per host
         extra_hosts=tuple(h for raw in query.extrahosts for h in raw.split(",") if h),
+        cache_from=_cache_from(query.cachefrom),
     )
+
+
+def _cache_from(raw: str) -> tuple[str, ...]:
+    """`cachefrom` is a JSON array of image references."""
+    try:
+        refs = msgspec.json.decode(raw or "[]", type=list[str])
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as exc:
+        raise BadParameter(f"invalid cachefrom: {exc}") from exc
+    return tuple(refs)
 
 
 async def _spool(request: web.Request, rt: Runtime) -> Path:

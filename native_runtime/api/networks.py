@@ -23,7 +23,7 @@ from native_runtime.api.schema import (
 from native_runtime.containers.model import ContainerDirs
 from native_runtime.errors import BadParameter
 from native_runtime.network.manager import NetworkManager
-from native_runtime.network.model import BRIDGE, HOST, NULL, Network
+from native_runtime.network.model import BRIDGE, HOST, NULL, Network, Pool6
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Publish = Callable[[str, str, str, dict[str, str]], None]
@@ -86,12 +86,13 @@ class NetworkApi:
 
     async def create(self, request: web.Request) -> web.Response:
         body = await decode.body(request, NetworkCreateBody)
-        if body.enable_i_pv6:
-            raise BadParameter("IPv6 networks are not supported by the native engine")
         ipam_configs = (body.ipam.config if body.ipam else None) or []
-        if len(ipam_configs) > 1:
-            raise BadParameter("the native engine supports one IPAM config per network")
-        cfg = ipam_configs[0] if ipam_configs else IPAMConfigItem()
+        v6 = [c for c in ipam_configs if ":" in (c.subnet or "")]
+        v4 = [c for c in ipam_configs if c not in v6]
+        if len(v4) > 1 or len(v6) > 1:
+            raise BadParameter("the native engine supports one IPAM config per IP version")
+        cfg = v4[0] if v4 else IPAMConfigItem()
+        pool6 = Pool6(v6[0].subnet or "", v6[0].gateway or "", v6[0].ip_range or "") if v6 else None
         net = await self.manager.create(
             body.name or "",
             driver=body.driver or BRIDGE,
@@ -102,6 +103,8 @@ class NetworkApi:
             options=body.options or {},
             ip_range=cfg.ip_range or "",
             aux_addresses=cfg.auxiliary_addresses or {},
+            ipv6=pool6,
+            enable_ipv6=bool(body.enable_i_pv6),
         )
         self._event("create", net)
         return web.json_response({"Id": net.id, "Warning": ""}, status=201)
@@ -132,6 +135,7 @@ class NetworkApi:
             container,
             aliases=tuple(cfg.aliases or ()),
             ipv4=(cfg.ipam_config.i_pv4_address if cfg.ipam_config else None) or "",
+            ipv6=(cfg.ipam_config.i_pv6_address if cfg.ipam_config else None) or "",
             links=tuple(cfg.links or ()),
             etc_dir=_etc_dir(request, container),
             mac=cfg.mac_address or "",

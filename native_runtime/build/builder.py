@@ -10,6 +10,7 @@ from typing import Any
 
 from native_runtime.build import steps
 from native_runtime.build.cache import BuildCache, cache_key
+from native_runtime.build.cache_from import CacheSources
 from native_runtime.build.context import BuildContext, ContextError
 from native_runtime.build.expand import SubstitutionError, process_word, split_words
 from native_runtime.build.parser import Dockerfile, DockerfileError, Instruction, parse
@@ -54,6 +55,7 @@ class BuildOptions:
     target: str = ""
     network: str = ""  # `--network`: "" is the default bridge, or host, none, a network
     extra_hosts: tuple[str, ...] = ()  # `--add-host` as `name:address`, for RUN steps
+    cache_from: tuple[str, ...] = ()  # `--cache-from`: images whose steps the build may reuse
 
 
 class Builder:
@@ -69,6 +71,9 @@ class Builder:
         self.emit = emit
         self.pull = pull
         self.cache = BuildCache(rt.paths.data_root / "build-cache", rt.layers)
+        self.sources = (
+            CacheSources(rt.images, rt.layers, options.cache_from) if options.cache_from else None
+        )
         self.stages: dict[str, Stage] = {}
         self.global_args: dict[str, str] = {}
         self.used_args: set[str] = set()
@@ -183,13 +188,31 @@ class Builder:
         key = cache_key(stage.image_id, created_by, extra)
         if not self.options.nocache:
             hit = self.cache.get(key)
-            if hit is not None:
+            if hit is not None and (self.sources is None or self.sources.admits(hit)):
                 stage.restore(hit)
+                await self.say(" ---> Using cache\n")
+                return
+            if self._from_sources(stage, created_by):
+                self.cache.put(key, stage.config_bytes)
                 await self.say(" ---> Using cache\n")
                 return
         diff_id = await make_layer() if make_layer is not None else None
         stage.commit(created_by, diff_id)
         self.cache.put(key, stage.config_bytes)
+
+    def _from_sources(self, stage: Stage, created_by: str) -> bool:
+        """Take the step from a `--cache-from` image's history, if one holds it."""
+        if self.sources is None:
+            return False
+        history = list(stage.doc.get("history") or [])
+        restored = self.sources.restore(history, stage.diff_ids, created_by)
+        if restored is None:
+            return False
+        if restored.config_bytes is not None:
+            stage.restore(restored.config_bytes)
+        else:
+            stage.append(restored.entry, restored.diff_id)
+        return True
 
     def _declare_args(self, ins: Instruction, scope: dict[str, str], env: dict[str, str]) -> None:
         for word in split_words(ins.rest):

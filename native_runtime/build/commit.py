@@ -12,6 +12,7 @@ from native_runtime.build import workspace
 from native_runtime.build.stage import now_rfc3339
 from native_runtime.containers.model import RUNNING, Container
 from native_runtime.containers.pause import pause, unpause
+from native_runtime.errors import NativeError
 from native_runtime.images.importer import apply_changes
 from native_runtime.runtime import Runtime
 
@@ -53,6 +54,10 @@ def image_config(base: dict[str, Any], ctr: Container, options: CommitOptions) -
     return config
 
 
+# What runc says when asked to pause a container whose process has ended.
+ENDED = ("not running", "does not exist")
+
+
 async def commit(rt: Runtime, ctr: Container, options: CommitOptions) -> str:
     """Store the container's changes as a layer and an image; return the image id.
 
@@ -62,7 +67,16 @@ async def commit(rt: Runtime, ctr: Container, options: CommitOptions) -> str:
     """
     freeze = options.pause and ctr.state.status == RUNNING
     if freeze:
-        await pause(rt, ctr)
+        try:
+            await pause(rt, ctr)
+        except NativeError as exc:
+            # Its process ended between the state read and the pause (the record follows
+            # the exit a moment later; runc may have forgotten it already): a finished
+            # container cannot change its files, so the commit goes on unfrozen, as
+            # dockerd's does for a stopped container.
+            if not any(gone in exc.message for gone in ENDED):
+                raise
+            freeze = False
     try:
         return await _commit(rt, ctr, options)
     finally:

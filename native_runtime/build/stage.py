@@ -83,15 +83,18 @@ class Stage:
 
     def commit(self, created_by: str, diff_id: str | None) -> None:
         """Append a history entry (and a layer); the doc's bytes and id are recomputed."""
-        doc = copy.deepcopy(self.doc)
-        created = now_rfc3339()
-        entry: dict[str, Any] = {"created": created, "created_by": created_by}
+        entry: dict[str, Any] = {"created": now_rfc3339(), "created_by": created_by}
         if diff_id is None:
             entry["empty_layer"] = True
-        else:
+        self.append(entry, diff_id)
+
+    def append(self, entry: dict[str, Any], diff_id: str | None) -> None:
+        """Append a given history entry (and a layer), as a step taken from `--cache-from`."""
+        doc = copy.deepcopy(self.doc)
+        if diff_id is not None:
             doc.setdefault("rootfs", {"type": "layers", "diff_ids": []})["diff_ids"].append(diff_id)
         doc.setdefault("history", []).append(entry)
-        doc["created"] = created
+        doc["created"] = entry.get("created") or now_rfc3339()
         self.restore(json.dumps(doc, separators=(",", ":")).encode())
 
     def restore(self, config_bytes: bytes) -> None:

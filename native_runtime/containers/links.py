@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from native_runtime.containers.model import Container
 from native_runtime.errors import NotFound
-from native_runtime.network.core import parse_link
 from native_runtime.runtime import Runtime
 
 # dockerd passes on the linked container's environment except these.
@@ -37,10 +36,12 @@ def _port_variables(prefix: str, ip: str, exposed: list[str]) -> list[str]:
 
 
 def environment(rt: Runtime, ctr: Container) -> list[str]:
-    """`ALIAS_NAME`, `ALIAS_ENV_*` and `ALIAS_PORT*` for each running linked container."""
+    """`ALIAS_NAME`, `ALIAS_ENV_*` and `ALIAS_PORT*` for each running legacy-linked container."""
     out: list[str] = []
-    for entry in ctr.host_config.get("Links") or []:
-        target, alias = parse_link(str(entry))
+    plan = rt.networks.store.plan(ctr.id)
+    # The plan holds only the default bridge's links: dockerd gives no variables for a
+    # link on a user-defined network, which is a name in its DNS instead.
+    for target, alias in plan.links if plan is not None else ():
         try:
             peer = rt.containers.find(target)
         except NotFound:

@@ -36,6 +36,7 @@ class ConnectVerbs(NetworkCore):
         container_ref: str,
         aliases: tuple[str, ...] = (),
         ipv4: str = "",
+        ipv6: str = "",
         links: tuple[str, ...] = (),
         etc_dir: Path | None = None,
         mac: str = "",
@@ -57,21 +58,26 @@ class ConnectVerbs(NetworkCore):
                 raise Forbidden(
                     f"endpoint with name {plan.name} already exists in network {net.name}"
                 )
-            self._check_request(net, aliases, ipv4)
+            self._check_request(net, aliases, ipv4, ipv6)
+            parsed = tuple(dict.fromkeys(parse_link(x) for x in links))
+            # On the default bridge they are legacy links; elsewhere the endpoint's own.
+            legacy, own = (parsed, ()) if net.default else ((), parsed)
             new_plan = replace(
                 plan,
                 networks=(
                     *plan.networks,
-                    EndpointRequest(net.id, aliases, ipv4, ipam.check_mac(mac)),
+                    EndpointRequest(
+                        net.id, aliases, ipv4, ipam.check_mac(mac), links=own, ipv6=ipv6
+                    ),
                 ),
-                links=tuple(dict.fromkeys([*plan.links, *(parse_link(x) for x in links)])),
+                links=tuple(dict.fromkeys([*plan.links, *legacy])),
             )
             sandbox = self.store.sandbox(plan.container_id)
             if sandbox is None:
                 with self.store.transaction() as tx:
                     self.store.put_plan(tx, new_plan)
                 return
-            ep = await self._connect_live(new_plan, sandbox, net, ipv4, ipam.check_mac(mac))
+            ep = await self._connect_live(new_plan, sandbox, net, ipv4, ipam.check_mac(mac), ipv6)
             await self._dns_after_change(plan.container_id)
             if etc_dir is not None:
                 cid = new_plan.container_id
@@ -79,7 +85,7 @@ class ConnectVerbs(NetworkCore):
                 self._refresh_etc(cid, etc_dir, lambda t: files.hosts_with(t, ep.ip, names))
 
     async def _connect_live(
-        self, plan: Plan, sandbox: Sandbox, net: Network, ipv4: str, mac: str = ""
+        self, plan: Plan, sandbox: Sandbox, net: Network, ipv4: str, mac: str = "", ipv6: str = ""
     ) -> Endpoint:
         cid = plan.container_id
         current = self.store.endpoints_of(cid)
@@ -99,6 +105,7 @@ class ConnectVerbs(NetworkCore):
             ifname,
             self.naming.veth_for(cid, net.id),
             order,
+            self._address6(net, ipv6),
         )
         undo = Undo()
         try:
@@ -113,9 +120,16 @@ class ConnectVerbs(NetworkCore):
                 net.prefixlen,
                 ep.mac,
             )
+            if ep.ip6:
+                await asyncio.to_thread(
+                    netlink.ensure_address6, sandbox.netns, ifname, ep.ip6, net.prefixlen6
+                )
             has_gateway = any(not self.find(e.network_id).internal for e in current)
             if not has_gateway and not net.internal:
                 await asyncio.to_thread(netlink.set_default_route, sandbox.netns, net.gateway)
+            has_gateway6 = any(e.ip6 and not self.find(e.network_id).internal for e in current)
+            if ep.ip6 and not has_gateway6 and not net.internal:
+                await asyncio.to_thread(netlink.set_default_route6, sandbox.netns, net.gateway6)
             with self.store.transaction() as tx:
                 self.store.put_plan(tx, plan)
                 self.store.put_endpoint(tx, ep)

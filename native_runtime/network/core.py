@@ -91,7 +91,16 @@ class NetworkCore:
     async def _close_dns(self, container_id: str) -> None:
         raise NotImplementedError
 
-    def _check_request(self, net: Network, aliases: tuple[str, ...], ipv4: str) -> None:
+    def _address6(self, net: Network, requested: str) -> str:
+        """An endpoint's IPv6 address on a network with EnableIPv6 ("" on any other)."""
+        if not net.enable_ipv6:
+            return ""
+        used = [e.ip6 for e in self.store.endpoints(net.id) if e.ip6]
+        return ipam.allocate(net.subnet6, net.gateway6, used, requested, net.ip_range6, version=6)
+
+    def _check_request(
+        self, net: Network, aliases: tuple[str, ...], ipv4: str, ipv6: str = ""
+    ) -> None:
         if net.driver != BRIDGE:
             raise BadParameter(f"container cannot be connected to the {net.name} network this way")
         if net.default and aliases:
@@ -104,6 +113,14 @@ class NetworkCore:
             )
         if ipv4:
             ipam.parse_ip(ipv4, "IP address")
+        # As dockerd: an IPv6 pool must be there; without EnableIPv6 the ask is kept unused.
+        if ipv6 and not net.subnet6:
+            raise BadParameter(
+                "user specified IP address is supported only when connecting to networks "
+                "with user configured subnets"
+            )
+        if ipv6:
+            ipam.parse_any_ip(ipv6, "IPv6 address", 6)
 
     async def sync_rules(self) -> None:
         """Rewrite our iptables chains from the stored state (atomic per table)."""

@@ -67,15 +67,18 @@ def _header(q: Question, rcode: int, ancount: int, authoritative: bool) -> bytes
 
 
 def answer(query: bytes, q: Question, ips: list[str], ttl: int = 600) -> bytes:
-    """A NOERROR reply with one A record per address (none for other query types)."""
+    """A NOERROR reply: an A record per IPv4 address, or an AAAA per IPv6 one, as asked."""
     records = b""
     count = 0
-    if q.qtype == TYPE_A and q.qclass == CLASS_IN:
-        for ip in ips:
-            # 0xC00C points back at the question's name, right after the header.
-            records += struct.pack("!HHHIH", 0xC00C, TYPE_A, CLASS_IN, ttl, 4)
-            records += ipaddress.IPv4Address(ip).packed
-            count += 1
+    wanted = {TYPE_A: 4, TYPE_AAAA: 6}.get(q.qtype) if q.qclass == CLASS_IN else None
+    for ip in ips:
+        address = ipaddress.ip_address(ip)
+        if address.version != wanted:
+            continue
+        # 0xC00C points back at the question's name, right after the header.
+        records += struct.pack("!HHHIH", 0xC00C, q.qtype, CLASS_IN, ttl, len(address.packed))
+        records += address.packed
+        count += 1
     return _header(q, RCODE_NOERROR, count, True) + query[_HEADER.size : q.end] + records
 
 
@@ -90,7 +93,7 @@ def build_query(txid: int, name: str, qtype: int = TYPE_A) -> bytes:
 
 
 def parse_answer(data: bytes) -> tuple[int, list[str]]:
-    """(rcode, A addresses) of a reply, skipping any record that is not an A record."""
+    """(rcode, A and AAAA addresses) of a reply, skipping records of any other type."""
     txid, flags, qdcount, ancount, *_ = _HEADER.unpack_from(data)
     del txid
     pos = _HEADER.size
@@ -103,6 +106,8 @@ def parse_answer(data: bytes) -> tuple[int, list[str]]:
         pos += 10
         if rtype == TYPE_A and rdlen == 4:
             ips.append(str(ipaddress.IPv4Address(data[pos : pos + 4])))
+        elif rtype == TYPE_AAAA and rdlen == 16:
+            ips.append(str(ipaddress.IPv6Address(data[pos : pos + 16])))
         pos += rdlen
     return flags & 0xF, ips
 

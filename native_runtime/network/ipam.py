@@ -15,27 +15,62 @@ POOL_PREFIX = 24
 RESERVED = ("172.17.0.0/16",)
 
 Net = ipaddress.IPv4Network
+AnyNet = ipaddress.IPv4Network | ipaddress.IPv6Network
+AnyIP = ipaddress.IPv4Address | ipaddress.IPv6Address
+# Room for a gateway and a container: a /30 in IPv4, a /126 in IPv6.
+LONGEST_PREFIX = {4: 30, 6: 126}
 
 
-def parse_subnet(text: str) -> Net:
+def parse_any_subnet(text: str, version: int) -> AnyNet:
+    """A subnet of the given IP version (4 or 6) with room for a gateway and a container."""
     try:
         net = ipaddress.ip_network(text, strict=False)
     except ValueError as exc:
         raise BadParameter(f"invalid subnet {text!r}: {exc}") from exc
-    if not isinstance(net, Net):
-        raise BadParameter("IPv6 networks are not supported by the native engine")
-    if net.prefixlen > 30:
+    if net.version != version:
+        raise BadParameter(f"{text} is not an IPv{version} subnet")
+    if net.prefixlen > LONGEST_PREFIX[version]:
         raise BadParameter(f"subnet {text} is too small for a gateway and a container")
+    # An IPv6 gateway goes on the bridge without a check against the host's routes: never
+    # the host's loopback, its link-local addresses, a multicast or reserved range (::/8
+    # holds ::1) or all of them.
+    odd = (
+        net.prefixlen == 0
+        or net.is_loopback
+        or net.is_link_local
+        or net.is_multicast
+        or net.is_reserved
+    )
+    if version == 6 and odd:
+        raise BadParameter(f"subnet {text} cannot be given to a network")
     return net
 
 
-def parse_ip(text: str, what: str) -> ipaddress.IPv4Address:
+def parse_subnet(text: str) -> Net:
+    net = parse_any_subnet(text, 4)
+    assert isinstance(net, Net)
+    return net
+
+
+def parse_subnet6(text: str) -> ipaddress.IPv6Network:
+    net = parse_any_subnet(text, 6)
+    assert isinstance(net, ipaddress.IPv6Network)
+    return net
+
+
+def parse_any_ip(text: str, what: str, version: int) -> AnyIP:
     try:
         ip = ipaddress.ip_address(text)
     except ValueError as exc:
         raise BadParameter(f"invalid {what} {text!r}") from exc
-    if not isinstance(ip, ipaddress.IPv4Address):
-        raise BadParameter(f"{what} {text}: IPv6 is not supported by the native engine")
+    if ip.version != version:
+        raise BadParameter(f"{what} {text} is not an IPv{version} address")
+    return ip
+
+
+def parse_ip(text: str, what: str) -> ipaddress.IPv4Address:
+    ip = parse_any_ip(text, what, 4)
+    assert isinstance(ip, ipaddress.IPv4Address)
     return ip
 
 
@@ -59,10 +94,10 @@ def check_user_subnet(subnet: Net, ours: Iterable[Net], host: Iterable[Net]) -> 
             raise Conflict(f"subnet {subnet} overlaps the host route {other}")
 
 
-def gateway_for(subnet: Net, requested: str = "") -> str:
+def gateway_for(subnet: AnyNet, requested: str = "") -> str:
     if not requested:
         return str(subnet.network_address + 1)
-    ip = parse_ip(requested, "gateway")
+    ip = parse_any_ip(requested, "gateway", subnet.version)
     if ip not in subnet or ip in (subnet.network_address, subnet.broadcast_address):
         raise BadParameter(f"gateway {requested} is not a host address of subnet {subnet}")
     return str(ip)
@@ -75,28 +110,29 @@ def allocate(
     requested: str = "",
     ip_range: str = "",
     reserved: Iterable[str] = (),
+    version: int = 4,
 ) -> str:
     """The requested address if valid and free, else the lowest free one in the range.
 
     `ip_range` (`--ip-range`) narrows where addresses are handed out, not what may be
     asked for; `reserved` (`--aux-address`) are never handed out.
     """
-    net = parse_subnet(subnet)
+    net = parse_any_subnet(subnet, version)
     busy = {*used, *reserved, gateway}
     if requested:
-        ip = parse_ip(requested, "IP address")
+        ip = parse_any_ip(requested, "IP address", version)
         if ip not in net or ip in (net.network_address, net.broadcast_address):
             raise BadParameter(f"no configured subnet contains IP address {requested}")
         if str(ip) in busy:
             raise Conflict(f"Address already in use: {requested}")
         return str(ip)
     # dockerd hands out a range's first address too, when it is not the subnet's own.
-    pool = parse_subnet(ip_range) if ip_range else net
+    pool = parse_any_subnet(ip_range, version) if ip_range else net
+    edges = (net.network_address, net.broadcast_address)
     for host in pool:
-        edges = (net.network_address, net.broadcast_address)
         if host in net and host not in edges and str(host) not in busy:
             return str(host)
-    raise Conflict(f"no available IPv4 addresses on network with subnet {subnet}")
+    raise Conflict(f"no available IPv{version} addresses on network with subnet {subnet}")
 
 
 def mac_for(ip: str) -> str:
@@ -115,13 +151,23 @@ def check_mac(mac: str) -> str:
     return mac.lower()
 
 
-def check_pool(subnet: str, gateway: str, ip_range: str, aux: dict[str, str]) -> None:
+def check_pool(
+    subnet: str, gateway: str, ip_range: str, aux: dict[str, str], version: int = 4
+) -> None:
     """`--ip-range` and `--aux-address` must lie in the subnet, as dockerd requires."""
-    net = parse_subnet(subnet)
-    if ip_range and not parse_subnet(ip_range).subnet_of(net):
+    net = parse_any_subnet(subnet, version)
+    if ip_range and not _within(parse_any_subnet(ip_range, version), net):
         raise BadParameter(f"Invalid ip range {ip_range}: not within subnet {subnet}")
     for name, address in aux.items():
-        if parse_ip(address, "auxiliary address") not in net:
+        if parse_any_ip(address, "auxiliary address", version) not in net:
             raise BadParameter(f"Invalid auxiliary address {name}={address}: not in {subnet}")
-    if gateway and parse_ip(gateway, "gateway") not in net:
+    if gateway and parse_any_ip(gateway, "gateway", version) not in net:
         raise BadParameter(f"Invalid gateway {gateway}: not within subnet {subnet}")
+
+
+def _within(inner: AnyNet, outer: AnyNet) -> bool:
+    return (
+        inner.network_address in outer
+        and inner.broadcast_address in outer
+        and inner.prefixlen >= outer.prefixlen
+    )

@@ -12,6 +12,7 @@ import ipaddress
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from native_runtime.network import ipam, iptables, netlink, views
 from native_runtime.network.connect import ConnectVerbs
 from native_runtime.network.dns import SandboxDns, host_resolvers
 from native_runtime.network.errors import BadParameter, Conflict, Forbidden
-from native_runtime.network.model import BRIDGE, HOST, NULL, Naming, Network
+from native_runtime.network.model import BRIDGE, HOST, NULL, Naming, Network, Pool6
 from native_runtime.network.nameservice import NameService
 from native_runtime.network.proxy import PortProxy
 from native_runtime.network.sandboxes import SandboxVerbs
@@ -79,9 +80,7 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
             self._ensure_predefined(await asyncio.to_thread(netlink.host_networks))
             await asyncio.to_thread(netlink.enable_ip_forward)
             for net in self.bridge_networks():
-                await asyncio.to_thread(
-                    netlink.ensure_bridge, net.bridge, net.gateway, net.prefixlen
-                )
+                await self._ensure_bridge(net)
             await self.sync_rules()
             await self._sweep_orphans()
         for plan in self.store.plans():
@@ -183,8 +182,14 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
         options: dict[str, str] | None = None,
         ip_range: str = "",
         aux_addresses: dict[str, str] | None = None,
+        ipv6: Pool6 | None = None,
+        enable_ipv6: bool = False,
     ) -> Network:
-        """`docker network create`: validate, make the bridge and its rules; store it."""
+        """`docker network create`: validate, make the bridge and its rules; store it.
+
+        `ipv6` is the IPv6 pool, used for addresses only with `enable_ipv6` (dockerd keeps
+        and shows a pool given without it); there is no default IPv6 pool to take from.
+        """
         driver = driver or BRIDGE
         if not name:
             raise BadParameter("a network needs a name")
@@ -209,6 +214,14 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
                 if gateway or ip_range or aux_addresses:
                     raise BadParameter("a gateway needs a --subnet it belongs to")
                 chosen = ipam.pick_subnet([*ours, *host])
+            if ipv6 is not None:
+                self._check_pool6(ipv6)
+            elif enable_ipv6:
+                # dockerd's words; it has no default IPv6 pools either
+                raise BadParameter(
+                    "could not find an available, non-overlapping IPv6 address pool among "
+                    "the defaults to assign to the network"
+                )
             net_id = secrets.token_hex(32)
             net = Network(
                 net_id,
@@ -225,12 +238,18 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
                 ip_range=ip_range,
                 aux_addresses=dict(aux_addresses or {}),
             )
+            if ipv6 is not None:
+                net = replace(
+                    net,
+                    enable_ipv6=enable_ipv6,
+                    subnet6=str(ipam.parse_subnet6(ipv6.subnet)),
+                    gateway6=ipam.gateway_for(ipam.parse_subnet6(ipv6.subnet), ipv6.gateway),
+                    ip_range6=ipv6.ip_range,
+                )
             undo = Undo()
             try:
                 undo.push(lambda: asyncio.to_thread(netlink.delete_link, net.bridge))
-                await asyncio.to_thread(
-                    netlink.ensure_bridge, net.bridge, net.gateway, net.prefixlen
-                )
+                await self._ensure_bridge(net)
                 with self.store.transaction() as tx:
                     self.store.put_network(tx, net)
                 undo.push(lambda: self._forget_network(net.id))
@@ -239,6 +258,22 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
                 await undo.run()
                 raise
             return net
+
+    async def _ensure_bridge(self, net: Network) -> None:
+        await asyncio.to_thread(netlink.ensure_bridge, net.bridge, net.gateway, net.prefixlen)
+        if net.enable_ipv6:
+            await asyncio.to_thread(
+                netlink.ensure_address6, None, net.bridge, net.gateway6, net.prefixlen6
+            )
+
+    def _check_pool6(self, pool: Pool6) -> None:
+        subnet = ipam.parse_subnet6(pool.subnet)
+        ipam.check_pool(pool.subnet, pool.gateway, pool.ip_range, {}, version=6)
+        for other in self.store.networks():
+            if other.subnet6 and subnet.overlaps(ipam.parse_subnet6(other.subnet6)):
+                raise Conflict(
+                    f"Pool overlaps with other one on this address space ({other.subnet6})"
+                )
 
     async def _forget_network(self, network_id: str) -> None:
         with self.store.transaction() as tx:

@@ -66,6 +66,11 @@ class Network:
     options: dict[str, str] = field(default_factory=dict)
     ip_range: str = ""
     aux_addresses: dict[str, str] = field(default_factory=dict)
+    # EnableIPv6 with its IPAM pool: endpoints get an address of it beside the IPv4 one.
+    enable_ipv6: bool = False
+    subnet6: str = ""
+    gateway6: str = ""
+    ip_range6: str = ""
 
     @property
     def predefined(self) -> bool:
@@ -75,10 +80,23 @@ class Network:
     def prefixlen(self) -> int:
         return int(self.subnet.split("/")[1]) if self.subnet else 0
 
+    @property
+    def prefixlen6(self) -> int:
+        return int(self.subnet6.split("/")[1]) if self.subnet6 else 0
+
+
+@dataclass(frozen=True)
+class Pool6:
+    """The IPv6 IPAM pool asked for at network create: subnet, gateway, range."""
+
+    subnet: str
+    gateway: str = ""
+    ip_range: str = ""
+
 
 @dataclass(frozen=True)
 class EndpointRequest:
-    """What a container asked for on one network: aliases, a fixed IP, legacy links."""
+    """What a container asked for on one network: aliases, a fixed IP, its links there."""
 
     network_id: str
     aliases: tuple[str, ...] = ()
@@ -87,6 +105,10 @@ class EndpointRequest:
     # Kept and shown as given, as dockerd's bridge driver does with them.
     link_local_ips: tuple[str, ...] = ()
     driver_opts: dict[str, str] = field(default_factory=dict)
+    # (target container name, alias) on a user-defined network: a name only this container
+    # resolves, through the embedded DNS, to whatever answers the target's name there.
+    links: tuple[tuple[str, str], ...] = ()
+    ipv6: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,7 +141,8 @@ class Plan:
     mode: str = MODE_NETWORKS
     peer: str = ""  # container id whose namespace MODE_CONTAINER joins
     networks: tuple[EndpointRequest, ...] = ()
-    links: tuple[tuple[str, str], ...] = ()  # (target container name or id, alias)
+    # Legacy `--link` on the default bridge: (target container name or id, alias).
+    links: tuple[tuple[str, str], ...] = ()
     ports: tuple[PortRequest, ...] = ()
     dns: UserDns = UserDns()
     # A build step's sandbox: no container record stands behind it, so a daemon start
@@ -139,6 +162,7 @@ class Endpoint:
     ifname: str
     veth: str
     order: int
+    ip6: str = ""  # on a network with EnableIPv6
 
 
 @dataclass(frozen=True)
@@ -201,6 +225,8 @@ def plan_from(doc: dict[str, Any]) -> Plan:
                 n.get("mac", ""),
                 tuple(n.get("link_local_ips", ())),
                 dict(n.get("driver_opts") or {}),
+                tuple((str(t), str(a)) for t, a in n.get("links", ())),
+                str(n.get("ipv6", "")),
             )
             for n in doc.get("networks", ())
         ),

@@ -14,7 +14,7 @@ import logging
 from native_runtime.network import nsdoor
 from native_runtime.network.core import NetworkCore
 from native_runtime.network.dns import DNS_PORT, SandboxDns
-from native_runtime.network.model import Network
+from native_runtime.network.model import Network, Plan
 
 log = logging.getLogger("native_runtime.network")
 
@@ -72,25 +72,40 @@ class NameService(NetworkCore):
         """Addresses for `name` on the querier's user networks; None sends it upstream.
 
         As on Docker, a container sees the names of every user-defined network it is
-        attached to and of no other (the default bridge has no name service).
+        attached to and of no other (the default bridge has no name service). Its own
+        links on a network come first: each alias stands for its target's name there,
+        for this container alone, whether or not the target exists yet.
         """
+        own = self.store.plan(container_id)
         scope = [n.id for n in self._user_networks(container_id)]
         plans = {p.container_id: p for p in self.store.plans()}
         ips: list[str] = []
         for net_id in scope:
-            for ep in self.store.endpoints(net_id):
-                plan = plans.get(ep.container_id)
-                if plan is None:
-                    continue
-                names = {plan.name.lower(), ep.container_id[:12].lower()}
-                if plan.hostname:
-                    names.add(plan.hostname.lower())
-                for req in plan.networks:
-                    if req.network_id == net_id:
-                        names.update(a.lower() for a in req.aliases)
-                if name in names and ep.ip not in ips:
-                    ips.append(ep.ip)
+            req = next((r for r in own.networks if r.network_id == net_id), None) if own else None
+            target = next((t for t, a in req.links if a.lower() == name), None) if req else None
+            # An alias whose target is not there falls back to the name itself, as dockerd's.
+            found = self._addresses(net_id, target.lower(), plans) if target else []
+            for ip in found or self._addresses(net_id, name, plans):
+                if ip not in ips:
+                    ips.append(ip)
         return ips or None
+
+    def _addresses(self, net_id: str, name: str, plans: dict[str, Plan]) -> list[str]:
+        """The addresses (IPv4, then IPv6 if any) of who answers `name` on one network."""
+        ips: list[str] = []
+        for ep in self.store.endpoints(net_id):
+            plan = plans.get(ep.container_id)
+            if plan is None:
+                continue
+            names = {plan.name.lower(), ep.container_id[:12].lower()}
+            if plan.hostname:
+                names.add(plan.hostname.lower())
+            for req in plan.networks:
+                if req.network_id == net_id:
+                    names.update(a.lower() for a in req.aliases)
+            if name in names:
+                ips += [ep.ip, ep.ip6] if ep.ip6 else [ep.ip]
+        return ips
 
     def upstreams_for(self, container_id: str) -> list[tuple[str, int]]:
         """Where the querier's other names go: its `--dns` servers, else the host's.

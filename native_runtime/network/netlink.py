@@ -17,9 +17,12 @@ import ipaddress
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from socket import AF_INET6
 
 from pyroute2 import IPRoute
 from pyroute2.netlink.exceptions import NetlinkError
+
+from native_runtime.network.errors import NetworkSetupError
 
 IP_FORWARD = Path("/proc/sys/net/ipv4/ip_forward")
 CLONE_NEWNET = 0x40000000
@@ -27,6 +30,7 @@ MS_BIND = 4096
 MS_REC = 16384
 MS_SHARED = 1 << 20
 MNT_DETACH = 2
+IFA_F_NODAD = 0x02  # linux/if_addr.h
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -131,6 +135,32 @@ def ensure_bridge(name: str, gateway: str, prefixlen: int) -> None:
         ipr.link("set", index=idx, state="up")
 
 
+def ensure_address6(netns_path: str | None, ifname: str, address: str, prefixlen: int) -> None:
+    """Give `ifname` (on the host, or in the sandbox at `netns_path`) an IPv6 address.
+
+    Without duplicate address detection, as dockerd's bridge driver sets its addresses:
+    the address is usable at once instead of tentative for a second or more.
+    """
+    with IPRoute() if netns_path is None else _iproute_in(netns_path) as ipr:
+        idx = _index(ipr, ifname)
+        if idx is None:
+            raise OSError(errno.ENODEV, f"link {ifname} is missing")
+        have = {a.get_attr("IFA_ADDRESS") for a in ipr.get_addr(index=idx, family=AF_INET6)}
+        if address in have:
+            return
+        try:
+            ipr.addr(
+                "add", index=idx, address=address, prefixlen=prefixlen, flags=IFA_F_NODAD,
+                family=AF_INET6,
+            )  # fmt: skip
+        except NetlinkError as exc:
+            # EACCES: IPv6 is off for that interface (net.ipv6.conf.*.disable_ipv6=1).
+            raise NetworkSetupError(
+                f"cannot give {ifname} the IPv6 address {address}: {os.strerror(exc.code)}"
+                + (" (IPv6 is disabled there)" if exc.code == errno.EACCES else "")
+            ) from exc
+
+
 def delete_link(name: str) -> None:
     """Delete a link if it exists (deleting one end of a veth deletes both)."""
     with IPRoute() as ipr:
@@ -214,6 +244,12 @@ def set_default_route(netns_path: str, gateway: str | None) -> None:
                 ipr.route("del", dst="0.0.0.0/0", gateway=route.get_attr("RTA_GATEWAY"))
         if gateway:
             ipr.route("add", dst="0.0.0.0/0", gateway=gateway)
+
+
+def set_default_route6(netns_path: str, gateway: str) -> None:
+    """The sandbox's IPv6 default route, through an IPv6 network's gateway."""
+    with _iproute_in(netns_path) as ipr:
+        ipr.route("replace", family=AF_INET6, dst="::", dst_len=0, gateway=gateway)
 
 
 def sandbox_ifnames(netns_path: str) -> list[str]:

@@ -67,7 +67,12 @@ class SandboxVerbs(NetworkCore):
         else:
             # The CLI may key the implicit network as "default"; it means the bridge.
             by_key = {k: self._network_for(k) for k in endpoints_config}
-            names = [self._network_for(mode_text).id] + [n.id for n in by_key.values()]
+            primary = self._network_for(mode_text)
+            if not primary.default:
+                # dockerd registers HostConfig.Links only on the default bridge; on a
+                # user-defined network a link is the endpoint's (EndpointsConfig.Links).
+                links = []
+            names = [primary.id] + [n.id for n in by_key.values()]
             requests: list[EndpointRequest] = []
             for net_id in dict.fromkeys(names):
                 net = self.find(net_id)
@@ -76,8 +81,12 @@ class SandboxVerbs(NetworkCore):
                 )
                 aliases = tuple(str(a) for a in cfg.get("Aliases") or ())
                 ipv4 = str((cfg.get("IPAMConfig") or {}).get("IPv4Address") or "")
-                links += [parse_link(str(e)) for e in cfg.get("Links") or []]
-                self._check_request(net, aliases, ipv4)
+                ipv6 = str((cfg.get("IPAMConfig") or {}).get("IPv6Address") or "")
+                ep_links = tuple(dict.fromkeys(parse_link(str(e)) for e in cfg.get("Links") or []))
+                if net.default:
+                    links += ep_links
+                    ep_links = ()
+                self._check_request(net, aliases, ipv4, ipv6)
                 # Config.MacAddress (API 1.41) is the primary network's; later APIs put it
                 # in each endpoint.
                 mac = str(cfg.get("MacAddress") or ("" if requests else mac_address))
@@ -90,6 +99,8 @@ class SandboxVerbs(NetworkCore):
                         ipam.check_mac(mac),
                         tuple(str(ip) for ip in ipam_config.get("LinkLocalIPs") or ()),
                         {str(k): str(v) for k, v in (cfg.get("DriverOpts") or {}).items()},
+                        ep_links,
+                        ipv6,
                     )
                 )
             plan = replace(plan, networks=tuple(requests), ports=ports)
@@ -172,6 +183,7 @@ class SandboxVerbs(NetworkCore):
                     f"eth{order}",
                     self.naming.veth_for(cid, net.id),
                     order,
+                    self._address6(net, req.ipv6),
                 )
             )
         undo = Undo()
@@ -196,9 +208,16 @@ class SandboxVerbs(NetworkCore):
                     net.prefixlen,
                     ep.mac,
                 )
+                if ep.ip6:
+                    await asyncio.to_thread(
+                        netlink.ensure_address6, netns, ep.ifname, ep.ip6, net.prefixlen6
+                    )
             gateway = next((n.gateway for n in nets if not n.internal), None)
             if gateway:
                 await asyncio.to_thread(netlink.set_default_route, netns, gateway)
+            gateway6 = next((n.gateway6 for n in nets if n.enable_ipv6 and not n.internal), "")
+            if gateway6:
+                await asyncio.to_thread(netlink.set_default_route6, netns, gateway6)
             with self.store.transaction() as tx:
                 for ep in pending:
                     self.store.put_endpoint(tx, ep)

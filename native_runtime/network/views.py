@@ -41,7 +41,7 @@ def network_doc(net: Network, store: NetworkStore) -> dict[str, Any]:
                 "EndpointID": ep.endpoint_id,
                 "MacAddress": ep.mac,
                 "IPv4Address": f"{ep.ip}/{net.prefixlen}",
-                "IPv6Address": "",
+                "IPv6Address": f"{ep.ip6}/{net.prefixlen6}" if ep.ip6 else "",
             }
     else:
         mode = MODE_HOST if net.driver == "host" else MODE_NONE
@@ -62,13 +62,16 @@ def network_doc(net: Network, store: NetworkStore) -> dict[str, Any]:
             config[0]["IPRange"] = net.ip_range
         if net.aux_addresses:
             config[0]["AuxiliaryAddresses"] = dict(net.aux_addresses)
+    if net.subnet6:
+        pool6 = {"Subnet": net.subnet6, "Gateway": net.gateway6}
+        config.append({**pool6, "IPRange": net.ip_range6} if net.ip_range6 else pool6)
     return {
         "Name": net.name,
         "Id": net.id,
         "Created": net.created,
         "Scope": "local",
         "Driver": net.driver,
-        "EnableIPv6": False,
+        "EnableIPv6": net.enable_ipv6,
         "IPAM": {"Driver": "default", "Options": None, "Config": config},
         "Internal": net.internal,
         "Attachable": False,
@@ -85,6 +88,8 @@ def _ipam_config(req: EndpointRequest) -> dict[str, Any] | None:
     config: dict[str, Any] = {}
     if req.ipv4:
         config["IPv4Address"] = req.ipv4
+    if req.ipv6:
+        config["IPv6Address"] = req.ipv6
     if req.link_local_ips:
         config["LinkLocalIPs"] = list(req.link_local_ips)
     return config or None
@@ -131,7 +136,8 @@ def network_settings(
         aliases: list[str] | None = None
         if not net.default:
             aliases = [*req.aliases, container_id[:12]] if ep else list(req.aliases) or None
-        links = [f"{t}:{a}" for t, a in plan.links] if plan and plan.links else None
+        pairs = req.links if not net.default else plan.links if plan is not None else ()
+        links = [f"{t}:{a}" for t, a in pairs] or None
         live: dict[str, Any] = {"MacAddress": req.mac}
         if ep is not None:
             live = {
@@ -141,11 +147,17 @@ def network_settings(
                 "IPPrefixLen": net.prefixlen,
                 "MacAddress": ep.mac,
             }
+            if ep.ip6:
+                live |= {
+                    "IPv6Gateway": net.gateway6,
+                    "GlobalIPv6Address": ep.ip6,
+                    "GlobalIPv6PrefixLen": net.prefixlen6,
+                }
         by_name[net.name] = _endpoint_settings(
             net,
             IPAMConfig=_ipam_config(req),
             DriverOpts=dict(req.driver_opts) or None,
-            Links=links if net.default else None,
+            Links=links,
             Aliases=aliases,
             **live,
         )

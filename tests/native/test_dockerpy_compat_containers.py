@@ -191,6 +191,19 @@ def test_commit_names_the_containers_image_as_parent(
     assert image.attrs["Container"] == ctr.id
 
 
+def test_commit_right_after_start_of_a_container_that_ends_at_once(
+    docker_client: docker.DockerClient, res: Resources
+) -> None:
+    # The commit meets the container running, exiting or exited: each time it is stored.
+    api = docker_client.api
+    for _ in range(5):
+        ctr = api.create_container(TEST_IMAGE, ["touch", "/made"], name=res.container())
+        api.start(ctr)
+        image = api.commit(ctr)
+        res.images.append(image["Id"])
+        assert api.inspect_image(image["Id"])["Container"] == ctr["Id"]
+
+
 def test_links_give_the_peers_name_environment_and_ports(
     docker_client: docker.DockerClient, res: Resources
 ) -> None:

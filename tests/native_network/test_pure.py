@@ -33,6 +33,21 @@ def test_allocate_lowest_free_and_requested() -> None:
     assert ipam.mac_for("10.89.1.2") == "02:42:0a:59:01:02"
 
 
+def test_allocate_ipv6_from_the_range_and_refuse_the_other_family() -> None:
+    net, gateway = "fd00:1::/64", "fd00:1::ffff"
+    assert ipam.allocate(net, gateway, [], "", "fd00:1::/96", version=6) == "fd00:1::1"
+    assert ipam.allocate(net, gateway, [], "fd00:1::f00d", version=6) == "fd00:1::f00d"
+    with pytest.raises(BadParameter):
+        ipam.allocate(net, gateway, [], "10.1.0.9", version=6)
+    with pytest.raises(BadParameter, match="not an IPv4 subnet"):
+        ipam.parse_subnet(net)
+    with pytest.raises(BadParameter, match="not within subnet"):
+        ipam.check_pool(net, "", "fd00:2::/96", {}, version=6)
+    for odd in ("::/0", "::/64", "fe80::/64", "ff02::/16", "::1/128"):
+        with pytest.raises(BadParameter):
+            ipam.parse_subnet6(odd)
+
+
 def test_dns_answer_round_trip() -> None:
     query = dnswire.build_query(7, "Web.")
     q = dnswire.parse_query(query)
@@ -47,6 +62,10 @@ def test_dns_answer_round_trip() -> None:
         0,
         [],
     )
+    both = ["10.0.0.5", "fd00:1::5"]
+    aaaa_q = dnswire.parse_query(aaaa)
+    assert dnswire.parse_answer(dnswire.answer(aaaa, aaaa_q, both)) == (0, ["fd00:1::5"])
+    assert dnswire.parse_answer(dnswire.answer(query, q, both)) == (0, ["10.0.0.5"])
     with pytest.raises(ValueError):
         dnswire.parse_query(b"\x00\x01")
 
