@@ -38,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _scale_ui import UiFigures, ui_figures  # noqa: E402
-from native_run import DOCKERD, IMAGE, REPO, ThrowawayDaemon, _ping, docker as cli  # noqa: E402
+from native_run import DOCKERD, IMAGE, REPO, ThrowawayDaemon, _ping  # noqa: E402
+from native_run import docker as cli  # noqa: E402
 
 LABEL = "dockyard.bench"
 TAG = f"scale-{os.getpid()}"
@@ -156,9 +157,10 @@ def event_latency_ms(side: Side, rounds: int = 3) -> float:
     """From a create request to its `create` event arriving on an open events stream."""
     times = []
     for n in range(rounds):
-        stream = side.api.events(decode=True, filters={"event": "create", "label": f"{LABEL}.probe={TAG}"})
+        wanted = {"event": "create", "label": f"{LABEL}.probe={TAG}"}
+        stream = side.api.events(decode=True, filters=wanted)
         arrived: queue.Queue[float] = queue.Queue()
-        reader = threading.Thread(target=lambda s=stream: _first_event(s, arrived), daemon=True)
+        reader = threading.Thread(target=_first_event, args=(stream, arrived), daemon=True)
         reader.start()
         time.sleep(0.2)  # the stream is open on the daemon before the create goes out
         start = time.perf_counter()
@@ -238,7 +240,15 @@ def growth(values: dict[int, float]) -> str:
         return ""
     (n1, v1), (n2, v2) = points[0], points[-1]
     slope = math.log(v2 / v1) / math.log(n2 / n1)
-    name = "flat" if slope < 0.2 else "sublinear" if slope < 0.8 else "linear" if slope < 1.25 else "worse than linear"
+    name = (
+        "flat"
+        if slope < 0.2
+        else "sublinear"
+        if slope < 0.8
+        else "linear"
+        if slope < 1.25
+        else "worse than linear"
+    )
     return f"{name} (x{v2 / v1:.1f} for x{n2 // n1} containers, slope {slope:.2f})"
 
 
@@ -260,7 +270,9 @@ def engine_figures(side: Side, n: int) -> None:
     record("ps_cli", "`docker ps -a` through the CLI", "ms, median of 5", side.name, n, ps)
     record("ps_sdk", "SDK list (GET /containers/json?all=1)", "ms, median of 5", side.name, n, sdk)
     daemon_rss, daemon_pss = memory(side.daemon_processes())
-    record("daemon_rss", "daemon RSS (dockerd: dockerd + containerd)", "MiB", side.name, n, daemon_rss)
+    record(
+        "daemon_rss", "daemon RSS (dockerd: dockerd + containerd)", "MiB", side.name, n, daemon_rss
+    )
     monitors = side.monitors()
     mon_rss, mon_pss = memory(monitors)
     base_rss, base_pss = BASELINE[side.name]
@@ -270,7 +282,14 @@ def engine_figures(side: Side, n: int) -> None:
     record("per_rss", f"{title}, RSS", "KiB", side.name, n, per_rss)
     record("per_pss", f"{title}, PSS", "KiB", side.name, n, per_pss)
     print(f"  {side.name} N={n}: {len(monitors)} monitors; ps {ps:.0f} ms, SDK {sdk:.0f} ms")
-    record("events", "`create` event latency with N running", "ms, median of 3", side.name, n, event_latency_ms(side))
+    record(
+        "events",
+        "`create` event latency with N running",
+        "ms, median of 3",
+        side.name,
+        n,
+        event_latency_ms(side),
+    )
     record("stats", "`docker stats --no-stream` of all N", "s", side.name, n, stats_once_s(side))
     if side.daemon is not None:
         took = restart_seconds(side, n)
@@ -283,10 +302,21 @@ def put_ui(side: str, n: int, ui: UiFigures) -> None:
     record("ui_key90", "UI: keystroke to first byte, p90", "ms", side, n, ui.key_p90)
     record("ui_cpu_list", "UI: CPU on the list, app + engine", "% of a core", side, n, ui.list_cpu)
     record("ui_cpu_app", "UI: CPU on the list, app alone", "% of a core", side, n, ui.list_app_cpu)
-    record("ui_cpu_dash", "UI: CPU on the dashboard, app + engine", "% of a core", side, n, ui.dash_cpu)
-    record("ui_rss", "UI: app RSS (stats rings hold 15 min from the first sample)", "MiB", side, n, ui.rss)
+    record(
+        "ui_cpu_dash", "UI: CPU on the dashboard, app + engine", "% of a core", side, n, ui.dash_cpu
+    )
+    record(
+        "ui_rss",
+        "UI: app RSS (stats rings hold 15 min from the first sample)",
+        "MiB",
+        side,
+        n,
+        ui.rss,
+    )
     record("ui_bytes", "UI: bytes to the terminal on the list", "KiB/s", side, n, ui.list_kib)
-    record("ui_bytes_dash", "UI: bytes to the terminal on the dashboard", "KiB/s", side, n, ui.dash_kib)
+    record(
+        "ui_bytes_dash", "UI: bytes to the terminal on the dashboard", "KiB/s", side, n, ui.dash_kib
+    )
 
 
 BASELINE: dict[str, tuple[float, float]] = {}
@@ -315,7 +345,9 @@ def main() -> int:
     # A SIGTERM unwinds like Ctrl-C, so the finally blocks remove what we made.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     os.chdir(ROOT)
-    print(f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    print(
+        f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}"
+    )
     for name in args.engines.split(","):
         daemon = None
         try:
