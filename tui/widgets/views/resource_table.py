@@ -279,8 +279,8 @@ class ResourceTable(CellTable):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
-        self._notify_selection()
-        self.refresh_guards()
+        if not self._notify_selection():
+            self.refresh_guards()  # the same item (none on group headers), other targets
 
     def refresh_guards(self) -> None:
         """Recomposing the footer costs more than moving the cursor: only when a guard flips."""
@@ -289,13 +289,16 @@ class ResourceTable(CellTable):
             self._guards = guards
             self.app.refresh_bindings()
 
-    def _notify_selection(self) -> None:
+    def _notify_selection(self) -> bool:
+        """Tells the screen of a new item under the cursor; True if there was one."""
         key = self.current_key
-        if key != self._last_selected:
-            self._last_selected = key
-            self.post_message(self.Selected(self, key))
-            # A row going can put another item under an unmoved cursor: no RowHighlighted then.
-            self.refresh_guards()
+        if key == self._last_selected:
+            return False
+        self._last_selected = key
+        self.post_message(self.Selected(self, key))
+        # A row going can put another item under an unmoved cursor: no RowHighlighted then.
+        self.refresh_guards()
+        return True
 
     def key_of(self, item: Any) -> str:
         """The key an item is listed under (an id; a volume's name)."""
