@@ -17,6 +17,7 @@ native_run.py and native_netsetup.py. Everything created is labelled
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import queue
@@ -46,6 +47,8 @@ TAG = f"scale-{os.getpid()}"
 PREFIX = f"dys{os.getpid()}-"
 DOCKERD_PROCESSES = ("dockerd", "containerd")
 STATS_TIMEOUT = 300
+CREATE_ATTEMPTS = 3
+FAILURES: list[str] = []
 
 
 @dataclass
@@ -109,12 +112,22 @@ def add_containers(side: Side, upto: int, batch: int) -> None:
 
     def one(n: int) -> str:
         config = side.api.create_host_config(network_mode="none")
-        made = side.api.create_container(
-            IMAGE, ["sleep", "100000"], name=f"{PREFIX}{n:04d}", labels={LABEL: TAG},
-            host_config=config,
-        )  # fmt: skip
-        side.api.start(made["Id"])
-        return str(made["Id"])
+        name = f"{PREFIX}{n:04d}"
+        for attempt in range(CREATE_ATTEMPTS):
+            try:
+                made = side.api.create_container(
+                    IMAGE, ["sleep", "100000"], name=name, labels={LABEL: TAG},
+                    host_config=config,
+                )  # fmt: skip
+                side.api.start(made["Id"])
+                return str(made["Id"])
+            except docker.errors.APIError as error:
+                # An engine that fails under load is a finding: say so, then try again.
+                FAILURES.append(f"{side.name} N~{n}: {error.explanation or error}")
+                print(f"  {side.name}: {name} attempt {attempt + 1}: {FAILURES[-1]}")
+                with contextlib.suppress(docker.errors.APIError):
+                    side.api.remove_container(name, force=True)
+        raise SystemExit(f"{side.name}: could not create {name}")
 
     with ThreadPoolExecutor(4) as pool:
         while len(side.ids) < upto:
@@ -354,9 +367,7 @@ def main() -> int:
     # A SIGTERM unwinds like Ctrl-C, so the finally blocks remove what we made.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     os.chdir(ROOT)
-    print(
-        f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}"
-    )
+    print("load before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     for name in args.engines.split(","):
         daemon = None
         try:
@@ -368,6 +379,8 @@ def main() -> int:
                 side = Side(name, DOCKERD)
             try:
                 run_side(side, sizes, args)
+            except SystemExit as error:
+                print(f"{name}: stopped: {error}")
             finally:
                 remove_ours(side)
         except KeyboardInterrupt:
@@ -376,7 +389,10 @@ def main() -> int:
         finally:
             if daemon is not None:
                 daemon.close()
-    print(f"load after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    print("load after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    if FAILURES:
+        print(f"\n{len(FAILURES)} failed requests while adding containers (each retried):")
+        print("\n".join(f"  {line}" for line in FAILURES))
     print_tables(sizes)
     return 0
 
