@@ -232,8 +232,12 @@ def stats_once_s(side: Side) -> float:
             argv, env=dict(os.environ, DOCKER_HOST=side.host), capture_output=True,
             check=True, timeout=STATS_TIMEOUT,
         )  # fmt: skip
-    except (subprocess.TimeoutExpired, subprocess.CalledProcessError) as error:
-        print(f"  {side.name}: docker stats gave up: {str(error).splitlines()[0]}")
+    except subprocess.TimeoutExpired:
+        print(f"  {side.name}: docker stats of {len(side.ids)} gave no answer in {STATS_TIMEOUT} s")
+        return math.nan
+    except subprocess.CalledProcessError as error:
+        said = (error.stderr or b"").decode(errors="replace").strip().splitlines()
+        print(f"  {side.name}: docker stats failed: {said[-1] if said else error.returncode}")
         return math.nan
     return time.perf_counter() - start
 
