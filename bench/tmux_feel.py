@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import shlex
 import statistics
@@ -19,6 +20,8 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -72,7 +75,21 @@ class Pane:
         return last
 
     def close(self) -> None:
+        """The server and what the pane ran: an app under script(1) outlives the pane's hangup."""
+        pid = self._tmux("display-message", "-p", "#{pane_pid}").strip()
+        running = []
+        if pid.isdigit():
+            with contextlib.suppress(psutil.Error):
+                parent = psutil.Process(int(pid))
+                running = [*parent.children(recursive=True), parent]
         self._tmux("kill-server")
+        for process in running:
+            with contextlib.suppress(psutil.Error):
+                process.terminate()
+        _, alive = psutil.wait_procs(running, timeout=3)
+        for process in alive:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
 
 
 def launch(argv: list[str], needle: str, args: argparse.Namespace) -> float | None:

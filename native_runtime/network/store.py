@@ -56,6 +56,15 @@ class NetworkStore:
 
     def __init__(self, db: Path | str | sqlite3.Connection) -> None:
         self._owned = not isinstance(db, sqlite3.Connection)
+        # Reads kept until this connection changes a row: every write to our tables goes
+        # through it (also those made with its `tx` outside this class), and nothing else
+        # writes this file. A list of N containers asks for each one's plan, sandbox and
+        # endpoints: N times three queries, a second of the daemon's time at 1,000.
+        self._seen_changes = -1
+        self._networks: tuple[Network, ...] | None = None
+        self._plans: dict[str, Plan | None] = {}
+        self._sandboxes: dict[str, Sandbox | None] = {}
+        self._endpoints: dict[str, tuple[Endpoint, ...]] = {}
         if isinstance(db, sqlite3.Connection):
             self.conn = db
         else:
@@ -74,15 +83,28 @@ class NetworkStore:
             yield self.conn
         except BaseException:
             self.conn.execute("ROLLBACK")
+            self._seen_changes = -1  # reads inside it may have seen what was rolled back
             raise
         self.conn.execute("COMMIT")
+
+    def _fresh(self) -> None:
+        if self._seen_changes != self.conn.total_changes:
+            self._networks = None
+            self._plans.clear()
+            self._sandboxes.clear()
+            self._endpoints.clear()
+            self._seen_changes = self.conn.total_changes
 
     def _docs(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         return [json.loads(row[0]) for row in self.conn.execute(sql, params)]
 
     # networks
     def networks(self) -> list[Network]:
-        return [network_from(d) for d in self._docs("SELECT doc FROM net_networks ORDER BY rowid")]
+        self._fresh()
+        if self._networks is None:
+            docs = self._docs("SELECT doc FROM net_networks ORDER BY rowid")
+            self._networks = tuple(network_from(d) for d in docs)
+        return list(self._networks)
 
     def put_network(self, tx: sqlite3.Connection, net: Network) -> None:
         tx.execute(
@@ -98,8 +120,12 @@ class NetworkStore:
         return [plan_from(d) for d in self._docs("SELECT doc FROM net_plans ORDER BY rowid")]
 
     def plan(self, container_id: str) -> Plan | None:
-        docs = self._docs("SELECT doc FROM net_plans WHERE container_id = ?", (container_id,))
-        return plan_from(docs[0]) if docs else None
+        self._fresh()
+        if container_id not in self._plans:
+            sql = "SELECT doc FROM net_plans WHERE container_id = ?"
+            docs = self._docs(sql, (container_id,))
+            self._plans[container_id] = plan_from(docs[0]) if docs else None
+        return self._plans[container_id]
 
     def put_plan(self, tx: sqlite3.Connection, plan: Plan) -> None:
         tx.execute(
@@ -121,8 +147,12 @@ class NetworkStore:
         return [endpoint_from(d) for d in docs]
 
     def endpoints_of(self, container_id: str) -> list[Endpoint]:
-        docs = self._docs("SELECT doc FROM net_endpoints WHERE container_id = ?", (container_id,))
-        return sorted((endpoint_from(d) for d in docs), key=lambda e: e.order)
+        self._fresh()
+        if container_id not in self._endpoints:
+            sql = "SELECT doc FROM net_endpoints WHERE container_id = ?"
+            found = (endpoint_from(d) for d in self._docs(sql, (container_id,)))
+            self._endpoints[container_id] = tuple(sorted(found, key=lambda e: e.order))
+        return list(self._endpoints[container_id])
 
     def put_endpoint(self, tx: sqlite3.Connection, ep: Endpoint) -> None:
         tx.execute(
@@ -141,8 +171,12 @@ class NetworkStore:
         return [sandbox_from(d) for d in self._docs("SELECT doc FROM net_sandboxes")]
 
     def sandbox(self, container_id: str) -> Sandbox | None:
-        docs = self._docs("SELECT doc FROM net_sandboxes WHERE container_id = ?", (container_id,))
-        return sandbox_from(docs[0]) if docs else None
+        self._fresh()
+        if container_id not in self._sandboxes:
+            sql = "SELECT doc FROM net_sandboxes WHERE container_id = ?"
+            docs = self._docs(sql, (container_id,))
+            self._sandboxes[container_id] = sandbox_from(docs[0]) if docs else None
+        return self._sandboxes[container_id]
 
     def put_sandbox(self, tx: sqlite3.Connection, sandbox: Sandbox) -> None:
         tx.execute(

@@ -321,3 +321,56 @@ def test_fit_trims_the_widest_free_text_first_then_hides() -> None:
     assert fit_widths(natural, 27, steps) == {**natural, "image": 12, "ports": 0, "name": 8}
     # Past every step the floors stay: the table scrolls rather than lose more.
     assert fit_widths(natural, 10, steps) == {**natural, "image": 12, "ports": 0, "name": 8}
+
+
+def cpu_cell(table: ContainersTable, key: str) -> str:
+    return str(table.get_cell(key, "cpu")).strip()
+
+
+def sample_cpu(fake: FakeEngine, key: str, step: int) -> str:
+    sample = next(s for s in fake.stats_batch(step) if s.container_id == key)
+    return f"{sample.cpu_percent:5.1f}".strip()
+
+
+async def test_a_stats_sample_redraws_rows_on_screen_now_and_the_others_once_scrolled_to(
+    make_app: Callable[..., DockyardApp], many: FakeEngine
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await start(pilot, 57)
+        await wait_for(pilot, lambda: many.stats_streams)
+        first, last = table._order[1], table._order[-1]  # the top row under the header, the end
+        await wait_for(pilot, lambda: cpu_cell(table, first) == sample_cpu(many, first, 0))
+        old_last = cpu_cell(table, last)
+
+        many.stats_streams[-1].push(many.stats_batch(step=3))
+        await wait_for(pilot, lambda: cpu_cell(table, first) == sample_cpu(many, first, 3))
+        assert cpu_cell(table, last) == old_last  # off screen: not computed yet
+        assert last in table._stale
+
+        await pilot.press("G")  # to the bottom, as a person scrolls there
+        await wait_for(pilot, lambda: cpu_cell(table, last) == sample_cpu(many, last, 3))
+        assert last not in table._stale
+        assert_consistent(table)
+
+
+async def test_a_reread_of_many_containers_computes_only_the_rows_on_screen(
+    make_app: Callable[..., DockyardApp], many: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await start(pilot, 57)
+        computed: list[str] = []
+        cells = table.cells
+
+        def counting(c: Container, branch: str) -> Any:
+            computed.append(c.id)
+            return cells(c, branch)
+
+        monkeypatch.setattr(table, "cells", counting)
+        table.refresh_rows()
+        assert 0 < len(computed) < table.row_count
+        assert table._order[-1] not in computed
+        await pilot.press("G")
+        await wait_for(pilot, lambda: table._order[-1] in computed)
+        assert_consistent(table)

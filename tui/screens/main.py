@@ -249,9 +249,7 @@ class MainScreen(Screen[None]):
             return  # a full screen (the dashboard) covers this one: catch up on resume
         dirty = self.stats.take_dirty()
         with self.app.batch_update():
-            for cid in dirty:
-                if cid in self.containers_table.items:
-                    self.containers_table.update_row(cid)
+            self.containers_table.update_rows(dirty)
             if self.detail.active == "tab-stats":
                 self.detail.refresh_stats()
 

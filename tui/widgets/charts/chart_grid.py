@@ -75,9 +75,10 @@ class ChartGrid(Vertical):
             chart = self.query_one(f"#chart-{metric.key}", LineChart)
             chart.show(chart_data(history, subjects, metric, window, now))
         text = readings(history, subjects)
-        if text != self._readings:  # Static.update lays the screen out again: skip no-ops
+        if text != self._readings:
             self._readings = text
-            self.query_one(".chart-grid--readings", Static).update(text)
+            # One line high: its text never changes its size, so no layout of the screen.
+            self.query_one(".chart-grid--readings", Static).update(text, layout=False)
 
     def chart(self, key: str) -> LineChart:
         return self.query_one(f"#chart-{key}", LineChart)

@@ -191,7 +191,7 @@ class LogPanel(ReportsWorkerErrors, Vertical):
         text = f"[b]{self.title or 'no container'}[/b]  {v.row_count} lines  " + "  ".join(flags)
         status = self.query_one("#log-status", Static)
         if status.content != text:
-            status.update(text)
+            status.update(text, layout=False)  # one line high: no new layout
 
     # actions ----------------------------------------------------------------
     async def action_act(self, spec_id: str) -> None:

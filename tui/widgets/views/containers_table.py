@@ -64,6 +64,7 @@ class ContainersTable(ResourceTable):
         super().__init__(id=id)
         self.stats = StatsHistory()
         self._branches: dict[str, str] = {}
+        self._groups: dict[str, tuple[int, int]] = {}  # project: (running, members)
         self._painted = False
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -78,7 +79,8 @@ class ContainersTable(ResourceTable):
         c: Container = item
         return f"{c.name} {c.image} {c.state} {c.compose_project or ''} {c.short_id}"
 
-    def build_rows(self) -> list[Row]:
+    def row_order(self) -> list[str]:
+        """The row keys in order (projects, their members, then the rest), without any cells."""
         groups: dict[str, list[Container]] = {}
         loose: list[Container] = []
         for c in sorted(self.items.values(), key=lambda c: natural_key(c.name)):
@@ -88,19 +90,31 @@ class ContainersTable(ResourceTable):
                 groups.setdefault(c.compose_project, []).append(c)
             else:
                 loose.append(c)
-        rows: list[Row] = []
+        order: list[str] = []
+        self._groups = {}
+        self._branches = {}
         for project in sorted(groups, key=natural_key):
             members = groups[project]
             running = sum(c.state == ContainerState.RUNNING for c in members)
-            rows.append((GROUP_PREFIX + project, self._group_cells(project, running, len(members))))
+            self._groups[project] = (running, len(members))
+            order.append(GROUP_PREFIX + project)
             for index, c in enumerate(members):
-                branch = "└ " if index == len(members) - 1 else "├ "
-                self._branches[c.id] = branch
-                rows.append((c.id, self.cells(c, branch)))
-        rows.extend((c.id, self.cells(c, "")) for c in loose)
-        return rows
+                self._branches[c.id] = "└ " if index == len(members) - 1 else "├ "
+                order.append(c.id)
+        order.extend(c.id for c in loose)
+        return order
+
+    def build_rows(self) -> list[Row]:
+        return [(key, cells) for key in self.row_order() if (cells := self.row_cells(key))]
+
+    def refresh_rows(self) -> None:
+        self.show_order(self.row_order())
 
     def row_cells(self, row_key: str) -> Cells | None:
+        if row_key.startswith(GROUP_PREFIX):
+            project = row_key.removeprefix(GROUP_PREFIX)
+            counts = self._groups.get(project)
+            return self._group_cells(project, *counts) if counts else None
         c = self.items.get(row_key)
         return self.cells(c, self._branches.get(row_key, "")) if c is not None else None
 

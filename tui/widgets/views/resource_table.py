@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -82,6 +83,7 @@ class ResourceTable(CellTable):
         self.now = datetime.now().astimezone()
         self._cells: dict[str, Cells] = {}
         self._order: list[str] = []
+        self._stale: set[str] = set()  # rows whose cells changed while off screen
         self._last_selected: str | bool | None = False
         self._guards: tuple[bool | None, ...] = ()
 
@@ -138,6 +140,24 @@ class ResourceTable(CellTable):
                 if old is None or old[index] != value:
                     self.set_cell(row_key, keys[index], value)
             self._cells[row_key] = cells
+        self._stale.clear()
+        self._notify_selection()
+
+    def show_order(self, order: list[str]) -> None:
+        """As show_rows, computing cells only for new rows and the rows on screen: the rest
+        are refreshed when they scroll into view, so a reread costs a screenful, not N rows."""
+        rows, fresh = [], set()
+        for key in order:
+            cells = self._cells.get(key)
+            if cells is None and (cells := self.row_cells(key)) is not None:
+                fresh.add(key)
+            if cells is not None:
+                rows.append((key, cells))
+        order = [key for key, _ in rows]
+        if order != self._order:
+            self._reshape(rows, order)
+        self._stale = {key for key in order if key not in fresh}
+        self._flush_visible()
         self._notify_selection()
 
     def _reshape(self, rows: list[Row], order: list[str]) -> None:
@@ -205,6 +225,30 @@ class ResourceTable(CellTable):
                 self.set_cell(row_key, column, cells[index])
         self._cells[row_key] = cells
 
+    def update_rows(self, keys: Iterable[str]) -> None:
+        """Refresh the rows on screen now, the others once they scroll into view.
+
+        Every row's cells after each stats sample held the event loop for half a second at
+        1,000 containers, and a key pressed meanwhile waited for it.
+        """
+        self._stale.update(key for key in keys if key in self._cells)
+        self._flush_visible()
+
+    def _flush_visible(self) -> None:
+        if not self._stale:
+            return
+        # A page either side, so a page-down or a row's height off by one still finds them fresh.
+        page = max(self.scrollable_content_region.height, 24)
+        top = int(self.scroll_y)
+        for key in self._order[max(0, top - page) : top + 2 * page]:
+            if key in self._stale:
+                self._stale.discard(key)
+                self.update_row(key)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._flush_visible()
+
     # selection ------------------------------------------------------------
     @property
     def current_row_key(self) -> str | None:
@@ -235,8 +279,8 @@ class ResourceTable(CellTable):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
-        self._notify_selection()
-        self.refresh_guards()
+        if not self._notify_selection():
+            self.refresh_guards()  # the same item (none on group headers), other targets
 
     def refresh_guards(self) -> None:
         """Recomposing the footer costs more than moving the cursor: only when a guard flips."""
@@ -245,13 +289,16 @@ class ResourceTable(CellTable):
             self._guards = guards
             self.app.refresh_bindings()
 
-    def _notify_selection(self) -> None:
+    def _notify_selection(self) -> bool:
+        """Tells the screen of a new item under the cursor; True if there was one."""
         key = self.current_key
-        if key != self._last_selected:
-            self._last_selected = key
-            self.post_message(self.Selected(self, key))
-            # A row going can put another item under an unmoved cursor: no RowHighlighted then.
-            self.refresh_guards()
+        if key == self._last_selected:
+            return False
+        self._last_selected = key
+        self.post_message(self.Selected(self, key))
+        # A row going can put another item under an unmoved cursor: no RowHighlighted then.
+        self.refresh_guards()
+        return True
 
     def key_of(self, item: Any) -> str:
         """The key an item is listed under (an id; a volume's name)."""
