@@ -104,6 +104,11 @@ class SandboxVerbs(NetworkCore):
     async def release(self, container_id: str) -> None:
         """At container remove: tear down anything left and forget the plan."""
         await self.detach(container_id)
+        self.forget(container_id)
+
+    def forget(self, container_id: str) -> None:
+        """Drop the plan alone: a removed container's name leaves DNS and links at once,
+        while its sandbox may still be torn down (`detach`) after the answer."""
         with self.store.transaction() as tx:
             self.store.delete_plan(tx, container_id)
 

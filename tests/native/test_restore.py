@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -105,6 +107,55 @@ def test_kill9_mid_run_rm_leaves_no_half_container(
         assert json.loads(daemon.out("inspect", cid))[0]["Id"] == cid
     if ids:
         daemon.out("rm", "-f", *ids)
-    assert not list((daemon.data_root / "containers").iterdir())
-    assert not list((daemon.data_root / "runc").iterdir())
+    # A removal's teardown (runc's record, the folder) runs after its answer.
+    wait_for(
+        lambda: not list((daemon.data_root / "containers").iterdir()),
+        what="the removed containers' folders",
+    )
+    wait_for(lambda: not list((daemon.data_root / "runc").iterdir()), what="runc's records")
     assert daemon.docker("run", "--rm", "dockyard-test/busybox", "true").returncode == 0
+
+
+def test_kill9_after_removal_answer_sweeps_the_teardown(
+    daemon_factory: Callable[[], NativeDaemon],
+) -> None:
+    """`rm` answers once the record is gone and tears the runtime down afterwards. What a
+    kill -9 in between leaves (the row gone; runc's record, cgroups, the mount, netns,
+    veth and network plan still there) is swept by the next start."""
+    daemon = daemon_factory()
+    load_test_image(daemon)
+    cid = daemon.out("run", "-d", "--name", "torn", "dockyard-test/busybox", "sleep", "1000")
+    db = daemon.data_root / "dockyard.db"
+    with sqlite3.connect(db) as conn:
+        (doc,) = conn.execute(
+            "SELECT doc FROM net_endpoints WHERE container_id = ?", (cid,)
+        ).fetchone()
+    veth = json.loads(doc)["veth"]
+    rootfs = daemon.data_root / "containers" / cid / "bundle" / "rootfs"
+    netns = daemon.root / "netns" / cid
+    assert is_mount(rootfs) and netns.exists() and has_link(veth)
+
+    daemon.kill9()
+    with sqlite3.connect(db) as conn:  # the removal's commit, made just before the kill
+        conn.execute("DELETE FROM containers WHERE id = ?", (cid,))
+    daemon.start()
+
+    wait_for(lambda: not (daemon.data_root / "runc" / cid).exists(), what="runc's record")
+    assert not is_mount(rootfs)
+    assert not (daemon.data_root / "containers" / cid).exists()
+    assert not netns.exists() and not has_link(veth)
+    with sqlite3.connect(db) as conn:
+        plans = conn.execute("SELECT count(*) FROM net_plans WHERE container_id = ?", (cid,))
+        assert plans.fetchone() == (0,)
+    assert daemon.out("ps", "-aq") == ""
+    # The name is free again and the host is whole enough to run the next one.
+    assert daemon.docker("run", "--rm", "--name", "torn", "dockyard-test/busybox", "true")
+
+
+def is_mount(path: Path) -> bool:
+    with open("/proc/self/mountinfo") as info:
+        return any(line.split()[4] == str(path) for line in info)
+
+
+def has_link(name: str) -> bool:
+    return subprocess.run(["ip", "link", "show", name], capture_output=True).returncode == 0
