@@ -129,7 +129,14 @@ class SandboxVerbs(NetworkCore):
     # ----- start / stop ----------------------------------------------------------------
 
     async def attach(self, container_id: str) -> SandboxFiles:
-        """At container start, before the runtime creates it: build the sandbox.
+        """The whole sandbox at once: `reserve`, then `wire`."""
+        files = await self.reserve(container_id)
+        await self.wire(container_id)
+        return files
+
+    async def reserve(self, container_id: str) -> SandboxFiles:
+        """At container start, before the runtime creates it: the namespace, addresses
+        and ports, all that `runc create` and the /etc files need; `wire` finishes it.
 
         Returns the namespace path for the OCI config (None: the host's) and the
         resolv.conf and hosts text. Any failure rolls back every step already made.
@@ -139,6 +146,18 @@ class SandboxVerbs(NetworkCore):
             if self.store.sandbox(container_id) is None:
                 await self._build(plan)
         return self.files(container_id)
+
+    async def wire(self, container_id: str) -> None:
+        """Veths, routes, rules and the embedded DNS of a reserved sandbox. It may run
+        while the runtime creates the container, whose process starts only after it.
+
+        A failure rolls the whole sandbox back. Nothing to do once it is wired, or torn
+        down (`detach`) before this ran.
+        """
+        async with self.lock:
+            unwired = self._unwired.pop(container_id, None)
+            if unwired is not None:
+                await self._wire(container_id, *unwired)
 
     async def _build(self, plan: Plan) -> None:
         cid = plan.container_id
@@ -189,6 +208,26 @@ class SandboxVerbs(NetworkCore):
                 pubs = await self._bind_ports(plan, pending[outward].ip, nets[outward].bridge, undo)
             undo.push(lambda: asyncio.to_thread(netlink.remove_netns, netns))
             await asyncio.to_thread(netlink.create_netns, netns)
+            with self.store.transaction() as tx:
+                for ep in pending:
+                    self.store.put_endpoint(tx, ep)
+                self.store.put_sandbox(tx, Sandbox(cid, netns, pubs))
+            undo.push(lambda: self._forget_sandbox(cid))
+        except BaseException:
+            self.proxies.pop(cid, None)
+            await undo.run()
+            raise
+        self._unwired[cid] = (netns, tuple(pending), tuple(nets), undo)
+
+    async def _wire(
+        self,
+        cid: str,
+        netns: str,
+        pending: tuple[Endpoint, ...],
+        nets: tuple[Network, ...],
+        undo: Undo,
+    ) -> None:
+        try:
             for ep, net in zip(pending, nets, strict=True):
                 undo.push(functools.partial(asyncio.to_thread, netlink.delete_link, ep.veth))
                 await asyncio.to_thread(
@@ -204,11 +243,6 @@ class SandboxVerbs(NetworkCore):
             gateway = next((n.gateway for n in nets if not n.internal), None)
             if gateway:
                 await asyncio.to_thread(netlink.set_default_route, netns, gateway)
-            with self.store.transaction() as tx:
-                for ep in pending:
-                    self.store.put_endpoint(tx, ep)
-                self.store.put_sandbox(tx, Sandbox(cid, netns, pubs))
-            undo.push(lambda: self._forget_sandbox(cid))
             await self.sync_rules()
             undo.push(lambda: self._close_dns(cid))
             await self._sync_dns(cid, fresh=True)
@@ -272,6 +306,7 @@ class SandboxVerbs(NetworkCore):
         Addresses return to the pool here, as Docker releases them when a container stops.
         """
         async with self.lock:
+            self._unwired.pop(container_id, None)  # what it would wire goes below
             sandbox = self.store.sandbox(container_id)
             if sandbox is None:
                 return
