@@ -326,3 +326,16 @@ def test_taken_host_port_fails_clearly(cli: Cli) -> None:
         assert f"{port}" in failed.stderr and "already" in failed.stderr, failed.stderr
     assert _ip(cli, web, "bridge") == ""
     assert cli.out("inspect", "-f", "{{.State.Running}}", web) == "false"
+
+
+def test_the_first_instruction_finds_its_network_whole(cli: Cli) -> None:
+    """The native engine wires veths, routes and the embedded DNS while runc creates the
+    container; its process runs only after both, so its very first look finds them all."""
+    net, name = cli.network("wired"), cli.name("first")
+    cli.out("network", "create", net)
+    script = f"ip -o -4 addr show eth0; ip route; nslookup {name}"
+    out = cli.out("run", "--rm", "--name", name, "--net", net, TEST_IMAGE, "sh", "-c", script)
+    address = out.split(" inet ", 1)[1].split("/", 1)[0]
+    gateway = cli.out("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", net)
+    assert f"default via {gateway} dev eth0" in out
+    assert f"Name:\t{name}\nAddress: {address}" in out
