@@ -27,6 +27,7 @@ MS_BIND = 4096
 MS_REC = 16384
 MS_SHARED = 1 << 20
 MNT_DETACH = 2
+LOOPBACK = 1  # lo's index in every new network namespace
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -142,8 +143,9 @@ def delete_link(name: str) -> None:
                 raise
 
 
-def create_netns(path: str) -> None:
-    """A named namespace bind-mounted at `path` (what `ip netns add` does), loopback up."""
+def create_netns(path: str, *, loopback: bool = True) -> None:
+    """A named namespace bind-mounted at `path` (what `ip netns add` does), loopback up
+    unless `loopback` is False: then `add_veth` brings it up with the sandbox's first veth."""
     _make_shared_dir(Path(path).parent)
     os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
     try:
@@ -152,8 +154,9 @@ def create_netns(path: str) -> None:
                 _libc.mount(b"/proc/thread-self/ns/net", path.encode(), b"none", MS_BIND, None),
                 f"bind {path}",
             )
-            with IPRoute() as ipr:
-                ipr.link("set", index=1, state="up")  # lo is always index 1 in a new netns
+            if loopback:
+                with IPRoute() as ipr:
+                    ipr.link("set", index=LOOPBACK, state="up")
     except BaseException:
         remove_netns(path)
         raise
@@ -175,8 +178,11 @@ def add_veth(
     address: str,
     prefixlen: int,
     mac: str,
+    *,
+    loopback: bool = False,
 ) -> None:
-    """A veth pair: `veth` on the host enslaved to `bridge`, `ifname` inside the sandbox."""
+    """A veth pair: `veth` on the host enslaved to `bridge`, `ifname` inside the sandbox
+    (and the sandbox's loopback up with it when `loopback`)."""
     fd = os.open(netns_path, os.O_RDONLY)
     try:
         with IPRoute() as ipr:
@@ -199,6 +205,8 @@ def add_veth(
             assert idx is not None
             ipr.addr("add", index=idx, address=address, prefixlen=prefixlen)
             ipr.link("set", index=idx, state="up")
+            if loopback:
+                ipr.link("set", index=LOOPBACK, state="up")
     except BaseException:
         delete_link(veth)
         raise

@@ -207,7 +207,8 @@ class SandboxVerbs(NetworkCore):
             if outward is not None:
                 pubs = await self._bind_ports(plan, pending[outward].ip, nets[outward].bridge, undo)
             undo.push(lambda: asyncio.to_thread(netlink.remove_netns, netns))
-            await asyncio.to_thread(netlink.create_netns, netns)
+            # Loopback comes up with the first veth, off the path to `runc create`.
+            await asyncio.to_thread(functools.partial(netlink.create_netns, netns, loopback=False))
             with self.store.transaction() as tx:
                 for ep in pending:
                     self.store.put_endpoint(tx, ep)
@@ -231,14 +232,17 @@ class SandboxVerbs(NetworkCore):
             for ep, net in zip(pending, nets, strict=True):
                 undo.push(functools.partial(asyncio.to_thread, netlink.delete_link, ep.veth))
                 await asyncio.to_thread(
-                    netlink.add_veth,
-                    ep.veth,
-                    net.bridge,
-                    netns,
-                    ep.ifname,
-                    ep.ip,
-                    net.prefixlen,
-                    ep.mac,
+                    functools.partial(
+                        netlink.add_veth,
+                        ep.veth,
+                        net.bridge,
+                        netns,
+                        ep.ifname,
+                        ep.ip,
+                        net.prefixlen,
+                        ep.mac,
+                        loopback=ep.order == 0,
+                    )
                 )
             gateway = next((n.gateway for n in nets if not n.internal), None)
             if gateway:
