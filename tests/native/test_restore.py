@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import docker
 import pytest
 
-from tests.native.conftest import NativeDaemon, load_test_image, wait_for
+from tests.native.conftest import TEST_IMAGE, NativeDaemon, load_test_image, wait_for
 
 pytestmark = pytest.mark.native
 
@@ -159,3 +161,35 @@ def is_mount(path: Path) -> bool:
 
 def has_link(name: str) -> bool:
     return subprocess.run(["ip", "link", "show", name], capture_output=True).returncode == 0
+
+
+def test_clean_stop_finishes_the_teardowns_after_answers(
+    daemon_factory: Callable[[], NativeDaemon],
+) -> None:
+    """The teardown after a removal's answer is not lost to a stop that lands the instant
+    the answer did: no runc record, folder, mount or namespace is left behind."""
+    daemon = daemon_factory()
+    load_test_image(daemon)
+    api = docker.APIClient(base_url=daemon.docker_host, version="1.41")
+    host_config = api.create_host_config(auto_remove=True)
+    cid = api.create_container(TEST_IMAGE, ["true"], host_config=host_config)["Id"]
+    with socket.socket(socket.AF_UNIX) as waiter:
+        waiter.settimeout(30)
+        waiter.connect(daemon.socket)
+        waiter.sendall(
+            f"POST /containers/{cid}/wait?condition=removed HTTP/1.1\r\n"
+            "Host: d\r\nContent-Length: 0\r\n\r\n".encode()
+        )
+        answer = waiter.recv(4096)
+        while b"\r\n\r\n" not in answer:  # the headers: the wait is registered
+            answer += waiter.recv(4096)
+        api.start(cid)
+        while b"StatusCode" not in answer:
+            answer += waiter.recv(4096)
+    daemon.stop()
+    api.close()
+    assert not list((daemon.data_root / "runc").iterdir())
+    assert not list((daemon.data_root / "containers").iterdir())
+    assert not (daemon.root / "netns").exists() or not list((daemon.root / "netns").iterdir())
+    with open("/proc/self/mountinfo") as info:
+        assert not [line for line in info if str(daemon.data_root) in line]
