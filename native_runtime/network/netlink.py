@@ -15,6 +15,7 @@ import ctypes
 import errno
 import ipaddress
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,6 +60,26 @@ def inside(path: str | None) -> Iterator[None]:
         os.close(own)
 
 
+_host_lock = threading.Lock()
+_host_socket: list[IPRoute] = []  # at most one, opened at first use
+
+
+@contextlib.contextmanager
+def _host() -> Iterator[IPRoute]:
+    """The host's netlink socket, opened once per process: opening one costs as much CPU
+    as a request. Workers take turns; none ever calls this from inside a sandbox, since
+    `inside` always takes its thread back to the host first."""
+    with _host_lock:
+        if not _host_socket:
+            _host_socket.append(IPRoute())
+        try:
+            yield _host_socket[0]
+        except OSError:
+            # The socket itself failed (not the kernel refusing a request): a new one next time.
+            _host_socket.pop().close()
+            raise
+
+
 def _iproute_in(path: str) -> IPRoute:
     with inside(path):
         return IPRoute()
@@ -98,14 +119,14 @@ def _index(ipr: IPRoute, name: str) -> int | None:
 
 
 def link_names() -> list[str]:
-    with IPRoute() as ipr:
+    with _host() as ipr:
         return [str(link.get_attr("IFLA_IFNAME")) for link in ipr.get_links()]
 
 
 def host_networks() -> list[ipaddress.IPv4Network]:
     """Every IPv4 route and address on the host except the default route: IPAM avoids them."""
     out: list[ipaddress.IPv4Network] = []
-    with IPRoute() as ipr:
+    with _host() as ipr:
         for route in ipr.get_routes(family=2, table=254):
             dst = route.get_attr("RTA_DST")
             if dst and route["dst_len"] > 0:
@@ -119,7 +140,7 @@ def host_networks() -> list[ipaddress.IPv4Network]:
 
 def ensure_bridge(name: str, gateway: str, prefixlen: int) -> None:
     """Create the bridge if missing, give it the gateway address and bring it up."""
-    with IPRoute() as ipr:
+    with _host() as ipr:
         idx = _index(ipr, name)
         if idx is None:
             ipr.link("add", ifname=name, kind="bridge")
@@ -135,7 +156,7 @@ def ensure_bridge(name: str, gateway: str, prefixlen: int) -> None:
 def delete_link(name: str) -> None:
     """Delete a link if it exists (deleting one end of a veth deletes both)."""
     # By name in one request: the kernel looks it up, no round trip for the index first.
-    with IPRoute() as ipr:
+    with _host() as ipr:
         try:
             ipr.link("del", ifname=name)
         except NetlinkError as exc:
@@ -185,7 +206,7 @@ def add_veth(
     (and the sandbox's loopback up with it when `loopback`)."""
     fd = os.open(netns_path, os.O_RDONLY)
     try:
-        with IPRoute() as ipr:
+        with _host() as ipr:
             br = _index(ipr, bridge)
             if br is None:
                 raise OSError(errno.ENODEV, f"bridge {bridge} is missing")
