@@ -51,12 +51,14 @@ async def _remove_held(rt: Runtime, ctr: Container, force: bool, volumes: bool) 
     if ctr.id not in rt.containers.by_id:
         return  # auto-remove got there first
     ctr.state.status = REMOVING
-    # The record goes first and the client has its answer; the runtime's teardown
-    # (runc's record, the sandbox, the mount: tens of ms) runs after it. A daemon
-    # killed in between leaves pieces no record names, which its next start sweeps.
+    # The network lets go and the record goes before the answer, so whatever the client
+    # does next finds the name, address, ports and network free; runc's record, the
+    # mount and the folder (tens of ms) are torn down after it. A daemon killed in
+    # between leaves pieces no record names, which its next start sweeps.
     nets = rt.attached_networks(ctr)
     with stage("remove", ctr.id):
-        rt.networks.forget(ctr.id)
+        with stage("remove.network", ctr.id):
+            await rt.networks.release(ctr.id, for_good=True)
         rt.containers.delete(ctr)
         rt.execs.forget_container(ctr.id)
     if volumes:

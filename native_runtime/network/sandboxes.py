@@ -101,14 +101,9 @@ class SandboxVerbs(NetworkCore):
     def _network_for(self, ref: str) -> Network:
         return self.default_network() if ref in ("default", "bridge") else self.find(ref)
 
-    async def release(self, container_id: str) -> None:
+    async def release(self, container_id: str, *, for_good: bool = False) -> None:
         """At container remove: tear down anything left and forget the plan."""
-        await self.detach(container_id)
-        self.forget(container_id)
-
-    def forget(self, container_id: str) -> None:
-        """Drop the plan alone: a removed container's name leaves DNS and links at once,
-        while its sandbox may still be torn down (`detach`) after the answer."""
+        await self.detach(container_id, for_good=for_good)
         with self.store.transaction() as tx:
             self.store.delete_plan(tx, container_id)
 
@@ -304,10 +299,14 @@ class SandboxVerbs(NetworkCore):
             proxies.append(proxy)
         self.proxies[container_id] = proxies
 
-    async def detach(self, container_id: str) -> None:
+    async def detach(self, container_id: str, *, for_good: bool = False) -> None:
         """At container stop (or failed start): remove veths, proxies, rules, namespace.
 
         Addresses return to the pool here, as Docker releases them when a container stops.
+        `for_good` (a removal, its processes gone): the veths are not deleted one by one,
+        which waits out an RCU grace period each; they end with the namespace, in the
+        kernel's time. Their names are never used again, and an address taken up at once
+        comes with the same MAC on a container that cannot run for a while yet.
         """
         async with self.lock:
             self._unwired.pop(container_id, None)  # what it would wire goes below
@@ -317,9 +316,11 @@ class SandboxVerbs(NetworkCore):
             await self._close_dns(container_id)
             for proxy in self.proxies.pop(container_id, []):
                 await proxy.stop()
-            for ep in self.store.endpoints_of(container_id):
-                await asyncio.to_thread(netlink.delete_link, ep.veth)
-            if sandbox.netns == str(self.netns_dir / container_id):
+            own_netns = sandbox.netns == str(self.netns_dir / container_id)
+            if not (for_good and own_netns):
+                for ep in self.store.endpoints_of(container_id):
+                    await asyncio.to_thread(netlink.delete_link, ep.veth)
+            if own_netns:
                 await asyncio.to_thread(netlink.remove_netns, sandbox.netns)
             await self._forget_sandbox(container_id)
             await self.sync_rules()

@@ -121,9 +121,10 @@ def test_kill9_mid_run_rm_leaves_no_half_container(
 def test_kill9_after_removal_answer_sweeps_the_teardown(
     daemon_factory: Callable[[], NativeDaemon],
 ) -> None:
-    """`rm` answers once the record is gone and tears the runtime down afterwards. What a
-    kill -9 in between leaves (the row gone; runc's record, cgroups, the mount, netns,
-    veth and network plan still there) is swept by the next start."""
+    """`rm` answers once the network let go and the record is gone, and tears the rest
+    down afterwards. A kill -9 in the middle of a removal leaves the row gone and any of
+    runc's record, cgroups, the mount, netns, veth and network plan behind; the next start
+    sweeps them all."""
     daemon = daemon_factory()
     load_test_image(daemon)
     cid = daemon.out("run", "-d", "--name", "torn", "dockyard-test/busybox", "sleep", "1000")
