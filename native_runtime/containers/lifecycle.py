@@ -34,7 +34,8 @@ async def handle_exit(rt: Runtime, ctr_id: str) -> None:
     # create and update refuse AutoRemove beside a restart policy.
     auto_remove = bool(ctr.host_config.get("AutoRemove"))
     if not auto_remove:
-        # An auto-removed container is torn down by its removal, after the answer.
+        # An auto-removed container is torn down by its removal: the network before
+        # that answers, the rest after.
         await cleanup_runtime(rt, ctr)
     ctr.state.status = EXITED if code is not None else DEAD
     ctr.state.exit_code = code if code is not None else 255
