@@ -3,9 +3,11 @@
 Several views of the same path, on a throwaway daemon started with
 DOCKYARD_NATIVE_TIMINGS=1 (its stage log, off by default):
   - the docker CLI end to end against dockerd in the same run, interleaved, for
-    `run --rm`, `start` of a created container and `exec true`;
+    `run --rm`, `start` of a created container, `exec true` and `run -d` on a
+    user-defined network, each ratio printed beside issue 19's bar for it;
   - the API calls the CLI makes (create, wait, start, the wait's answer) timed here
-    over the socket, so the CLI's own cost is the difference;
+    over the socket, so the CLI's own cost is the difference, and the daemon's own CPU
+    time per `run --rm` (a loaded machine stretches wall clock, not CPU time);
   - the daemon's stages from its log (network, rootfs and bundle, conmon with
     `runc create`, `runc start`, the teardown at exit, removal, `runc exec`);
 and, when py-spy is installed, the daemon's own Python time by function.
@@ -18,6 +20,7 @@ import http.client
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import statistics
@@ -30,9 +33,12 @@ from pathlib import Path
 
 os.environ["DOCKYARD_NATIVE_TIMINGS"] = "1"  # read by the daemon the bench starts
 
+import psutil
 from native_run import DOCKERD, IMAGE, ThrowawayDaemon, docker
 
 STAGE_LINE = re.compile(r"stage=(\S+) ctr=(\w+) ms=([\d.]+)")
+# Issue 19's bars: the native engine's time as a fraction of dockerd's in the same run.
+BARS = {"run --rm": 1 / 5, "start": 1 / 4, "exec": 1 / 2, "run -d usernet": 1 / 4}
 
 
 class UnixHTTP(http.client.HTTPConnection):
@@ -92,6 +98,25 @@ def start_and_exec(host: str) -> tuple[float, float]:
     finally:
         docker(host, "rm", "-f", cid)
     return (started - begin) * 1000, (execed - started) * 1000
+
+
+def run_detached_on(host: str, network: str) -> float:
+    """ms for `run -d` on a user-defined network; the container is removed untimed."""
+    begin = time.perf_counter()
+    cid = docker(host, "run", "-d", "--network", network, IMAGE, "sleep", "1000")
+    took = (time.perf_counter() - begin) * 1000
+    docker(host, "rm", "-f", cid.decode().strip())
+    return took
+
+
+def print_against_bars(medians: dict[str, dict[str, float]]) -> None:
+    """Each verb's native and dockerd medians, their ratio and the issue's bar for it."""
+    for verb, bar in BARS.items():
+        native, base = medians[verb]["native"], medians[verb]["dockerd"]
+        ratio = native / base
+        verdict = "meets" if ratio <= bar else "misses"
+        print(f"  {verb:14} native {native:7.1f} ms   dockerd {base:7.1f} ms   "
+              f"ratio {ratio:.2f}   bar {bar:.2f} ({verdict})")  # fmt: skip
 
 
 def stage_medians(log: Path) -> dict[str, float]:
@@ -159,33 +184,41 @@ def main() -> None:
     host = f"unix://{daemon.socket}"
     try:
         docker(host, "load", input=docker(DOCKERD, "save", IMAGE))
-        cli_run_rm(host)
-        cli_run_rm(DOCKERD)  # warm both once
-        native_cli, dockerd_cli = [], []
-        for _ in range(args.rounds):  # interleaved: both see the same load
-            native_cli.append(cli_run_rm(host))
-            dockerd_cli.append(cli_run_rm(DOCKERD))
-        cli: dict[str, list[float]] = defaultdict(list)
-        for _ in range(args.rounds):
-            for name, engine in (("native", host), ("dockerd", DOCKERD)):
-                start_ms, exec_ms = start_and_exec(engine)
-                cli[f"{name} start"].append(start_ms)
-                cli[f"{name} exec"].append(exec_ms)
+        network = f"dyb-{secrets.token_hex(3)}"
+        for engine in (host, DOCKERD):
+            docker(engine, "network", "create", network)
+        cli: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+        try:
+            engines = (("native", host), ("dockerd", DOCKERD))
+            for _, engine in engines:  # warm both once
+                cli_run_rm(engine)
+                run_detached_on(engine, network)
+            for _ in range(args.rounds):  # interleaved: both see the same load
+                for name, engine in engines:
+                    cli["run --rm"][name].append(cli_run_rm(engine))
+                    start_ms, exec_ms = start_and_exec(engine)
+                    cli["start"][name].append(start_ms)
+                    cli["exec"][name].append(exec_ms)
+                    cli["run -d usernet"][name].append(run_detached_on(engine, network))
+        finally:
+            for engine in (host, DOCKERD):
+                docker(engine, "network", "rm", network)
         api: dict[str, list[float]] = defaultdict(list)
+        own = psutil.Process(daemon.proc.pid)
+        cpu_before = sum(own.cpu_times()[:2])
         for _ in range(args.rounds):
             for key, value in api_run_rm(daemon.socket).items():
                 api[key].append(value)
-        native, base = statistics.median(native_cli), statistics.median(dockerd_cli)
-        print(f"docker CLI, median of {args.rounds} (engines interleaved):")
-        print(f"  run --rm   native {native:7.1f} ms   dockerd {base:7.1f} ms   "
-              f"ratio {native / base:.2f}")  # fmt: skip
-        for verb in ("start", "exec"):
-            native, base = (statistics.median(cli[f"{e} {verb}"]) for e in ("native", "dockerd"))
-            print(f"  {verb:8}   native {native:7.1f} ms   dockerd {base:7.1f} ms   "
-                  f"ratio {native / base:.2f}")  # fmt: skip
+        daemon_cpu = (sum(own.cpu_times()[:2]) - cpu_before) * 1000 / args.rounds
+        print(f"docker CLI, median of {args.rounds} (engines interleaved), "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs:")  # fmt: skip
+        print_against_bars(
+            {verb: {e: statistics.median(v) for e, v in by.items()} for verb, by in cli.items()}
+        )
         print("native API calls of run --rm (no CLI):")
         for key, values in api.items():
             print(f"  {key:24} {statistics.median(values):7.1f} ms")
+        print(f"  {'daemon CPU per run':24} {daemon_cpu:7.1f} ms (user + system, its own process)")
         print("native daemon stages (median; nested stages are inside their parent):")
         for name, ms in sorted(stage_medians(daemon.root / "daemon.log").items()):
             print(f"  {name:28} {ms:7.1f} ms")

@@ -12,13 +12,14 @@ import signal
 from aiohttp import web
 
 from native_runtime import daemons
-from native_runtime.adopt import adopt_all
+from native_runtime.adopt import adopt_all, release_orphan_plans
 from native_runtime.api.routes import make_app
 from native_runtime.containers import lifecycle
 from native_runtime.paths import SOCKET_GROUP, SOCKET_MODE, Paths
 from native_runtime.runtime import Runtime
 
 log = logging.getLogger("native_runtime.daemon")
+TEARDOWN_GRACE = 10.0
 
 
 async def serve(paths: Paths) -> None:
@@ -29,6 +30,7 @@ async def serve(paths: Paths) -> None:
     adopt_all(rt)
     # Live restore: sandboxes of containers still running stay, the rest are torn down.
     await rt.networks.start(running=[c.id for c in rt.containers.all() if c.running])
+    await release_orphan_plans(rt)
     app = make_app(rt)
     # Open streams (logs -f, events) would hold a graceful stop for a minute;
     # containers keep running anyway, so a short grace is enough.
@@ -47,6 +49,8 @@ async def serve(paths: Paths) -> None:
     finally:
         # Containers keep running under conmon; the next daemon re-adopts them.
         await runner.cleanup()
+        # Removed containers whose teardown is still running leave nothing behind.
+        await rt.settle(TEARDOWN_GRACE)
         # Bridges, rules and namespaces go with the daemon unless a container still uses them.
         await rt.networks.close(containers_running=any(c.running for c in rt.containers.all()))
         rt.networks.store.close()

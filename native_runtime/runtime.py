@@ -6,7 +6,8 @@ import asyncio
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from native_runtime.containers.model import Container, ContainerDirs
 from native_runtime.containers.repo import ContainerRepo
@@ -52,6 +53,8 @@ class Runtime:
         self._exit_waiters: dict[str, list[asyncio.Future[None]]] = defaultdict(list)
         self._remove_waiters: dict[str, list[asyncio.Future[None]]] = defaultdict(list)
         self.background: set[asyncio.Task[None]] = set()
+        # Teardowns that run after the client has its answer; a clean stop lets them end.
+        self.deferred: set[asyncio.Task[None]] = set()
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         # What runs when a container's conmon ends; the daemon installs the lifecycle's.
         self.on_exit: ExitHook = _unhooked_exit
@@ -94,6 +97,16 @@ class Runtime:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)  # type: ignore[arg-type]
         self.background.add(task)
         task.add_done_callback(self.background.discard)
+
+    def defer(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run work no client waits for; `settle` lets it finish before a clean stop."""
+        task = asyncio.ensure_future(coro)
+        self.deferred.add(task)
+        task.add_done_callback(self.deferred.discard)
+
+    async def settle(self, timeout: float) -> None:
+        if self.deferred:
+            await asyncio.wait(set(self.deferred), timeout=timeout)
 
     def event(self, ctr: Container, action: str, **extra: str) -> None:
         attributes = {"image": ctr.image, "name": ctr.name, **extra}

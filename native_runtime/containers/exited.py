@@ -37,9 +37,14 @@ async def cleanup_runtime(rt: Runtime, ctr: Container) -> None:
     nothing, so both are torn down at once (each waits on its own processes).
     """
     nets = rt.attached_networks(ctr)
+    await teardown_runtime(rt, ctr)
+    rt.network_events(ctr, "disconnect", nets)
+
+
+async def teardown_runtime(rt: Runtime, ctr: Container) -> None:
+    """`cleanup_runtime` without its events, for a caller that has announced them."""
     with stage("cleanup", ctr.id):
         await asyncio.gather(_delete_runc_state(rt, ctr), rt.networks.detach(ctr.id))
-    rt.network_events(ctr, "disconnect", nets)
 
 
 async def _delete_runc_state(rt: Runtime, ctr: Container) -> None:

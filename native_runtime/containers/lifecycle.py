@@ -31,7 +31,12 @@ async def handle_exit(rt: Runtime, ctr_id: str) -> None:
     health.end(ctr)
     resize.forget(ctr)
     code = read_exit_code(rt, ctr)
-    await cleanup_runtime(rt, ctr)
+    # create and update refuse AutoRemove beside a restart policy.
+    auto_remove = bool(ctr.host_config.get("AutoRemove"))
+    if not auto_remove:
+        # An auto-removed container is torn down by its removal: the network before
+        # that answers, the rest after.
+        await cleanup_runtime(rt, ctr)
     ctr.state.status = EXITED if code is not None else DEAD
     ctr.state.exit_code = code if code is not None else 255
     ctr.state.pid = 0
@@ -45,7 +50,7 @@ async def handle_exit(rt: Runtime, ctr_id: str) -> None:
     rt.notify_exit(ctr)
     if restart:
         rt.spawn(_restart_later(rt, ctr_id, ctr.state.restart_count))
-    elif ctr.host_config.get("AutoRemove"):
+    elif auto_remove:
         readers = rt.readers.pop(ctr.id, set())
         if readers:
             # `docker run --rm` prints from the log; let it read the end first.

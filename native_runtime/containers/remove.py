@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 from pathlib import Path
 
-from native_runtime.containers.exited import cleanup_runtime
+from native_runtime.containers.exited import teardown_runtime
 from native_runtime.containers.kill import send
 from native_runtime.containers.model import REMOVING, Container, can_remove
 from native_runtime.runtime import Runtime
 from native_runtime.timing import stage
+
+log = logging.getLogger("native_runtime.remove")
 
 
 def _discard(rt: Runtime, root: Path) -> None:
@@ -48,18 +51,30 @@ async def _remove_held(rt: Runtime, ctr: Container, force: bool, volumes: bool) 
     if ctr.id not in rt.containers.by_id:
         return  # auto-remove got there first
     ctr.state.status = REMOVING
+    # The network lets go and the record goes before the answer, so whatever the client
+    # does next finds the name, address, ports and network free; runc's record, the
+    # mount and the folder (tens of ms) are torn down after it. A daemon killed in
+    # between leaves pieces no record names, which its next start sweeps.
+    nets = rt.attached_networks(ctr)
     with stage("remove", ctr.id):
-        await cleanup_runtime(rt, ctr)
-        with stage("remove.release_plan", ctr.id):
-            await rt.networks.release(ctr.id)
-        with stage("remove.db_delete", ctr.id):
-            rt.containers.delete(ctr)
+        with stage("remove.network", ctr.id):
+            await rt.networks.release(ctr.id, for_good=True)
+        rt.containers.delete(ctr)
         rt.execs.forget_container(ctr.id)
-        with stage("remove.files", ctr.id):
-            _discard(rt, rt.dirs(ctr).root)
     if volumes:
         for entry in ctr.mounts:
             if entry.get("Anonymous") and not rt.volume_users(entry["Name"]):
                 rt.volumes.remove(entry["Name"], [])
+    rt.network_events(ctr, "disconnect", nets)
     rt.event(ctr, "destroy")
     rt.notify_removed(ctr)
+    rt.defer(_teardown(rt, ctr))
+
+
+async def _teardown(rt: Runtime, ctr: Container) -> None:
+    try:
+        with stage("remove.teardown", ctr.id):
+            await teardown_runtime(rt, ctr)
+            _discard(rt, rt.dirs(ctr).root)
+    except Exception:  # the next start sweeps what is left; the loop must go on
+        log.exception("teardown of removed container %s", ctr.short_id)

@@ -43,6 +43,7 @@ def unmount(target: Path) -> None:
 
 
 def is_mounted(target: Path) -> bool:
-    wanted = str(target)
-    with open("/proc/self/mountinfo") as info:
-        return any(line.split()[4] == wanted for line in info)
+    # Two stats (another device than its parent's), not a read of /proc/self/mountinfo:
+    # that file lists every mount on a busy host, and was a tenth of the daemon's time
+    # per `run --rm`. Only a mount makes a plain folder a device of its own.
+    return os.path.ismount(target)

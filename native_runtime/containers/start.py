@@ -74,6 +74,11 @@ def prepare_bundle(rt: Runtime, ctr: Container, files: SandboxFiles) -> None:
     (dirs.bundle / "config.json").write_text(json.dumps(config))
 
 
+async def _wire(rt: Runtime, ctr: Container) -> None:
+    with stage("start.network_wire", ctr.id):
+        await rt.networks.wire(ctr.id)
+
+
 async def start(rt: Runtime, ctr: Container) -> None:
     async with rt.lock(ctr):
         await start_held(rt, ctr)
@@ -89,18 +94,26 @@ async def start_held(rt: Runtime, ctr: Container) -> None:
     (rt.paths.exits / ctr.id).unlink(missing_ok=True)
     try:
         _ensure_plan(rt, ctr)
-        # The sandbox exists before `runc create`, which joins its namespace.
+        # The namespace exists before `runc create`, which joins it; its veths, routes
+        # and DNS are wired meanwhile, since the process runs only at `runc start`.
         with stage("start.network", ctr.id):
-            files = await rt.networks.attach(ctr.id)
-        _share_peer_hostname(rt, ctr)
-        # The rootfs belongs to the container: reading its /etc/passwd or filling a
-        # volume from it may be slow, so it never runs on the event loop.
-        with stage("start.rootfs_bundle", ctr.id):
-            await asyncio.wait_for(
-                asyncio.to_thread(prepare_bundle, rt, ctr, files), BUNDLE_TIMEOUT
-            )
-        with stage("start.conmon_runc_create", ctr.id):
-            pid, conmon_pid = await monitor.launch(rt.paths, ctr, dirs)
+            files = await rt.networks.reserve(ctr.id)
+        wiring = asyncio.ensure_future(_wire(rt, ctr))
+        try:
+            _share_peer_hostname(rt, ctr)
+            # The rootfs belongs to the container: reading its /etc/passwd or filling a
+            # volume from it may be slow, so it never runs on the event loop.
+            with stage("start.rootfs_bundle", ctr.id):
+                await asyncio.wait_for(
+                    asyncio.to_thread(prepare_bundle, rt, ctr, files), BUNDLE_TIMEOUT
+                )
+            with stage("start.conmon_runc_create", ctr.id):
+                pid, conmon_pid = await monitor.launch(rt.paths, ctr, dirs)
+        finally:
+            # Never a half-wired sandbox behind a cleanup; its failure is the start's.
+            (wired,) = await asyncio.gather(wiring, return_exceptions=True)
+        if isinstance(wired, BaseException):
+            raise wired
         with stage("start.runc_start", ctr.id):
             code, err = await rt.runc("start", ctr.id)
         if code != 0:

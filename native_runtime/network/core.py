@@ -8,9 +8,10 @@ from pathlib import Path
 
 from native_runtime.network import ipam, iptables
 from native_runtime.network.errors import BadParameter, NotFound
-from native_runtime.network.model import BRIDGE, Naming, Network, Plan
+from native_runtime.network.model import BRIDGE, Endpoint, Naming, Network, Plan
 from native_runtime.network.proxy import PortProxy
 from native_runtime.network.store import NetworkStore
+from native_runtime.network.undo import Undo
 
 
 def parse_link(entry: str) -> tuple[str, str]:
@@ -31,6 +32,8 @@ class NetworkCore:
     netns_dir: Path
     lock: asyncio.Lock
     proxies: dict[str, list[PortProxy]]
+    # Reserved sandboxes `wire` has yet to finish: namespace, endpoints, networks, rollback.
+    _unwired: dict[str, tuple[str, tuple[Endpoint, ...], tuple[Network, ...], Undo]]
     resolv_conf: Path
     hosts_file: Path
     _jumps_in_place: bool

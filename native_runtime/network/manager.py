@@ -63,6 +63,7 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
         self.lock = asyncio.Lock()
         self.dns: dict[str, SandboxDns] = {}  # by the container owning the namespace
         self.proxies: dict[str, list[PortProxy]] = {}
+        self._unwired = {}
         self._jumps_in_place = False
         self._rules_in_place = None
 

@@ -15,6 +15,7 @@ import ctypes
 import errno
 import ipaddress
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from socket import AF_INET6
@@ -31,6 +32,7 @@ MS_REC = 16384
 MS_SHARED = 1 << 20
 MNT_DETACH = 2
 IFA_F_NODAD = 0x02  # linux/if_addr.h
+LOOPBACK = 1  # lo's index in every new network namespace
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -60,6 +62,26 @@ def inside(path: str | None) -> Iterator[None]:
             _check(_libc.setns(own, CLONE_NEWNET), "setns back to the host")
     finally:
         os.close(own)
+
+
+_host_lock = threading.Lock()
+_host_socket: list[IPRoute] = []  # at most one, opened at first use
+
+
+@contextlib.contextmanager
+def _host() -> Iterator[IPRoute]:
+    """The host's netlink socket, opened once per process: opening one costs as much CPU
+    as a request. Workers take turns; none ever calls this from inside a sandbox, since
+    `inside` always takes its thread back to the host first."""
+    with _host_lock:
+        if not _host_socket:
+            _host_socket.append(IPRoute())
+        try:
+            yield _host_socket[0]
+        except OSError:
+            # The socket itself failed (not the kernel refusing a request): a new one next time.
+            _host_socket.pop().close()
+            raise
 
 
 def _iproute_in(path: str) -> IPRoute:
@@ -101,14 +123,14 @@ def _index(ipr: IPRoute, name: str) -> int | None:
 
 
 def link_names() -> list[str]:
-    with IPRoute() as ipr:
+    with _host() as ipr:
         return [str(link.get_attr("IFLA_IFNAME")) for link in ipr.get_links()]
 
 
 def host_networks() -> list[ipaddress.IPv4Network]:
     """Every IPv4 route and address on the host except the default route: IPAM avoids them."""
     out: list[ipaddress.IPv4Network] = []
-    with IPRoute() as ipr:
+    with _host() as ipr:
         for route in ipr.get_routes(family=2, table=254):
             dst = route.get_attr("RTA_DST")
             if dst and route["dst_len"] > 0:
@@ -122,7 +144,7 @@ def host_networks() -> list[ipaddress.IPv4Network]:
 
 def ensure_bridge(name: str, gateway: str, prefixlen: int) -> None:
     """Create the bridge if missing, give it the gateway address and bring it up."""
-    with IPRoute() as ipr:
+    with _host() as ipr:
         idx = _index(ipr, name)
         if idx is None:
             ipr.link("add", ifname=name, kind="bridge")
@@ -163,19 +185,18 @@ def ensure_address6(netns_path: str | None, ifname: str, address: str, prefixlen
 
 def delete_link(name: str) -> None:
     """Delete a link if it exists (deleting one end of a veth deletes both)."""
-    with IPRoute() as ipr:
-        idx = _index(ipr, name)
-        if idx is None:
-            return
+    # By name in one request: the kernel looks it up, no round trip for the index first.
+    with _host() as ipr:
         try:
-            ipr.link("del", index=idx)
+            ipr.link("del", ifname=name)
         except NetlinkError as exc:
             if exc.code != errno.ENODEV:
                 raise
 
 
-def create_netns(path: str) -> None:
-    """A named namespace bind-mounted at `path` (what `ip netns add` does), loopback up."""
+def create_netns(path: str, *, loopback: bool = True) -> None:
+    """A named namespace bind-mounted at `path` (what `ip netns add` does), loopback up
+    unless `loopback` is False: then `add_veth` brings it up with the sandbox's first veth."""
     _make_shared_dir(Path(path).parent)
     os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
     try:
@@ -184,8 +205,9 @@ def create_netns(path: str) -> None:
                 _libc.mount(b"/proc/thread-self/ns/net", path.encode(), b"none", MS_BIND, None),
                 f"bind {path}",
             )
-            with IPRoute() as ipr:
-                ipr.link("set", index=1, state="up")  # lo is always index 1 in a new netns
+            if loopback:
+                with IPRoute() as ipr:
+                    ipr.link("set", index=LOOPBACK, state="up")
     except BaseException:
         remove_netns(path)
         raise
@@ -207,11 +229,14 @@ def add_veth(
     address: str,
     prefixlen: int,
     mac: str,
+    *,
+    loopback: bool = False,
 ) -> None:
-    """A veth pair: `veth` on the host enslaved to `bridge`, `ifname` inside the sandbox."""
+    """A veth pair: `veth` on the host enslaved to `bridge`, `ifname` inside the sandbox
+    (and the sandbox's loopback up with it when `loopback`)."""
     fd = os.open(netns_path, os.O_RDONLY)
     try:
-        with IPRoute() as ipr:
+        with _host() as ipr:
             br = _index(ipr, bridge)
             if br is None:
                 raise OSError(errno.ENODEV, f"bridge {bridge} is missing")
@@ -231,6 +256,8 @@ def add_veth(
             assert idx is not None
             ipr.addr("add", index=idx, address=address, prefixlen=prefixlen)
             ipr.link("set", index=idx, state="up")
+            if loopback:
+                ipr.link("set", index=LOOPBACK, state="up")
     except BaseException:
         delete_link(veth)
         raise

@@ -112,9 +112,9 @@ class SandboxVerbs(NetworkCore):
     def _network_for(self, ref: str) -> Network:
         return self.default_network() if ref in ("default", "bridge") else self.find(ref)
 
-    async def release(self, container_id: str) -> None:
+    async def release(self, container_id: str, *, for_good: bool = False) -> None:
         """At container remove: tear down anything left and forget the plan."""
-        await self.detach(container_id)
+        await self.detach(container_id, for_good=for_good)
         with self.store.transaction() as tx:
             self.store.delete_plan(tx, container_id)
 
@@ -135,7 +135,14 @@ class SandboxVerbs(NetworkCore):
     # ----- start / stop ----------------------------------------------------------------
 
     async def attach(self, container_id: str) -> SandboxFiles:
-        """At container start, before the runtime creates it: build the sandbox.
+        """The whole sandbox at once: `reserve`, then `wire`."""
+        files = await self.reserve(container_id)
+        await self.wire(container_id)
+        return files
+
+    async def reserve(self, container_id: str) -> SandboxFiles:
+        """At container start, before the runtime creates it: the namespace, addresses
+        and ports, all that `runc create` and the /etc files need; `wire` finishes it.
 
         Returns the namespace path for the OCI config (None: the host's) and the
         resolv.conf and hosts text. Any failure rolls back every step already made.
@@ -145,6 +152,18 @@ class SandboxVerbs(NetworkCore):
             if self.store.sandbox(container_id) is None:
                 await self._build(plan)
         return self.files(container_id)
+
+    async def wire(self, container_id: str) -> None:
+        """Veths, routes, rules and the embedded DNS of a reserved sandbox. It may run
+        while the runtime creates the container, whose process starts only after it.
+
+        A failure rolls the whole sandbox back. Nothing to do once it is wired, or torn
+        down (`detach`) before this ran.
+        """
+        async with self.lock:
+            unwired = self._unwired.pop(container_id, None)
+            if unwired is not None:
+                await self._wire(container_id, *unwired)
 
     async def _build(self, plan: Plan) -> None:
         cid = plan.container_id
@@ -195,18 +214,42 @@ class SandboxVerbs(NetworkCore):
             if outward is not None:
                 pubs = await self._bind_ports(plan, pending[outward].ip, nets[outward].bridge, undo)
             undo.push(lambda: asyncio.to_thread(netlink.remove_netns, netns))
-            await asyncio.to_thread(netlink.create_netns, netns)
+            # Loopback comes up with the first veth, off the path to `runc create`.
+            await asyncio.to_thread(functools.partial(netlink.create_netns, netns, loopback=False))
+            with self.store.transaction() as tx:
+                for ep in pending:
+                    self.store.put_endpoint(tx, ep)
+                self.store.put_sandbox(tx, Sandbox(cid, netns, pubs))
+            undo.push(lambda: self._forget_sandbox(cid))
+        except BaseException:
+            self.proxies.pop(cid, None)
+            await undo.run()
+            raise
+        self._unwired[cid] = (netns, tuple(pending), tuple(nets), undo)
+
+    async def _wire(
+        self,
+        cid: str,
+        netns: str,
+        pending: tuple[Endpoint, ...],
+        nets: tuple[Network, ...],
+        undo: Undo,
+    ) -> None:
+        try:
             for ep, net in zip(pending, nets, strict=True):
                 undo.push(functools.partial(asyncio.to_thread, netlink.delete_link, ep.veth))
                 await asyncio.to_thread(
-                    netlink.add_veth,
-                    ep.veth,
-                    net.bridge,
-                    netns,
-                    ep.ifname,
-                    ep.ip,
-                    net.prefixlen,
-                    ep.mac,
+                    functools.partial(
+                        netlink.add_veth,
+                        ep.veth,
+                        net.bridge,
+                        netns,
+                        ep.ifname,
+                        ep.ip,
+                        net.prefixlen,
+                        ep.mac,
+                        loopback=ep.order == 0,
+                    )
                 )
                 if ep.ip6:
                     await asyncio.to_thread(
@@ -218,11 +261,6 @@ class SandboxVerbs(NetworkCore):
             gateway6 = next((n.gateway6 for n in nets if n.enable_ipv6 and not n.internal), "")
             if gateway6:
                 await asyncio.to_thread(netlink.set_default_route6, netns, gateway6)
-            with self.store.transaction() as tx:
-                for ep in pending:
-                    self.store.put_endpoint(tx, ep)
-                self.store.put_sandbox(tx, Sandbox(cid, netns, pubs))
-            undo.push(lambda: self._forget_sandbox(cid))
             await self.sync_rules()
             undo.push(lambda: self._close_dns(cid))
             await self._sync_dns(cid, fresh=True)
@@ -280,21 +318,28 @@ class SandboxVerbs(NetworkCore):
             proxies.append(proxy)
         self.proxies[container_id] = proxies
 
-    async def detach(self, container_id: str) -> None:
+    async def detach(self, container_id: str, *, for_good: bool = False) -> None:
         """At container stop (or failed start): remove veths, proxies, rules, namespace.
 
         Addresses return to the pool here, as Docker releases them when a container stops.
+        `for_good` (a removal, its processes gone): the veths are not deleted one by one,
+        which waits out an RCU grace period each; they end with the namespace, in the
+        kernel's time. Their names are never used again, and an address taken up at once
+        comes with the same MAC on a container that cannot run for a while yet.
         """
         async with self.lock:
+            self._unwired.pop(container_id, None)  # what it would wire goes below
             sandbox = self.store.sandbox(container_id)
             if sandbox is None:
                 return
             await self._close_dns(container_id)
             for proxy in self.proxies.pop(container_id, []):
                 await proxy.stop()
-            for ep in self.store.endpoints_of(container_id):
-                await asyncio.to_thread(netlink.delete_link, ep.veth)
-            if sandbox.netns == str(self.netns_dir / container_id):
+            own_netns = sandbox.netns == str(self.netns_dir / container_id)
+            if not (for_good and own_netns):
+                for ep in self.store.endpoints_of(container_id):
+                    await asyncio.to_thread(netlink.delete_link, ep.veth)
+            if own_netns:
                 await asyncio.to_thread(netlink.remove_netns, sandbox.netns)
             await self._forget_sandbox(container_id)
             await self.sync_rules()

@@ -91,7 +91,8 @@ def test_run_reaches_the_bridge_gateway(
     assert f"inet {subnet_prefix}" in built.stdout, built.stdout
     out = builder_daemon.out("run", "--rm", "netbuild:bridge", "cat", "/payload.txt")
     assert out == PAYLOAD
-    assert _step_leftovers(builder_daemon) == []
+    # run --rm answers before runc's record goes, and its veth ends with its namespace.
+    wait_for(lambda: _step_leftovers(builder_daemon) == [], what="the run's teardown")
     assert iptables_lines("-t", "nat", "-S") == rules_before
     builder_daemon.docker("rmi", "netbuild:bridge")
 

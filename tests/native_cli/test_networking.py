@@ -326,3 +326,29 @@ def test_taken_host_port_fails_clearly(cli: Cli) -> None:
         assert f"{port}" in failed.stderr and "already" in failed.stderr, failed.stderr
     assert _ip(cli, web, "bridge") == ""
     assert cli.out("inspect", "-f", "{{.State.Running}}", web) == "false"
+
+
+def test_the_first_instruction_finds_its_network_whole(cli: Cli) -> None:
+    """The native engine wires veths, routes and the embedded DNS while runc creates the
+    container; its process runs only after both, so its very first look finds them all."""
+    net, name = cli.network("wired"), cli.name("first")
+    cli.out("network", "create", net)
+    script = f"ip -o -4 addr show eth0; ip route; nslookup {name}"
+    out = cli.out("run", "--rm", "--name", name, "--net", net, TEST_IMAGE, "sh", "-c", script)
+    address = out.split(" inet ", 1)[1].split("/", 1)[0]
+    gateway = cli.out("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", net)
+    assert f"default via {gateway} dev eth0" in out
+    assert f"Name:\t{name}\nAddress: {address}" in out
+
+
+def test_what_a_run_rm_held_is_free_once_it_answers(cli: Cli) -> None:
+    """The native engine tears part of a removed container down after the answer; its
+    address, published port and network are free the moment `docker run --rm` returns."""
+    net, subnet = cli.network("brief"), _unused_subnet()
+    cli.out("network", "create", "--subnet", str(subnet), net)
+    address, port = str(subnet.network_address + 7), free_port()
+    for _ in range(2):
+        cli.out("run", "--rm", "--net", net, "--ip", address, "-p", f"{port}:80",
+                TEST_IMAGE, "true")  # fmt: skip
+    cli.out("network", "rm", net)
+    assert net not in cli.out("network", "ls", "--format", "{{.Name}}").split()
