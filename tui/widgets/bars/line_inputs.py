@@ -21,13 +21,17 @@ class LineInput(Input):
     def __init__(self, hand_over: Callable[[], Widget], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._hand_over = hand_over
+        self._handed_over = False
 
     async def action_submit(self) -> None:
+        self._handed_over = True
         self.screen.set_focus(self._hand_over())  # at once: Widget.focus() waits a turn
         await super().action_submit()
 
     async def _on_key(self, event: events.Key) -> None:
-        if self.screen.focused is not self:
+        if self.screen.focused is self:
+            self._handed_over = False
+        if self._handed_over:
             event.stop()
             event.prevent_default()
             self.app.post_message(events.Key(event.key, event.character))

@@ -112,6 +112,11 @@ class FleetTable(ContainersTable, inherit_bindings=False):
             rows.extend((c.id, self.cells(c, "")) for c in listed)
         return rows
 
+    def refresh_rows(self) -> None:
+        # Every row, status rows included: a fleet's few hundred rows are cheap to build, and
+        # the containers list's on-screen-only path knows its compose groups, not engines.
+        self.show_rows(self.build_rows())
+
     def row_cells(self, row_key: str) -> Cells | None:
         c = self.items.get(row_key)
         return self.cells(c, "") if c is not None else None
