@@ -95,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command is not None and args.engine:
+        # Only the UI shows several engines; a command acts on one.
+        if len(args.engine) > 1:
+            print(f"dockyard: {args.command} works on one --engine, not {len(args.engine)}",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+        args.engine = args.engine[0]
     if args.command is None:
         # The UI. What it loads and builds from here to its first frame is a few hundred
         # thousand objects, none of them garbage, yet the cyclic collector would walk them
@@ -127,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "topology":
             from tui.commands.topology import run_topology_command
 
-            engine = args.sub_engine or (args.engine[0] if args.engine else None)
+            engine = args.sub_engine or args.engine
             return run_topology_command(engine, args.format, args.width, args.swarm)
         from tui.commands.ui import run_ui
 

@@ -286,6 +286,11 @@ ACTIONS: tuple[ActionSpec[Any], ...] = (
     swarm("drain", "D", "Drain node", lambda c: c.drain(), mutates=True),
     swarm("activate", "a", "Activate node", lambda c: c.activate(), mutates=True),
     swarm("logs", "l", "Service logs", lambda c: c.logs()),
+    swarm("create", "c", "New service", lambda c: c.create(), mutates=True),
+    swarm("pause_node", "p", "Pause node", lambda c: c.pause_node(), mutates=True),
+    swarm("promote", "plus", "Promote", lambda c: c.promote(), mutates=True),
+    swarm("demote", "minus", "Demote", lambda c: c.demote(), mutates=True),
+    swarm("label_node", "equals_sign", "Node labels", lambda c: c.label_node(), mutates=True),
     fleet("start", "s", "Start", lambda c: c.start(), mutates=True),
     fleet("stop", "x", "Stop", lambda c: c.stop(), mutates=True),
     fleet("restart", "r", "Restart", lambda c: c.restart(), mutates=True),
@@ -407,6 +412,9 @@ def display_key(spec: ActionSpec[Any], keymap: dict[str, str]) -> str:
         "space": "space",
         "right_square_bracket": "]",
         "left_square_bracket": "[",
+        "plus": "+",
+        "minus": "-",
+        "equals_sign": "=",
     }
     return ",".join(names.get(part.strip(), part.strip()) for part in key.split(","))
 

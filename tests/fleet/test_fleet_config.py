@@ -98,3 +98,14 @@ def test_a_config_fleet_that_is_not_a_list_exits_2_with_one_line(tmp_path: Path)
     assert done.returncode == 2
     assert done.stderr.strip().endswith("[fleet] engines must be a list of engine names or URLs")
     assert done.stderr.count("\n") == 1
+
+
+def test_a_command_takes_one_engine_and_refuses_two_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nosuch\n")
+    compose = ("compose", "-f", str(tmp_path / "compose.yaml"), "config")
+    one = run_dockyard("--engine", "docker", *compose, config_home=tmp_path)
+    assert one.returncode == 0, one.stderr
+    assert "nosuch" in one.stdout
+    two = run_dockyard("--engine", "docker", "--engine", "native", *compose, config_home=tmp_path)
+    assert two.returncode == 2
+    assert two.stderr == "dockyard: compose works on one --engine, not 2\n"

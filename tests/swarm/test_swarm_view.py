@@ -165,10 +165,50 @@ async def test_swarm_view_lists_services_and_every_key_acts_on_the_swarm(
         await w.press("swarm.activate")
         await w.until(lambda: _availability(w.table.items[worker.id]) == "active")
         assert w.logged("docker node update --availability active swarm-node3")
+        await w.press("swarm.pause_node")
+        await w.until(lambda: _availability(w.table.items[worker.id]) == "pause")
+        assert w.logged("docker node update --availability pause swarm-node3")
+        await w.press("swarm.activate")
+        await w.until(lambda: _availability(w.table.items[worker.id]) == "active")
+
+        # labels: a bad entry is one line; the set given replaces the node's, then none again
+        await w.press("swarm.label_node")
+        await w.answer(PromptDialog, "ctrl+a", "ctrl+k", *"zone", "enter")
+        await w.until(lambda: w.notified("key=value"))
+        await w.press("swarm.label_node")
+        await w.answer(PromptDialog, "ctrl+a", "ctrl+k", *"zone=eu, disk=ssd", "enter")
+        await w.until(lambda: _labels(w.table.items[worker.id]) == {"zone": "eu", "disk": "ssd"})
+        assert w.logged("docker node update --label-add=zone=eu --label-add=disk=ssd swarm-node3")
+        await w.press("swarm.label_node")
+        await w.answer(PromptDialog, "ctrl+a", "ctrl+k", "enter")
+        await w.until(lambda: _labels(w.table.items[worker.id]) == {})
+        assert next(n for n in await swarm.nodes() if n.id == worker.id).labels == {}
+
+        # the worker made a manager and a worker again (asked first: quorum is at stake)
+        await w.press("swarm.promote")
+        await w.until(lambda: _role(w.table.items[worker.id]) == "manager", timeout=60)
+        assert w.logged("docker node promote swarm-node3")
+        await w.press("swarm.demote")
+        await w.answer(ConfirmDialog, "y")
+        await w.until(lambda: _role(w.table.items[worker.id]) == "worker", timeout=60)
+        assert next(n for n in await swarm.nodes() if n.id == worker.id).role == "worker"
 
         await w.press("swarm.toggle_nodes")
         await w.select(name, service.id)
         assert "REPLICAS" in w.table.render_line(0).text
+
+        # a new service from the prompt: a bad line is one line, a good one runs its tasks
+        await w.press("swarm.create")
+        await w.answer(PromptDialog, *"lonely", "enter")
+        await w.until(lambda: w.notified("NAME IMAGE [REPLICAS] [COMMAND]"))
+        created = unique()
+        names.append(created)
+        await w.press("swarm.create")
+        await w.answer(PromptDialog, *f"{created} {IMAGE} 2 sleep 600", "enter")
+        await w.until(lambda: any(s.name == created and s.running == 2
+                                  for s in w.table.items.values()))  # fmt: skip
+        assert w.logged(f"docker service create --name {created} --replicas 2 {IMAGE} sleep 600")
+        await w.select(name, service.id)
         await w.press("swarm.remove")
         await w.answer(ConfirmDialog, "y")
         await w.until(lambda: service.id not in w.table.items)
@@ -184,3 +224,13 @@ def _state(service: object) -> str:
 def _availability(node: object) -> str:
     assert isinstance(node, SwarmNode)
     return node.availability
+
+
+def _labels(node: object) -> dict[str, str]:
+    assert isinstance(node, SwarmNode)
+    return dict(node.labels)
+
+
+def _role(node: object) -> str:
+    assert isinstance(node, SwarmNode)
+    return node.role

@@ -1,10 +1,11 @@
-"""The swarm view's actions: scale, update, roll back, remove and read services; drain nodes."""
+"""The swarm view's actions: create, scale, update, roll back, remove and read services;
+drain, pause, activate, promote, demote and label nodes."""
 
 from __future__ import annotations
 
 from functools import partial
 
-from engine_adapters.swarm import SwarmEngine, SwarmNode, SwarmService
+from engine_adapters.swarm import ServiceSpec, SwarmEngine, SwarmNode, SwarmService
 from tui.controllers.base import Step, ViewController, cli
 from tui.dialogs.prompt import PromptDialog
 
@@ -137,5 +138,86 @@ class SwarmController(ViewController[SwarmService | SwarmNode]):
     def activate(self) -> None:
         self.perform(self._availability(self._nodes("activate"), "active"))
 
+    def pause_node(self) -> None:
+        self.perform(self._availability(self._nodes("pause_node"), "pause"))
+
+    def _roles(self, nodes: list[SwarmNode], role: str) -> list[Step]:
+        swarm = self.swarm
+        if swarm is None:
+            return []
+        verb = "promote" if role == "manager" else "demote"
+        return [
+            Step(cli("node", verb, n.hostname), partial(swarm.set_role, n.id, role)) for n in nodes
+        ]
+
+    def promote(self) -> None:
+        self.perform(self._roles(self._nodes("promote"), "manager"))
+
+    def demote(self) -> None:
+        nodes = self._nodes("demote")
+        body = "\n".join(f"  {n.hostname}{' (leader)' if n.leader else ''}" for n in nodes)
+        body += "\n\nThe swarm goes on only while most of the remaining managers answer."
+        self.confirm(f"Demote {len(nodes)} manager(s)?", body, self._roles(nodes, "worker"),
+                     yes="Demote")  # fmt: skip
+
+    def label_node(self) -> None:
+        nodes, swarm = self._nodes("label_node"), self.swarm
+        if not nodes or swarm is None:
+            return
+        node = nodes[0]
+
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                labels = parse_labels(text)
+            except ValueError as error:
+                self.app.notify(str(error), severity="error")
+                return
+            changes = [f"--label-add={k}={v}" for k, v in labels.items()
+                       if node.labels.get(k) != v]  # fmt: skip
+            changes += [f"--label-rm={k}" for k in node.labels if k not in labels]
+            if changes:
+                line = cli("node", "update", *changes, node.hostname)
+                self.perform([Step(line, partial(swarm.set_node_labels, node.id, labels))])
+
+        current = ", ".join(f"{k}={v}" for k, v in sorted(node.labels.items()))
+        title = f"Labels of {node.hostname} (all of them; an empty line removes every one)"
+        self.app.push_screen(PromptDialog(title, current, "zone=eu, disk=ssd"), chosen)
+
+    def create(self) -> None:
+        swarm = self.swarm
+        if swarm is None:
+            return
+
+        def chosen(text: str | None) -> None:
+            if text is None or not text.strip():
+                return
+            words = text.split()
+            if len(words) < 2:
+                self.app.notify(f"Give NAME IMAGE [REPLICAS] [COMMAND], not {text!r}",
+                                severity="error")  # fmt: skip
+                return
+            name, image, rest = words[0], words[1], words[2:]
+            replicas = int(rest.pop(0)) if rest and rest[0].isdigit() else 1
+            spec = ServiceSpec(name=name, image=image, replicas=replicas, args=tuple(rest) or None)
+            line = cli("service", "create", "--name", name, "--replicas", str(replicas), image,
+                       *rest)  # fmt: skip
+            self.perform([Step(line, partial(swarm.create_service, spec))], f"Created {name}")
+
+        usage = "NAME IMAGE [REPLICAS] [COMMAND]"
+        self.app.push_screen(PromptDialog("New service", "", usage), chosen)
+
     def prune(self) -> None:
         self.app.notify("Nothing to prune in a swarm: remove services with d", timeout=3)
+
+
+def parse_labels(text: str) -> dict[str, str]:
+    """`zone=eu, disk=ssd` (commas or spaces between them) as a node's whole label set."""
+    labels: dict[str, str] = {}
+    for part in text.replace(",", " ").split():
+        key, sep, value = part.partition("=")
+        if not key or not sep:
+            raise ValueError(f"A label is key=value, not {part!r}")
+        labels[key] = value
+    return labels

@@ -28,7 +28,7 @@ NODE_COLUMNS = (
     ("update", "ENGINE"),
 )
 # A node's verbs and a service's verbs share the table; each applies to its own kind.
-NODE_ACTIONS = ("drain", "activate")
+NODE_ACTIONS = ("drain", "activate", "pause_node", "promote", "demote", "label_node")
 
 
 class SwarmTable(ResourceTable):
@@ -76,15 +76,21 @@ class SwarmTable(ResourceTable):
                 return item.availability != "drain"
             if action == "activate":
                 return item.availability != "active"
-            return action == "toggle_nodes"
+            if action == "pause_node":
+                return item.availability == "active"
+            if action == "promote":
+                return not item.is_manager
+            if action == "demote":
+                return item.is_manager
+            return action in ("toggle_nodes", "label_node")
         service: SwarmService = item
         if action == "scale":
             return service.mode == "replicated"
         return action not in NODE_ACTIONS
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # The toggle needs no row: a swarm without services still has nodes to show.
-        if action_name(action, parameters) == "toggle_nodes":
+        # Neither needs a row: a swarm without services still has nodes, and room for one.
+        if action_name(action, parameters) in ("toggle_nodes", "create"):
             return True
         return super().check_action(action, parameters)
 
