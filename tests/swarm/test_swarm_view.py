@@ -155,7 +155,8 @@ async def test_swarm_view_lists_services_and_every_key_acts_on_the_swarm(
         # the nodes: drain the worker, then bring it back
         await w.press("swarm.toggle_nodes")
         await w.until(lambda: len(w.table.items) == 3)
-        assert "AVAILABILITY" in w.table.render_line(0).text  # the header row says which
+        header = w.table.render_line(0).text  # the header row says which
+        assert "AVAILABILITY" in header and "ADDRESS" in header
         worker = next(n for n in await swarm.nodes() if n.hostname == "swarm-node3")
         await w.select("swarm-node3", worker.id)
         await w.press("swarm.drain")
@@ -195,7 +196,7 @@ async def test_swarm_view_lists_services_and_every_key_acts_on_the_swarm(
 
         await w.press("swarm.toggle_nodes")
         await w.select(name, service.id)
-        assert "REPLICAS" in w.table.render_line(0).text
+        assert "REPLICAS" in w.table.render_line(0).text and "STACK" in w.table.render_line(0).text
 
         # a new service from the prompt: a bad line is one line, a good one runs its tasks
         await w.press("swarm.create")

@@ -13,6 +13,7 @@ from tui.widgets.views.resource_table import NAV_BINDINGS, ResourceTable, Row, c
 
 SERVICE_COLUMNS = (
     ("name", "SERVICE"),
+    ("stack", "STACK"),
     ("mode", "MODE"),
     ("replicas", "REPLICAS"),
     ("image", "IMAGE"),
@@ -21,6 +22,7 @@ SERVICE_COLUMNS = (
 )
 NODE_COLUMNS = (
     ("name", "HOSTNAME"),
+    ("stack", "ADDRESS"),
     ("mode", "ROLE"),
     ("replicas", "AVAILABILITY"),
     ("image", "STATUS"),
@@ -67,7 +69,10 @@ class SwarmTable(ResourceTable):
     def build_rows(self) -> list[Row]:
         items = [i for i in self.items.values() if self.matches(i)]
         nodes = sorted((i for i in items if isinstance(i, SwarmNode)), key=lambda n: n.hostname)
-        services = sorted((i for i in items if isinstance(i, SwarmService)), key=lambda s: s.name)
+        # A stack's services together, under the stack's name (docker stack's namespace label).
+        services = sorted(
+            (i for i in items if isinstance(i, SwarmService)), key=lambda s: (s.stack or "", s.name)
+        )
         return [(n.id, node_cells(n)) for n in nodes] + [(s.id, service_cells(s)) for s in services]
 
     def allowed(self, action: str, item: Any) -> bool:
@@ -100,6 +105,7 @@ def service_cells(service: SwarmService) -> tuple[Text, ...]:
     replicas_style = "" if service.running >= service.desired else "yellow"
     return (
         clipped(service.name),
+        clipped(service.stack or "", "dim" if not service.stack else ""),
         clipped(service.mode),
         clipped(service.replicas_text, replicas_style),
         clipped(service.image.split("@", 1)[0]),
@@ -111,6 +117,7 @@ def service_cells(service: SwarmService) -> tuple[Text, ...]:
 def node_cells(node: SwarmNode) -> tuple[Text, ...]:
     return (
         clipped(node.hostname),
+        clipped(node.address),
         clipped(node.role),
         clipped(node.availability, "" if node.availability == "active" else "yellow"),
         clipped(node.status, "" if node.status == "ready" else "red"),
