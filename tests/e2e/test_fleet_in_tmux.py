@@ -75,6 +75,6 @@ def test_two_engines_in_one_list_and_a_key_to_the_right_one(
         assert podman.containers.get(f"{prefix}-pm").status == "exited"
         assert dockerd.containers.get(f"{prefix}-dk").status == "running"
         app.send("q")
-        app.wait_for(lambda s: prefix not in s, timeout=15)
+        assert app.wait_for_exit(timeout=15) == 0
     finally:
         app.close()

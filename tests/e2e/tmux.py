@@ -46,8 +46,10 @@ class TmuxSession:
         )
         return result.stdout
 
-    def screen(self) -> str:
-        return self._tmux("capture-pane", "-p", "-t", self.name)
+    def screen(self, history: bool = False) -> str:
+        """The pane's text; with `history`, the lines scrolled off above it too (what an app
+        printed as it ended, pushed up by tmux's "Pane is dead" line)."""
+        return self._tmux("capture-pane", "-p", *(("-S", "-") if history else ()), "-t", self.name)
 
     def send(self, *keys: str) -> None:
         self._tmux("send-keys", "-t", self.name, *keys)
@@ -55,17 +57,31 @@ class TmuxSession:
     def type(self, text: str) -> None:
         self._tmux("send-keys", "-t", self.name, "-l", text)
 
-    def wait_for(self, predicate: Callable[[str], bool] | str, timeout: float = 20.0) -> str:
+    def wait_for(
+        self, predicate: Callable[[str], bool] | str, timeout: float = 20.0, history: bool = False
+    ) -> str:
         """The screen once `predicate` holds (a string: it appears on screen)."""
         check = (lambda s: predicate in s) if isinstance(predicate, str) else predicate
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:
-            screen = self.screen()
+            screen = self.screen(history)
             if check(screen):
                 return screen
             time.sleep(0.1)
         raise AssertionError(f"screen never matched in {timeout}s; it shows:\n{screen}")
+
+    def wait_for_exit(self, timeout: float = 20.0) -> int:
+        """The app's exit status once it has ended (the pane stays, dead, to be read)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self._tmux(
+                "display-message", "-p", "-t", self.name, "#{pane_dead} #{pane_dead_status}"
+            ).split()
+            if shown[:1] == ["1"]:
+                return int(shown[1]) if len(shown) > 1 else 0
+            time.sleep(0.1)
+        raise AssertionError(f"the app still runs after {timeout}s; it shows:\n{self.screen()}")
 
     def close(self) -> None:
         self._tmux("kill-server")

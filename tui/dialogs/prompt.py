@@ -1,4 +1,8 @@
-"""One line of text from the user (a name, a path, an image reference); None when cancelled."""
+"""One line of text from the user (a name, a path, an image reference); None when cancelled.
+
+An empty line is a cancel too, unless the dialog takes it as an answer (`empty_ok`): a
+node's labels, say, where nothing means none.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +17,20 @@ class PromptDialog(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(
-        self, title: str, value: str = "", placeholder: str = "", choices: list[str] | None = None
+        self,
+        title: str,
+        value: str = "",
+        placeholder: str = "",
+        choices: list[str] | None = None,
+        *,
+        empty_ok: bool = False,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
         self.placeholder = placeholder
         self.choices = choices or []
+        self.empty_ok = empty_ok
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -32,7 +43,8 @@ class PromptDialog(ModalScreen[str | None]):
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        text = event.value.strip()
+        self.dismiss(text if text or self.empty_ok else None)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(str(event.option.prompt))
