@@ -85,7 +85,11 @@ async def run(args: argparse.Namespace) -> None:
             "--engine",
             f"docker={DOCKERD}",
         ]
-        figures(f"fleet of 3 ({total} containers)", fleet, f"{PREFIX}-podman-0".encode(), args)
+        # With 50 rows an engine, the second engine's rows are below the screen: the whole
+        # fleet is listed when the view's tab counts every container of the three.
+        listed = sum([len(await engine.containers()) for engine in engines.values()])
+        needle = f" 6 Fleet ({listed}) ".encode()
+        figures(f"fleet of 3 ({total} containers)", fleet, needle, args)
     finally:
         for name, engine in engines.items():
             await remove_all(engine, created.get(name, []))

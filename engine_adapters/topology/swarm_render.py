@@ -79,14 +79,19 @@ def _port_line(entry: ServicePorts, graph: SwarmGraph) -> list[str]:
     return lines
 
 
-def render_swarm_text(graph: SwarmGraph, width: int | None = 80, mesh_note: bool = True) -> str:
-    """The node boxes, then the overlay networks and published ports; the screen shows the
-    routing mesh's note on its legend line instead of at the end (`mesh_note=False`)."""
+def render_swarm_text(graph: SwarmGraph, width: int | None = 80, on_screen: bool = False) -> str:
+    """A summary line, the node boxes, the overlay networks and published ports, then the
+    routing mesh's note. The screen (`on_screen`) has lines of its own for the summary and
+    the note, so they are left out."""
     width = max(width or 80, 40)
-    out = [
-        f"Swarm: {len(graph.groups)} nodes, {len(graph.networks)} overlay networks, "
-        f"{graph.task_count} tasks"
-    ]
+    out = (
+        []
+        if on_screen
+        else [
+            f"Swarm: {len(graph.groups)} nodes, {len(graph.networks)} overlay networks, "
+            f"{graph.task_count} tasks"
+        ]
+    )
     # Network names label the rows: the column fits the longest, up to a third of the width.
     names = [len(n.name) for n in graph.networks]
     label_width = min(max([LABEL_WIDTH, *names]), max(LABEL_WIDTH, width // 3))
@@ -102,7 +107,7 @@ def render_swarm_text(graph: SwarmGraph, width: int | None = 80, mesh_note: bool
         for entry in graph.ports:
             for line in _port_line(entry, graph):
                 out += textwrap.wrap(line, width, initial_indent="  ", subsequent_indent="      ")
-    if mesh_note:
+    if not on_screen:
         out += textwrap.wrap(graph.mesh.note, width, subsequent_indent="  ")
     return "\n".join(line.rstrip() for line in out) + "\n"
 

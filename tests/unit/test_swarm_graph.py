@@ -94,9 +94,10 @@ def test_the_mesh_note_follows_the_kernel() -> None:
     assert "not checked for a remote" in render_swarm_text(_graph(None))
     assert "ingress: every node" in render_swarm_text(_graph(True))
     assert mesh_support("ssh://me@host").ip_vs is None
-    without = render_swarm_text(_graph(False), mesh_note=False)
-    assert without.splitlines()[-1].startswith("  web  9090->81/tcp")
-    assert "routing mesh: this kernel" not in without
+    on_screen = render_swarm_text(_graph(False), on_screen=True)
+    assert on_screen.splitlines()[-1].startswith("  web  9090->81/tcp")
+    assert "routing mesh: this kernel" not in on_screen
+    assert not on_screen.startswith("Swarm: ")  # the screen's status line says it
 
 
 def test_dot_has_a_cluster_per_node_and_an_edge_per_attachment() -> None:

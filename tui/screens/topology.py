@@ -197,7 +197,7 @@ class TopologyScreen(CoveringScreen):
         text = self.query_one("#swarm-graph-text", Static)
         # The scroll area's gutter and scrollbar take their columns: lines must not wrap.
         width = self.query_one("#swarm-graph", VerticalScroll).scrollable_content_region.width
-        drawn = render_swarm_text(graph, max(width - 2, 40), mesh_note=False)
+        drawn = render_swarm_text(graph, max(width - 2, 40), on_screen=True)
         if str(text.content) != drawn:  # an update lays the screen out again
             text.update(drawn)
         self.query_one("#topology-legend", Static).update(graph.mesh.note)
