@@ -183,7 +183,9 @@ class SwarmController(ViewController[SwarmService | SwarmNode]):
 
         current = ", ".join(f"{k}={v}" for k, v in sorted(node.labels.items()))
         title = f"Labels of {node.hostname} (all of them; an empty line removes every one)"
-        self.app.push_screen(PromptDialog(title, current, "zone=eu, disk=ssd", empty_ok=True), chosen)
+        self.app.push_screen(
+            PromptDialog(title, current, "zone=eu, disk=ssd", empty_ok=True), chosen
+        )
 
     def create(self) -> None:
         swarm = self.swarm
