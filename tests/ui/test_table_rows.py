@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,12 +12,15 @@ from textual.pilot import Pilot
 from textual.widgets.data_table import ColumnKey, RowKey
 from textual.widgets.data_table import Row as DataRow
 
-from engine_adapters.models import COMPOSE_PROJECT_LABEL, Container, ContainerState
+from engine_adapters.discovery import EngineTarget
+from engine_adapters.fleet import FleetEngine, FleetMember
+from engine_adapters.models import COMPOSE_PROJECT_LABEL, Container, ContainerState, Event
 from tests.ui.conftest import wait_for
 from tests.ui.fake_engine import NOW, FakeEngine, cid
 from tui.app import DockyardApp
 from tui.screens.main import MainScreen
 from tui.widgets.views.containers_table import GROUP_PREFIX, ContainersTable
+from tui.widgets.views.fleet_table import ENGINE_PREFIX, FleetTable
 from tui.widgets.views.resource_table import fit_widths
 
 LOOSE = range(10, 60)  # 50 containers outside any compose project, named svc-10 .. svc-59
@@ -373,4 +377,43 @@ async def test_a_reread_of_many_containers_computes_only_the_rows_on_screen(
         assert table._order[-1] not in computed
         await pilot.press("G")
         await wait_for(pilot, lambda: table._order[-1] in computed)
+        assert_consistent(table)
+
+
+def fleet_status(table: FleetTable, label: str) -> str:
+    return str(table.get_cell(ENGINE_PREFIX + label, "state"))
+
+
+async def test_fleet_status_rows_keep_their_counts_with_rows_computed_on_screen_only(
+    many: FakeEngine, isolated_config: Path
+) -> None:
+    """Two engines of many rows: the second's status row is below the screen when its list
+    comes in, yet it says the count once scrolled to, and again after that list changed."""
+    other = FakeEngine("other")
+    other._containers = {cid(n): make_container(n, f"far-{n}") for n in range(100, 140)}
+    fleet = [
+        FleetEngine(FleetMember(label, EngineTarget(label, f"unix:///{label}.sock", "url")), e)
+        for label, e in (("near", many), ("far", other))
+    ]
+    app = DockyardApp(many, config_path=isolated_config, fleet=fleet)
+    app.clock = lambda: NOW
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("6")
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        table = screen.fleet_table
+        near = len(many._containers)
+        await wait_for(pilot, lambda: table.row_count == 2 + near + 40)
+        running = sum(c.state == ContainerState.RUNNING for c in many._containers.values())
+        assert fleet_status(table, "near") == f"● {running}/{near} up"
+        assert fleet_status(table, "far") == "… connecting"  # below the screen: not yet redrawn
+        await pilot.press("G", *"k" * 40)  # up from the end to far's first container
+        await wait_for(pilot, lambda: fleet_status(table, "far") == "● 40/40 up")
+
+        # one of far's containers stops: its list comes in again after the event
+        stopped = other._containers[cid(139)]
+        other._containers[cid(139)] = replace(stopped, state=ContainerState.EXITED)
+        other.event_streams[-1].push(Event("container", "die", cid(139), NOW))
+        await wait_for(pilot, lambda: fleet_status(table, "far") == "● 39/40 up")
         assert_consistent(table)

@@ -12,7 +12,7 @@ from engine_adapters.models import Container, ContainerState
 from tui.keymap import bindings_for
 from tui.widgets.format import natural_key
 from tui.widgets.views.containers_table import ContainersTable
-from tui.widgets.views.resource_table import NAV_BINDINGS, Cells, Row, clipped
+from tui.widgets.views.resource_table import NAV_BINDINGS, Cells, clipped
 
 ENGINE_PREFIX = "engine:"
 
@@ -59,6 +59,7 @@ class FleetTable(ContainersTable, inherit_bindings=False):
         super().__init__(id=id)
         self.engine_of: dict[str, str] = {}
         self.status: dict[str, EngineStatus] = {}
+        self._members: dict[str, list[Container]] = {}  # the last row_order's, per engine
 
     # data in ------------------------------------------------------------------------
     def set_engines(self, statuses: list[EngineStatus]) -> None:
@@ -99,25 +100,26 @@ class FleetTable(ContainersTable, inherit_bindings=False):
         c: Container = item
         return f"{super().search_text(c)} {self.engine_of.get(c.id, '')}"
 
-    def build_rows(self) -> list[Row]:
+    def row_order(self) -> list[str]:
+        """Each engine's status row, then its containers by name (a filter keeps only the
+        engines with a match); the rows' listed containers are kept for their status cells."""
         members: dict[str, list[Container]] = {label: [] for label in self.status}
         for c in sorted(self.items.values(), key=lambda c: natural_key(c.name)):
             if self.matches(c):
                 members.setdefault(self.engine_of.get(c.id, ""), []).append(c)
-        rows: list[Row] = []
+        self._members = members
+        order: list[str] = []
         for label, listed in members.items():
             if self.filter_text and not listed:
-                continue  # filtering: only the engines with a match
-            rows.append((ENGINE_PREFIX + label, self._engine_cells(label, listed)))
-            rows.extend((c.id, self.cells(c, "")) for c in listed)
-        return rows
-
-    def refresh_rows(self) -> None:
-        # Every row, status rows included: a fleet's few hundred rows are cheap to build, and
-        # the containers list's on-screen-only path knows its compose groups, not engines.
-        self.show_rows(self.build_rows())
+                continue
+            order.append(ENGINE_PREFIX + label)
+            order.extend(c.id for c in listed)
+        return order
 
     def row_cells(self, row_key: str) -> Cells | None:
+        if row_key.startswith(ENGINE_PREFIX):
+            label = row_key.removeprefix(ENGINE_PREFIX)
+            return self._engine_cells(label, self._members.get(label, []))
         c = self.items.get(row_key)
         return self.cells(c, "") if c is not None else None
 
