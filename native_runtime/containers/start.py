@@ -1,4 +1,4 @@
-"""`docker start`: mount the rootfs, write the bundle, launch conmon, then `runc start`."""
+"""`docker start`: mount the rootfs, write the bundle, launch conmon, then let the process run."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 import json
 import socket
 
-from native_runtime.containers import health, links, monitor, rootfs, spec
+from native_runtime.containers import execfifo, health, links, monitor, rootfs, spec
 from native_runtime.containers.exited import cleanup_runtime, now_rfc3339
 from native_runtime.containers.model import EXITED, RUNNING, Container, ContainerDirs, can_start
 from native_runtime.containers.remove import remove
@@ -79,6 +79,20 @@ async def _wire(rt: Runtime, ctr: Container) -> None:
         await rt.networks.wire(ctr.id)
 
 
+async def _let_run(rt: Runtime, ctr: Container, pid: int) -> None:
+    """The created container's process runs from here: through its exec FIFO, else `runc start`."""
+    fd = execfifo.open_fifo(rt.paths.runc_root, ctr.id)
+    if fd is None:
+        code, err = await rt.runc("start", ctr.id)
+        if code != 0:
+            raise monitor.RuntimeFailure(f"OCI runtime start failed: {err}")
+        return
+    try:
+        await execfifo.release(rt.paths.runc_root, ctr.id, fd, pid)
+    except execfifo.StartFailure as exc:
+        raise monitor.RuntimeFailure(f"OCI runtime start failed: {exc}") from exc
+
+
 async def start(rt: Runtime, ctr: Container) -> None:
     async with rt.lock(ctr):
         await start_held(rt, ctr)
@@ -114,10 +128,8 @@ async def start_held(rt: Runtime, ctr: Container) -> None:
             (wired,) = await asyncio.gather(wiring, return_exceptions=True)
         if isinstance(wired, BaseException):
             raise wired
-        with stage("start.runc_start", ctr.id):
-            code, err = await rt.runc("start", ctr.id)
-        if code != 0:
-            raise monitor.RuntimeFailure(f"OCI runtime start failed: {err}")
+        with stage("start.let_run", ctr.id):
+            await _let_run(rt, ctr, pid)
     except Exception as exc:
         await cleanup_runtime(rt, ctr)
         ctr.state.status = (
