@@ -108,19 +108,21 @@ async def start_held(rt: Runtime, ctr: Container) -> None:
     (rt.paths.exits / ctr.id).unlink(missing_ok=True)
     try:
         _ensure_plan(rt, ctr)
-        # The namespace exists before `runc create`, which joins it; its veths, routes
-        # and DNS are wired meanwhile, since the process runs only at `runc start`.
+        # The namespace exists before `runc create`, which joins it.
         with stage("start.network", ctr.id):
             files = await rt.networks.reserve(ctr.id)
+        _share_peer_hostname(rt, ctr)
+        # The rootfs belongs to the container: reading its /etc/passwd or filling a
+        # volume from it may be slow, so it never runs on the event loop.
+        with stage("start.rootfs_bundle", ctr.id):
+            await asyncio.wait_for(
+                asyncio.to_thread(prepare_bundle, rt, ctr, files), BUNDLE_TIMEOUT
+            )
+        # The veths, routes and DNS are wired while runc creates the container (four
+        # times longer), not beside the bundle's writing, whose thread would share the
+        # interpreter with them; the process is let go only once both are done.
         wiring = asyncio.ensure_future(_wire(rt, ctr))
         try:
-            _share_peer_hostname(rt, ctr)
-            # The rootfs belongs to the container: reading its /etc/passwd or filling a
-            # volume from it may be slow, so it never runs on the event loop.
-            with stage("start.rootfs_bundle", ctr.id):
-                await asyncio.wait_for(
-                    asyncio.to_thread(prepare_bundle, rt, ctr, files), BUNDLE_TIMEOUT
-                )
             with stage("start.conmon_runc_create", ctr.id):
                 pid, conmon_pid = await monitor.launch(rt.paths, ctr, dirs)
         finally:
