@@ -10,11 +10,33 @@ case, or when a cgroup folder is still busy, the caller runs `runc delete --forc
 
 from __future__ import annotations
 
-import json
+import errno
 import os
 import shutil
 from pathlib import Path
 from typing import Any
+
+import msgspec
+
+
+class _Namespace(msgspec.Struct):
+    type: str = ""
+    path: str = ""
+
+
+class _Config(msgspec.Struct):
+    namespaces: list[_Namespace] = msgspec.field(default_factory=list)
+    hooks: dict[str, Any] | None = None
+
+
+class _State(msgspec.Struct):
+    """The few fields of runc's state.json (30 KB with its seccomp rules) this needs."""
+
+    init_process_pid: int = 0
+    init_process_start: int = 0
+    config: _Config = msgspec.field(default_factory=_Config)
+    cgroup_paths: dict[str, str] = msgspec.field(default_factory=dict)
+    intel_rdt_path: str = ""
 
 
 def _init_alive(pid: int, start_ticks: int) -> bool:
@@ -29,24 +51,25 @@ def _init_alive(pid: int, start_ticks: int) -> bool:
     return int(fields[19]) == start_ticks
 
 
-def _own_pid_namespace(config: dict[str, Any]) -> bool:
-    return any(
-        ns.get("type") == "NEWPID" and not ns.get("path") for ns in config.get("namespaces") or []
-    )
-
-
-def _remove_cgroup(path: Path) -> bool:
-    """Remove a cgroup folder and the ones below it (rmdir only, as runc does)."""
+def _remove_cgroup(path: str) -> bool:
+    """Remove a cgroup folder, and the ones below it when there are (rmdir only, as runc)."""
     try:
-        children = [p for p in path.iterdir() if p.is_dir()]
+        os.rmdir(path)
+        return True
     except FileNotFoundError:
         return True
-    if not all(_remove_cgroup(child) for child in children):
+    except OSError as exc:
+        if exc.errno != errno.EBUSY:
+            return False
+    try:
+        with os.scandir(path) as entries:
+            children = [e.path for e in entries if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return False
+    if not children or not all(_remove_cgroup(child) for child in children):
         return False
     try:
-        path.rmdir()
-    except FileNotFoundError:
-        pass
+        os.rmdir(path)
     except OSError:
         return False
     return True
@@ -56,25 +79,20 @@ def forget_stopped(runc_root: Path, ctr_id: str) -> bool:
     """Drop a stopped container's cgroups and runc record; False when `runc delete` must."""
     folder = runc_root / ctr_id
     try:
-        state = json.loads((folder / "state.json").read_bytes())
+        state = msgspec.json.decode((folder / "state.json").read_bytes(), type=_State)
     except FileNotFoundError:
         return not folder.exists()
-    except (OSError, ValueError):
+    except (OSError, msgspec.DecodeError):
         return False
-    config = state.get("config") or {}
-    pid, start_ticks = (
-        int(state.get("init_process_pid") or 0),
-        int(state.get("init_process_start") or 0),
-    )
+    own_pid_namespace = any(ns.type == "NEWPID" and not ns.path for ns in state.config.namespaces)
     if (
-        _init_alive(pid, start_ticks)
-        or not _own_pid_namespace(config)
-        or (config.get("hooks") or {}).get("poststop")
-        or state.get("intel_rdt_path")
+        _init_alive(state.init_process_pid, state.init_process_start)
+        or not own_pid_namespace
+        or (state.config.hooks or {}).get("poststop")
+        or state.intel_rdt_path
     ):
         return False
-    paths = (state.get("cgroup_paths") or {}).values()
-    if not all(_remove_cgroup(Path(p)) for p in paths):
+    if not all(_remove_cgroup(p) for p in state.cgroup_paths.values()):
         return False
     shutil.rmtree(folder, ignore_errors=True)
-    return not os.path.exists(folder)
+    return not folder.exists()
