@@ -9,7 +9,7 @@ DOCKYARD_NATIVE_TIMINGS=1 (its stage log, off by default):
     over the socket, so the CLI's own cost is the difference, and the daemon's own CPU
     time per `run --rm` (a loaded machine stretches wall clock, not CPU time);
   - the daemon's stages from its log (network, rootfs and bundle, conmon with
-    `runc create`, `runc start`, the teardown at exit, removal, `runc exec`);
+    `runc create`, the process let go, the teardown at exit, removal, `runc exec`);
 and, when py-spy is installed, the daemon's own Python time by function.
 """
 

@@ -8,6 +8,7 @@ import grp
 import logging
 import os
 import signal
+import sys
 
 from aiohttp import web
 
@@ -22,7 +23,18 @@ log = logging.getLogger("native_runtime.daemon")
 TEARDOWN_GRACE = 10.0
 
 
+def _watch_children_by_pidfd() -> None:
+    """Python 3.11's asyncio waits for each subprocess (conmon, runc) in a thread of its
+    own, started and woken per process; a pidfd is one more fd the loop already polls.
+    From 3.12 asyncio picks pidfds by itself."""
+    if sys.version_info < (3, 12):
+        watcher = asyncio.PidfdChildWatcher()
+        watcher.attach_loop(asyncio.get_running_loop())
+        asyncio.set_child_watcher(watcher)
+
+
 async def serve(paths: Paths) -> None:
+    _watch_children_by_pidfd()
     rt = Runtime(paths)
     rt.on_exit = lifecycle.handle_exit
     paths.pidfile.write_text(f"{os.getpid()}\n")

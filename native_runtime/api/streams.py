@@ -65,14 +65,31 @@ class _RawSide(asyncio.Protocol):
 
 
 class Hijacked:
-    """A hijacked connection: `write` sends raw bytes, `read` returns b"" at client EOF."""
+    """A hijacked connection: `write` sends raw bytes, `read` returns b"" at client EOF.
+
+    docker-py reads the stream from the raw socket under the buffered reader that parsed
+    the headers; bytes sent with the headers would sit unseen in that buffer (dockerd
+    loses them the same way when it answers at once). So the first byte of the stream
+    waits until the headers are HEADERS_SETTLE old, while the work behind the stream (an
+    exec's process, say) starts at once; what the client sends meanwhile already goes to
+    the raw side.
+    """
 
     def __init__(self, request: web.Request, resp: web.StreamResponse, raw: _RawSide) -> None:
         self.request = request
         self.resp = resp
         self.raw = raw
+        self.settled_at = asyncio.get_running_loop().time() + HEADERS_SETTLE
+
+    async def _settle(self) -> None:
+        if self.settled_at:
+            wait = self.settled_at - asyncio.get_running_loop().time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self.settled_at = 0.0
 
     async def write(self, data: bytes) -> None:
+        await self._settle()
         await self.resp.write(data)
 
     @property
@@ -84,6 +101,7 @@ class Hijacked:
         return await self.raw.incoming.get()
 
     async def close(self) -> None:
+        await self._settle()
         with contextlib.suppress(ConnectionError, RuntimeError):
             await self.resp.write_eof()
         self.request.protocol.force_close()
@@ -107,10 +125,4 @@ async def hijack(request: web.Request) -> Hijacked:
     assert transport is not None
     raw = _RawSide(request.protocol)
     transport.set_protocol(raw)
-    # docker-py reads the stream from the raw socket under the buffered reader that parsed
-    # the headers; bytes sent with the headers would sit unseen in that buffer (dockerd
-    # loses them the same way when it answers at once). A short pause lets the client
-    # finish reading the headers before the first byte of the stream; what the client
-    # sends meanwhile already goes to the raw side.
-    await asyncio.sleep(HEADERS_SETTLE)
     return Hijacked(request, resp, raw)

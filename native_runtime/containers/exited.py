@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from datetime import UTC, datetime
 
-from native_runtime.containers import rootfs
+from native_runtime.containers import rootfs, runcstate
 from native_runtime.containers.model import Container
 from native_runtime.runtime import Runtime
 from native_runtime.timing import stage
@@ -49,7 +49,9 @@ async def teardown_runtime(rt: Runtime, ctr: Container) -> None:
 
 async def _delete_runc_state(rt: Runtime, ctr: Container) -> None:
     with stage("cleanup.runc_delete", ctr.id):
-        if (rt.paths.runc_root / ctr.id).exists():
+        if (rt.paths.runc_root / ctr.id).exists() and not runcstate.forget_stopped(
+            rt.paths.runc_root, ctr.id
+        ):
             await rt.runc("delete", "--force", ctr.id)
     with stage("cleanup.unmount", ctr.id), contextlib.suppress(OSError):
         rootfs.unmount(rt.dirs(ctr).rootfs)

@@ -53,14 +53,28 @@ def conmon_args(paths: Paths, ctr: Container, dirs: ContainerDirs) -> list[str]:
     return args
 
 
-def _read_sync(fd: int) -> bytes:
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = os.read(fd, 4096)
-        if not chunk:
-            break
-        data += chunk
-    return data
+async def _read_sync(fd: int) -> bytes:
+    """conmon's line on the sync pipe, read by the loop as it arrives (no thread to wake)."""
+    os.set_blocking(fd, False)
+    loop = asyncio.get_running_loop()
+    data = bytearray()
+    complete: asyncio.Future[None] = loop.create_future()
+
+    def readable() -> None:
+        try:
+            chunk = os.read(fd, 4096)
+        except BlockingIOError:
+            return
+        data.extend(chunk)
+        if (not chunk or data.endswith(b"\n")) and not complete.done():
+            complete.set_result(None)
+
+    loop.add_reader(fd, readable)
+    try:
+        await asyncio.wait_for(complete, SYNC_TIMEOUT)
+    finally:
+        loop.remove_reader(fd)
+    return bytes(data)
 
 
 async def launch(paths: Paths, ctr: Container, dirs: ContainerDirs) -> tuple[int, int]:
@@ -81,11 +95,8 @@ async def launch(paths: Paths, ctr: Container, dirs: ContainerDirs) -> tuple[int
         write_fd = -1
         with stage("start.conmon_fork", ctr.id):
             await proc.wait()
-        loop = asyncio.get_running_loop()
         with stage("start.runc_create_sync", ctr.id):
-            raw = await asyncio.wait_for(
-                loop.run_in_executor(None, _read_sync, read_fd), SYNC_TIMEOUT
-            )
+            raw = await _read_sync(read_fd)
     finally:
         os.close(read_fd)
         if write_fd >= 0:

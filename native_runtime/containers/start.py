@@ -1,4 +1,4 @@
-"""`docker start`: mount the rootfs, write the bundle, launch conmon, then `runc start`."""
+"""`docker start`: mount the rootfs, write the bundle, launch conmon, then let the process run."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 import json
 import socket
 
-from native_runtime.containers import health, links, monitor, rootfs, spec
+from native_runtime.containers import execfifo, health, links, monitor, rootfs, spec
 from native_runtime.containers.exited import cleanup_runtime, now_rfc3339
 from native_runtime.containers.model import EXITED, RUNNING, Container, ContainerDirs, can_start
 from native_runtime.containers.remove import remove
@@ -79,6 +79,20 @@ async def _wire(rt: Runtime, ctr: Container) -> None:
         await rt.networks.wire(ctr.id)
 
 
+async def _let_run(rt: Runtime, ctr: Container, pid: int) -> None:
+    """The created container's process runs from here: through its exec FIFO, else `runc start`."""
+    fd = execfifo.open_fifo(rt.paths.runc_root, ctr.id)
+    if fd is None:
+        code, err = await rt.runc("start", ctr.id)
+        if code != 0:
+            raise monitor.RuntimeFailure(f"OCI runtime start failed: {err}")
+        return
+    try:
+        await execfifo.release(rt.paths.runc_root, ctr.id, fd, pid)
+    except execfifo.StartFailure as exc:
+        raise monitor.RuntimeFailure(f"OCI runtime start failed: {exc}") from exc
+
+
 async def start(rt: Runtime, ctr: Container) -> None:
     async with rt.lock(ctr):
         await start_held(rt, ctr)
@@ -94,19 +108,21 @@ async def start_held(rt: Runtime, ctr: Container) -> None:
     (rt.paths.exits / ctr.id).unlink(missing_ok=True)
     try:
         _ensure_plan(rt, ctr)
-        # The namespace exists before `runc create`, which joins it; its veths, routes
-        # and DNS are wired meanwhile, since the process runs only at `runc start`.
+        # The namespace exists before `runc create`, which joins it.
         with stage("start.network", ctr.id):
             files = await rt.networks.reserve(ctr.id)
+        _share_peer_hostname(rt, ctr)
+        # The rootfs belongs to the container: reading its /etc/passwd or filling a
+        # volume from it may be slow, so it never runs on the event loop.
+        with stage("start.rootfs_bundle", ctr.id):
+            await asyncio.wait_for(
+                asyncio.to_thread(prepare_bundle, rt, ctr, files), BUNDLE_TIMEOUT
+            )
+        # The veths, routes and DNS are wired while runc creates the container (four
+        # times longer), not beside the bundle's writing, whose thread would share the
+        # interpreter with them; the process is let go only once both are done.
         wiring = asyncio.ensure_future(_wire(rt, ctr))
         try:
-            _share_peer_hostname(rt, ctr)
-            # The rootfs belongs to the container: reading its /etc/passwd or filling a
-            # volume from it may be slow, so it never runs on the event loop.
-            with stage("start.rootfs_bundle", ctr.id):
-                await asyncio.wait_for(
-                    asyncio.to_thread(prepare_bundle, rt, ctr, files), BUNDLE_TIMEOUT
-                )
             with stage("start.conmon_runc_create", ctr.id):
                 pid, conmon_pid = await monitor.launch(rt.paths, ctr, dirs)
         finally:
@@ -114,10 +130,8 @@ async def start_held(rt: Runtime, ctr: Container) -> None:
             (wired,) = await asyncio.gather(wiring, return_exceptions=True)
         if isinstance(wired, BaseException):
             raise wired
-        with stage("start.runc_start", ctr.id):
-            code, err = await rt.runc("start", ctr.id)
-        if code != 0:
-            raise monitor.RuntimeFailure(f"OCI runtime start failed: {err}")
+        with stage("start.let_run", ctr.id):
+            await _let_run(rt, ctr, pid)
     except Exception as exc:
         await cleanup_runtime(rt, ctr)
         ctr.state.status = (

@@ -258,3 +258,29 @@ def test_failed_start_reports_cleanly_and_auto_removes(native: NativeDaemon) -> 
         lambda: native.docker("inspect", "native-nocmd", check=False).returncode != 0,
         what="auto-removal after the failed start",
     )
+
+
+def _runc_leftovers(native: NativeDaemon, cid: str) -> list[str]:
+    """runc's record and the cgroup folders of a container, where they remain."""
+    cgroups = [str(p) for p in Path("/sys/fs/cgroup").glob(f"*/dockyard/{cid}")]
+    record = native.data_root / "runc" / cid
+    return cgroups + ([str(record)] if record.exists() else [])
+
+
+@pytest.mark.parametrize("pid_mode", [[], ["--pid", "host"]], ids=["own-pid-ns", "host-pid"])
+def test_an_ended_container_leaves_no_runc_record_or_cgroup(
+    native: NativeDaemon, pid_mode: list[str]
+) -> None:
+    """The end of a container drops runc's record and its cgroups (by the daemon itself when
+    the container had its own PID namespace, by `runc delete` otherwise), and it starts again."""
+    cid = native.out("run", "-d", *pid_mode, TEST_IMAGE, "sh", "-c", "exit 3")
+    try:
+        wait_for(lambda: _state(native, cid)["Status"] == "exited", what="the exit")
+        wait_for(lambda: not _runc_leftovers(native, cid), what="runc's record and cgroups to go")
+        assert native.docker("start", "-a", cid, check=False).returncode == 3
+        wait_for(lambda: not _runc_leftovers(native, cid), what="the second run's to go")
+        sleeper = native.out("run", "-d", *pid_mode, TEST_IMAGE, "sleep", "1000")
+        native.out("rm", "-f", sleeper)
+        wait_for(lambda: not _runc_leftovers(native, sleeper), what="a removed one's to go")
+    finally:
+        native.docker("rm", "-f", cid, check=False)

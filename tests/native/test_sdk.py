@@ -134,3 +134,20 @@ def test_parallel_runs_do_not_interfere(native: NativeDaemon) -> None:
     for i, proc in enumerate(procs):
         out, _ = proc.communicate(timeout=60)
         assert (proc.returncode, out) == (i, f"n{i}\n".encode())
+
+
+def test_sdk_exec_stream_keeps_its_first_bytes(client: docker.DockerClient) -> None:
+    """docker-py reads a hijacked stream under the reader that parsed its headers: output the
+    command writes at once (before the headers are read) must still reach it."""
+    ctr = client.containers.run(TEST_IMAGE, ["sleep", "1000"], detach=True)
+    try:
+        for _ in range(3):
+            result = ctr.exec_run(
+                ["sh", "-c", "echo first; echo second >&2"], stream=True, demux=True
+            )
+            chunks = list(result.output)
+            out = b"".join(c[0] for c in chunks if c[0])
+            err = b"".join(c[1] for c in chunks if c[1])
+            assert (out, err) == (b"first\n", b"second\n")
+    finally:
+        ctr.remove(force=True)
