@@ -321,6 +321,8 @@ async def logs(request: web.Request) -> web.StreamResponse:
     )
     if not (opts.stdout or opts.stderr):
         raise BadParameter("you must choose at least one stream")
+    if not opts.follow:
+        await logs_verb.after_start(rt, ctr)
     content_type = "application/vnd.docker.raw-stream"
     resp = web.StreamResponse(headers={"Content-Type": content_type})
     await resp.prepare(request)

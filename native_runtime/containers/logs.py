@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +16,10 @@ from native_runtime.containers.model import Container
 from native_runtime.runtime import Runtime
 
 POLL_INTERVAL = 0.05
+# `start` answers once the process runs, often before a quick command has printed; dockerd
+# answers some tens of ms later, so there `start` then `logs` shows the output (docker-py's
+# build tests count on it). A read that soon after a start waits for the exit, this long.
+FIRST_OUTPUT_GRACE = 0.1
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,17 @@ def _wanted(line: LogLine, opts: LogOptions) -> bool:
     if opts.since_ns and line.epoch_ns < opts.since_ns:
         return False
     return not (opts.until_ns and line.epoch_ns > opts.until_ns)
+
+
+async def after_start(rt: Runtime, ctr: Container) -> None:
+    """For a read right behind `start`: the process's end, if it comes within
+    FIRST_OUTPUT_GRACE of the start (a command that prints and ends at once)."""
+    if not ctr.running:
+        return
+    left = FIRST_OUTPUT_GRACE - (time.time_ns() - parse_time_ns(ctr.state.started_at)) / 1e9
+    if left > 0:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(rt.next_exit(ctr), left)
 
 
 async def stream(rt: Runtime, ctr: Container, opts: LogOptions) -> AsyncIterator[LogLine]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docker
+
 from tests.native_cli.conftest import TEST_IMAGE, Cli
 
 
@@ -50,3 +52,20 @@ def test_exec_output_written_at_once_arrives_whole(cli: Cli) -> None:
         done = cli.run("exec", name, "sh", "-c", "echo now; echo then >&2; exit 5", check=False)
         assert (done.returncode, done.stdout, done.stderr) == (5, "now\n", "then\n")
     assert cli.run("exec", name, "true", check=False).returncode == 0
+
+
+def test_logs_read_right_behind_start_hold_a_quick_commands_output(cli: Cli) -> None:
+    """create, start, logs at once, as docker-py's build tests do: `ls` has printed by then.
+    Through the SDK, since the CLI's own start-up between the calls would hide the race."""
+    sdk = docker.APIClient(base_url=cli.host, version="1.41")
+    try:
+        for _ in range(30):
+            made = sdk.create_container(TEST_IMAGE, ["ls", "-a", "/"])
+            try:
+                sdk.start(made)
+                listed = sdk.logs(made).split()
+                assert b"bin" in listed and b"proc" in listed, listed
+            finally:
+                sdk.remove_container(made, force=True)
+    finally:
+        sdk.close()
