@@ -160,13 +160,15 @@ class MainScreen(Screen[None]):
         if self._hidden_mounting:
             return
         self._hidden_mounting = True
-        tables = [
+        tables: list[ResourceTable] = [
             ImagesTable(id="images-table"),
             VolumesTable(id="volumes-table"),
             NetworksTable(id="networks-table"),
-            SwarmTable(id="swarm-table"),
-            FleetTable(id="fleet-table"),
         ]
+        # A table held hidden costs about 0.6 MiB: the Fleet view's only for a fleet, the
+        # Swarm view's once the engine is known to manage a swarm (mount_swarm_view).
+        if self.fleet_feed.active:
+            tables.append(FleetTable(id="fleet-table"))
         for table in tables:
             table.display = False  # ContentSwitcher hides the children it starts with only
         await self.query_one(ContentSwitcher).mount_all(tables)
@@ -182,13 +184,11 @@ class MainScreen(Screen[None]):
             ),
             before=self.query_one(KeyBar),
         )
-        tasks = TasksTable(id="swarm-tasks")
-        tasks.display = False
-        await self.query_one("#body").mount(tasks)
         await self.detail.mount_tabs()
         self.swarm_feed.probe()
-        self.fleet_table.stats = self.fleet_feed.stats
-        self.fleet_feed.start()
+        if self.fleet_feed.active:
+            self.fleet_table.stats = self.fleet_feed.stats
+            self.fleet_feed.start()
         self.live.share_names()
         self.hidden_mounted.set()
         self.app.started()
@@ -196,6 +196,15 @@ class MainScreen(Screen[None]):
         self.show_view_tabs()
         if self.fleet_feed.active and self.current_view == "containers":
             self.show_view("fleet")  # several engines were asked for: all of them at once
+
+    async def mount_swarm_view(self) -> None:
+        """The Swarm view's services-or-nodes table and its tasks pane, for a manager."""
+        if self.mounted_table("swarm") is not None:
+            return
+        table, tasks = SwarmTable(id="swarm-table"), TasksTable(id="swarm-tasks")
+        table.display = tasks.display = False
+        await self.query_one(ContentSwitcher).mount(table)
+        await self.query_one("#body").mount(tasks)
 
     def on_mount(self) -> None:
         self.banner.display = False
@@ -381,7 +390,8 @@ class MainScreen(Screen[None]):
         self.set_focus(table)  # now, not later: a `/` typed next moves it to the filter
         swarm = view == "swarm"
         self.detail.display = not swarm
-        self.query_one("#swarm-tasks", TasksTable).display = swarm
+        for tasks in self.query("#swarm-tasks").results(TasksTable):
+            tasks.display = swarm
         if swarm:
             self.swarm_feed.start()
         else:

@@ -62,9 +62,12 @@ class SwarmFeed:
     async def _read_state(self) -> None:
         swarm = self.swarm
         try:
-            self.state = await swarm.state() if swarm is not None else None
+            state = await swarm.state() if swarm is not None else None
         except EngineError:
-            self.state = None
+            state = None
+        if state is not None and state.is_manager:
+            await self.screen.mount_swarm_view()  # before the view tabs offer it
+        self.state = state
         self.screen.show_view_tabs()
 
     async def manager_known(self) -> bool:
