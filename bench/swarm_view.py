@@ -26,7 +26,7 @@ from swarm_rig import RigUnavailable, started_rig  # noqa: E402
 from ui_bench import PtyApp, cpu_over, print_launch  # noqa: E402
 
 from engine_adapters.docker_engine import DockerEngine  # noqa: E402
-from engine_adapters.swarm import ServiceSpec  # noqa: E402
+from engine_adapters.swarm.spec import ServiceSpec  # noqa: E402
 
 IMAGE = "dockyard-test/busybox:latest"
 SLEEPER = ("sh", "-c", "trap 'exit 0' TERM; while true; do sleep 3600; done")

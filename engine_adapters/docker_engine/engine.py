@@ -8,17 +8,14 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from engine_adapters.docker_engine import convert, first_contact, ssh_command
+from engine_adapters.docker_engine import convert, first_contact
 from engine_adapters.docker_engine.errors import translate, translated
 from engine_adapters.docker_engine.logs import iter_log_lines
 from engine_adapters.docker_engine.resources import ResourceCalls
 from engine_adapters.docker_engine.run import create_kwargs
 from engine_adapters.docker_engine.sessions import HijackedSession
-from engine_adapters.docker_engine.ssh_command import SSHHost
-from engine_adapters.docker_engine.ssh_relay import SSHRelay
 from engine_adapters.docker_engine.stats import StatsPoller
 from engine_adapters.docker_engine.streams import Closer, ThreadedStream, response_closer
-from engine_adapters.docker_engine.swarm import DockerSwarm
 from engine_adapters.errors import EngineError, EngineUnavailable, InvalidRequest, NotFound
 from engine_adapters.models import (
     BuildProgress,
@@ -34,15 +31,28 @@ from engine_adapters.models import (
 from engine_adapters.protocol import ExecSession, Stream
 
 # The SDK (with requests and urllib3) is imported by the first call that needs it: about
-# 100 ms that the UI's first screen does not wait for (see first_contact).
+# 100 ms that the UI's first screen does not wait for (see first_contact). The swarm's calls
+# and the ssh transport are imported only by the engines that use them.
 if TYPE_CHECKING:
     import docker
+
+    from engine_adapters.docker_engine.ssh_command import SSHHost
+    from engine_adapters.docker_engine.ssh_relay import SSHRelay
+    from engine_adapters.docker_engine.swarm import DockerSwarm
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 API_VERSION = "1.41"  # what Docker 20.10 serves; newer daemons, Podman and ours accept it
 CALL_TIMEOUT = 15.0
+
+
+def _ssh_host(url: str) -> SSHHost | None:
+    if not url.startswith("ssh://"):
+        return None
+    from engine_adapters.docker_engine.ssh_command import SSHHost
+
+    return SSHHost.parse(url)
 
 
 class DockerEngine(ResourceCalls):
@@ -56,7 +66,7 @@ class DockerEngine(ResourceCalls):
         # Worker threads may make the first calls at once: one of them builds the client.
         self._api_lock = threading.Lock()
         self._swarm: DockerSwarm | None = None
-        self._ssh = SSHHost.parse(url) if url.startswith("ssh://") else None
+        self._ssh = _ssh_host(url)
         self._relay: SSHRelay | None = None
 
     @classmethod
@@ -79,6 +89,8 @@ class DockerEngine(ResourceCalls):
     def swarm(self) -> DockerSwarm:
         """The swarm this engine manages; `swarm.state()` says whether it is a manager."""
         if self._swarm is None:
+            from engine_adapters.docker_engine.swarm import DockerSwarm
+
             self._swarm = DockerSwarm(self)
         return self._swarm
 
@@ -97,6 +109,8 @@ class DockerEngine(ResourceCalls):
         if self._ssh is not None:
             # the SDK talks to a local socket; ssh carries it (ssh_relay.py says why)
             if self._relay is None:
+                from engine_adapters.docker_engine.ssh_relay import SSHRelay
+
                 self._relay = SSHRelay(self._ssh)
             base_url = self._relay.url
         with translated(self._url):
@@ -129,7 +143,9 @@ class DockerEngine(ResourceCalls):
 
     async def _open_ssh(self, host: SSHHost) -> None:
         """One probing ssh first, so a refused key or an unknown host is said in ssh's words."""
-        await asyncio.to_thread(ssh_command.probe, host, self._timeout)
+        from engine_adapters.docker_engine.ssh_command import probe
+
+        await asyncio.to_thread(probe, host, self._timeout)
         await asyncio.to_thread(lambda: self.api)
 
     async def first_contact(self) -> list[Container] | None:

@@ -11,7 +11,8 @@ from engine_adapters.docker_engine import swarm_wire as wire
 from engine_adapters.docker_engine.errors import translated
 from engine_adapters.docker_engine.streams import Closer, ThreadedStream, response_closer
 from engine_adapters.docker_engine.swarm_logs import iter_service_logs
-from engine_adapters.errors import EngineError, EngineUnavailable, InvalidRequest
+from engine_adapters.docker_engine.swarm_state import read_state
+from engine_adapters.errors import InvalidRequest
 from engine_adapters.protocol import Stream
 from engine_adapters.swarm.models import (
     STACK_LABEL,
@@ -22,10 +23,10 @@ from engine_adapters.swarm.models import (
     SwarmNode,
     SwarmObject,
     SwarmService,
-    SwarmState,
     SwarmTask,
 )
 from engine_adapters.swarm.spec import ServiceSpec
+from engine_adapters.swarm.state import SwarmState
 
 if TYPE_CHECKING:
     from engine_adapters.docker_engine.engine import DockerEngine
@@ -57,13 +58,7 @@ class DockerSwarm:
         return api._result(response, json=bool(response.content))  # type: ignore[attr-defined]
 
     async def state(self) -> SwarmState:
-        try:
-            info = await self._engine.call(lambda: self._engine.api.info())
-        except EngineError as exc:
-            if isinstance(exc, EngineUnavailable):
-                raise
-            return SwarmState(local_state="inactive", is_manager=False, error=str(exc))
-        return wire.state_from_info(info)
+        return await read_state(self._engine)
 
     # reading
     async def nodes(self) -> list[SwarmNode]:

@@ -15,7 +15,6 @@ from engine_adapters.swarm.models import (
     SwarmNode,
     SwarmObject,
     SwarmService,
-    SwarmState,
     SwarmTask,
     TaskAddress,
     UpdateStatus,
@@ -24,20 +23,6 @@ from engine_adapters.swarm.spec import FileGrant, ServiceSpec, UpdatePolicy
 
 NANO = 1_000_000_000
 EMPTY_IDS: Mapping[tuple[str, str], str] = {}
-
-
-def state_from_info(info: dict[str, Any]) -> SwarmState:
-    swarm = info.get("Swarm") or {}
-    return SwarmState(
-        local_state=str(swarm.get("LocalNodeState") or "inactive"),
-        is_manager=bool(swarm.get("ControlAvailable")),
-        node_id=str(swarm.get("NodeID") or ""),
-        node_address=str(swarm.get("NodeAddr") or ""),
-        cluster_id=str((swarm.get("Cluster") or {}).get("ID") or ""),
-        managers=int(swarm.get("Managers") or 0),
-        nodes=int(swarm.get("Nodes") or 0),
-        error=str(swarm.get("Error") or ""),
-    )
 
 
 def node(raw: dict[str, Any]) -> SwarmNode:

@@ -14,10 +14,10 @@ from engine_adapters.swarm.models import (
     SwarmNode,
     SwarmObject,
     SwarmService,
-    SwarmState,
     SwarmTask,
 )
 from engine_adapters.swarm.spec import ServiceSpec
+from engine_adapters.swarm.state import SwarmState
 
 
 class SwarmEngine(Protocol):

@@ -9,7 +9,7 @@ from textual.command import CommandList, CommandPalette
 
 from engine_adapters.docker_engine import DockerEngine
 from engine_adapters.docker_engine.swarm import DockerSwarm
-from engine_adapters.swarm import ServiceSpec
+from engine_adapters.swarm.spec import ServiceSpec
 from tests.swarm.conftest import unique
 from tests.swarm.test_swarm_view import IMAGE, SwarmWalk
 from tests.waiting import eventually

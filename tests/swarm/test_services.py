@@ -10,8 +10,7 @@ import pytest
 from engine_adapters.docker_engine import DockerEngine
 from engine_adapters.docker_engine.swarm import DockerSwarm
 from engine_adapters.errors import EngineError, InvalidRequest, NotFound
-from engine_adapters.swarm import ServiceSpec
-from engine_adapters.swarm.spec import UpdatePolicy
+from engine_adapters.swarm.spec import ServiceSpec, UpdatePolicy
 from tests.swarm.conftest import SwarmRig, unique
 from tests.waiting import eventually
 

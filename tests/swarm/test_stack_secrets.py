@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine_adapters.docker_engine.swarm import DockerSwarm
-from engine_adapters.swarm import STACK_LABEL
+from engine_adapters.swarm.models import STACK_LABEL
 from tests.swarm.conftest import SwarmRig, unique
 from tests.swarm.test_stack_cli import dockyard, dockyard_async
 from tests.waiting import eventually

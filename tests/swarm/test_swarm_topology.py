@@ -10,9 +10,9 @@ import pytest
 
 from engine_adapters.docker_engine import DockerEngine
 from engine_adapters.docker_engine.swarm import DockerSwarm
-from engine_adapters.swarm import STACK_LABEL, PublishedPort, ServiceSpec, SwarmTask
 from engine_adapters.swarm.mesh import kernel_has_ip_vs
-from engine_adapters.swarm.spec import ServiceNetworkRef
+from engine_adapters.swarm.models import STACK_LABEL, PublishedPort, SwarmTask
+from engine_adapters.swarm.spec import ServiceNetworkRef, ServiceSpec
 from tests.swarm.conftest import SwarmRig, unique
 from tests.swarm.test_swarm_view import IMAGE, SLEEPER, SwarmWalk
 from tests.waiting import eventually

@@ -15,8 +15,8 @@ from textual.widgets import Static
 
 from engine_adapters.docker_engine import DockerEngine
 from engine_adapters.docker_engine.swarm import DockerSwarm
-from engine_adapters.swarm import ServiceSpec, SwarmNode, SwarmService
-from engine_adapters.swarm.spec import UpdatePolicy
+from engine_adapters.swarm.models import SwarmNode, SwarmService
+from engine_adapters.swarm.spec import ServiceSpec, UpdatePolicy
 from tests.swarm.conftest import unique
 from tests.waiting import eventually
 from tui.app import DockyardApp

@@ -5,9 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from engine_adapters.swarm import OverlayNetwork, PublishedPort, SwarmNode, SwarmService, SwarmTask
 from engine_adapters.swarm.mesh import MeshSupport, kernel_has_ip_vs, mesh_support
-from engine_adapters.swarm.models import TaskAddress
+from engine_adapters.swarm.models import (
+    OverlayNetwork,
+    PublishedPort,
+    SwarmNode,
+    SwarmService,
+    SwarmTask,
+    TaskAddress,
+)
 from engine_adapters.topology.swarm_graph import SwarmGraph, build_swarm_graph
 from engine_adapters.topology.swarm_render import export_swarm, render_swarm_dot, render_swarm_text
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from engine_adapters.swarm import ServiceSpec, SwarmEngine, SwarmNode, SwarmService
+from engine_adapters.swarm.models import SwarmNode, SwarmService
+from engine_adapters.swarm.protocol import SwarmEngine
+from engine_adapters.swarm.spec import ServiceSpec
 from tui.controllers.base import Step, ViewController, cli
 from tui.dialogs.prompt import PromptDialog
 

@@ -39,7 +39,7 @@ from tui.screens.live import (
     ResourcesFetched,
     StatsUpdated,
 )
-from tui.screens.swarm_feed import SwarmFeed, SwarmFetched
+from tui.screens.swarm_feed import SwarmFeed
 from tui.widgets.bars.header import EngineHeader
 from tui.widgets.bars.key_bar import KeyBar
 from tui.widgets.bars.line_inputs import CommandLine, FilterInput
@@ -49,11 +49,11 @@ from tui.widgets.views.containers_table import ContainersTable
 from tui.widgets.views.fleet_table import FleetTable
 from tui.widgets.views.other_tables import ImagesTable, NetworksTable, VolumesTable
 from tui.widgets.views.resource_table import ResourceTable
-from tui.widgets.views.swarm_table import SwarmTable, TasksTable
 
 if TYPE_CHECKING:
     from tui.app import DockyardApp
     from tui.controllers.views import ViewControllers
+    from tui.screens.swarm_feed import SwarmFetched
 
 SELECT_DELAY = 0.12
 MOUNT_HIDDEN_LATEST = 2.0
@@ -201,10 +201,13 @@ class MainScreen(Screen[None]):
         """The Swarm view's services-or-nodes table and its tasks pane, for a manager."""
         if self.mounted_table("swarm") is not None:
             return
+        from tui.widgets.views.swarm_table import SwarmTable, TasksTable
+
         table, tasks = SwarmTable(id="swarm-table"), TasksTable(id="swarm-tasks")
         table.display = tasks.display = False
         await self.query_one(ContentSwitcher).mount(table)
         await self.query_one("#body").mount(tasks)
+        self.swarm_feed.attach(table, tasks)
 
     def on_mount(self) -> None:
         self.banner.display = False
@@ -297,7 +300,7 @@ class MainScreen(Screen[None]):
         table = self.table()
         item = table.current
         if self.current_view == "swarm":
-            self.query_one("#swarm-tasks", TasksTable).show_tasks([])
+            self.swarm_feed.clear_tasks()
             self.swarm_feed.tick()  # the tasks of the service now under the cursor
             return
         self._detail_engine(table)
@@ -390,8 +393,6 @@ class MainScreen(Screen[None]):
         self.set_focus(table)  # now, not later: a `/` typed next moves it to the filter
         swarm = view == "swarm"
         self.detail.display = not swarm
-        for tasks in self.query("#swarm-tasks").results(TasksTable):
-            tasks.display = swarm
         if swarm:
             self.swarm_feed.start()
         else:

@@ -6,7 +6,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from engine_adapters.swarm import SwarmEngine, SwarmService
+from engine_adapters.swarm.models import SwarmService
+from engine_adapters.swarm.protocol import SwarmEngine
 from tui.screens.covering import CoveringScreen
 from tui.widgets.bars.key_bar import KeyBar
 from tui.widgets.detail.log_panel import LogPanel

@@ -2,7 +2,8 @@
 
 Docker's events carry no task state changes a client can follow cheaply (service events say
 a service changed, not that its task started), so the view polls once a second, only while
-it is shown, one fetch at a time.
+it is shown, one fetch at a time. Only the probe runs on an engine that manages no swarm:
+the swarm's models, calls and tables are loaded once it says the engine is a manager.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from textual.timer import Timer
 from textual.worker import Worker
 
 from engine_adapters.errors import EngineError, NotFound
-from engine_adapters.swarm import SwarmEngine, SwarmNode, SwarmService, SwarmState, SwarmTask
-from engine_adapters.swarm.reach import swarm_of
-from tui.widgets.views.swarm_table import SwarmTable, TasksTable
+from engine_adapters.swarm.reach import swarm_of, swarm_state
+from engine_adapters.swarm.state import SwarmState
 
 if TYPE_CHECKING:
+    from engine_adapters.swarm.models import SwarmNode, SwarmService, SwarmTask
+    from engine_adapters.swarm.protocol import SwarmEngine
     from tui.screens.main import MainScreen
+    from tui.widgets.views.swarm_table import SwarmTable, TasksTable
 
 POLL_SECONDS = 1.0
 
@@ -45,6 +48,7 @@ class SwarmFeed:
         self._timer: Timer | None = None
         self._fetching = False
         self._failed = ""  # the last poll's error, reported once
+        self._tables: tuple[SwarmTable, TasksTable] | None = None  # mounted for a manager
 
     @property
     def swarm(self) -> SwarmEngine | None:
@@ -60,15 +64,22 @@ class SwarmFeed:
             self._probe = self.screen.run_worker(self._read_state, group="swarm-state")
 
     async def _read_state(self) -> None:
-        swarm = self.swarm
         try:
-            state = await swarm.state() if swarm is not None else None
+            state = await swarm_state(self.screen.engine)
         except EngineError:
             state = None
         if state is not None and state.is_manager:
             await self.screen.mount_swarm_view()  # before the view tabs offer it
         self.state = state
         self.screen.show_view_tabs()
+
+    def attach(self, table: SwarmTable, tasks: TasksTable) -> None:
+        """The view's tables, mounted once the engine is known to be a manager."""
+        self._tables = (table, tasks)
+
+    def clear_tasks(self) -> None:
+        if self._tables is not None:
+            self._tables[1].show_tasks([])
 
     async def manager_known(self) -> bool:
         """Waits for the probe when a key comes before it answered."""
@@ -79,20 +90,25 @@ class SwarmFeed:
 
     # the poll, while the view is shown ------------------------------------------------
     def start(self) -> None:
+        """The view is shown: its tasks pane with it, and the poll."""
+        if self._tables is not None:
+            self._tables[1].display = True
         if self._timer is None:
             self._timer = self.screen.set_interval(POLL_SECONDS, self.tick)
         self.tick()
 
     def stop(self) -> None:
+        if self._tables is not None:
+            self._tables[1].display = False
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
 
     def tick(self) -> None:
-        table = self.screen.mounted_table("swarm")
         swarm = self.swarm
-        if self._fetching or not isinstance(table, SwarmTable) or swarm is None:
+        if self._fetching or self._tables is None or swarm is None:
             return
+        table = self._tables[0]
         self._fetching = True
         service_id = table.current_key if table.showing == "services" else None
         work: Callable[[], Awaitable[None]] = partial(self._fetch, swarm, table.showing, service_id)
@@ -127,21 +143,22 @@ class SwarmFeed:
             return []
 
     def apply(self, fetched: SwarmFetched) -> None:
-        table = self.screen.mounted_table("swarm")
-        if not isinstance(table, SwarmTable) or table.showing != fetched.showing:
+        if self._tables is None:
+            return
+        table, tasks = self._tables
+        if table.showing != fetched.showing:
             return  # fetched before a toggle: the next poll brings the other kind
         table.items = {item.id: item for item in fetched.rows}
         table.marked &= set(table.items)
         table.refresh_rows()
         table.refresh_guards()
-        tasks = self.screen.query_one("#swarm-tasks", TasksTable)
         if fetched.service_id == table.current_key:
             tasks.show_tasks(fetched.tasks)
         self.screen.show_view_tabs()
 
     def toggle_nodes(self) -> None:
-        table = self.screen.mounted_table("swarm")
-        if isinstance(table, SwarmTable):
+        if self._tables is not None:
+            table, tasks = self._tables
             table.show_kind("services" if table.showing == "nodes" else "nodes")
-            self.screen.query_one("#swarm-tasks", TasksTable).show_tasks([])
+            tasks.show_tasks([])
             self.tick()

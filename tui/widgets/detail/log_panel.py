@@ -21,7 +21,8 @@ from tui.widgets.detail.log_view import Entry, LogView
 from tui.widgets.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
-    from engine_adapters.swarm import ServiceLogLine, SwarmEngine, SwarmService
+    from engine_adapters.swarm.models import ServiceLogLine, SwarmService
+    from engine_adapters.swarm.protocol import SwarmEngine
 
 FLUSH_SECONDS = 0.1
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual.app import ComposeResult
 from textual.widget import Widget
 
 from tui.keymap import bindings_for, run_spec
@@ -33,12 +32,16 @@ class StatsPanel(Widget, can_focus=True):
         self.subjects: tuple[tuple[str, str], ...] = ()
         self.window = WINDOWS[1]
 
-    def compose(self) -> ComposeResult:
-        yield ChartGrid(id="stats-charts")
+    async def on_show(self) -> None:
+        """The charts are made when the tab is first shown: many sessions never open it."""
+        if not self.query(ChartGrid):
+            await self.mount(ChartGrid(id="stats-charts"))
+            self.show(self.history, self.subjects)
 
     def show(self, history: StatsHistory, subjects: Sequence[tuple[str, str]]) -> None:
         self.history, self.subjects = history, tuple(subjects)
-        self.query_one(ChartGrid).show(history, self.subjects, self.window)
+        for grid in self.query(ChartGrid):
+            grid.show(history, self.subjects, self.window)
 
     async def action_act(self, spec_id: str) -> None:
         await run_spec(self, spec_id)

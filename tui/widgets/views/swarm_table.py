@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from engine_adapters.swarm import SwarmNode, SwarmService, SwarmTask
+from engine_adapters.swarm.models import SwarmNode, SwarmService, SwarmTask
 from tui.keymap import action_name, bindings_for
 from tui.widgets.views.resource_table import NAV_BINDINGS, ResourceTable, Row, clipped
 
