@@ -21,6 +21,8 @@ from native_runtime.runtime import Runtime
 
 log = logging.getLogger("native_runtime.daemon")
 TEARDOWN_GRACE = 10.0
+# listen() takes the least of this and the kernel's net.core.somaxconn.
+LISTEN_BACKLOG = 65535
 
 
 def _watch_children_by_pidfd() -> None:
@@ -78,9 +80,11 @@ async def _listen(runner: web.AppRunner, paths: Paths) -> None:
     """Bind the socket with its final mode: the umask closes the window a chmod after bind leaves.
 
     Whoever reaches the socket is root on this host, so it is 0660, owned by
-    the `docker` group where that group exists (as dockerd's), else root's.
+    the `docker` group where that group exists (as dockerd's), else root's. Its backlog is
+    the kernel's most (as dockerd's): `docker stats` of N containers connects N times at
+    once, and aiohttp's 128 refused the rest.
     """
-    site = web.UnixSite(runner, str(paths.socket))
+    site = web.UnixSite(runner, str(paths.socket), backlog=LISTEN_BACKLOG)
     previous = os.umask(0o777 & ~SOCKET_MODE)
     try:
         await site.start()
