@@ -8,8 +8,8 @@ not ours to restart), the latency of a `create` event and a one-shot `stats` of 
 the UI on that engine: launch to list, keystroke, CPU of app + engine on the list and on
 the dashboard, the app's RSS and the bytes/s it writes to the terminal.
 
-Containers run with `--network none`: the native default pool is a /24 and a Linux bridge
-takes 1,024 ports, and the shared docker0 is not ours to fill; network set-up is timed by
+Containers run with `--network none`: a Linux bridge takes 1,024 ports, and the shared
+docker0 is not ours to fill; network set-up is timed by
 native_run.py and native_netsetup.py. Everything created is labelled
 `dockyard.bench=scale-<pid>` and removed at the end, also on Ctrl-C or SIGTERM.
 """

@@ -11,6 +11,9 @@ from native_runtime.network.errors import BadParameter, Conflict
 # Podman keeps 10.88/16 for its default network; we take 10.89/16 onwards in /24 steps.
 DEFAULT_POOLS = ("10.89.0.0/16", "10.90.0.0/16", "10.91.0.0/16")
 POOL_PREFIX = 24
+# The default network is a /22: a Linux bridge takes at most 1,024 ports, and a /24 would
+# stop `docker run` at the 254th container (dockerd's docker0 is a /16).
+DEFAULT_NETWORK_PREFIX = 22
 # Docker's default bridge, reserved even when dockerd is not running right now.
 RESERVED = ("172.17.0.0/16",)
 
@@ -74,11 +77,14 @@ def parse_ip(text: str, what: str) -> ipaddress.IPv4Address:
     return ip
 
 
-def pick_subnet(taken: Iterable[Net], pools: Iterable[str] = DEFAULT_POOLS) -> Net:
-    """The first /24 of the pools that overlaps none of `taken` (host routes, our networks)."""
+def pick_subnet(
+    taken: Iterable[Net], pools: Iterable[str] = DEFAULT_POOLS, prefix: int = POOL_PREFIX
+) -> Net:
+    """The first subnet of that size in the pools that overlaps none of `taken` (host routes,
+    our networks)."""
     busy = [*taken, *(ipaddress.IPv4Network(r) for r in RESERVED)]
     for pool in pools:
-        for candidate in ipaddress.IPv4Network(pool).subnets(new_prefix=POOL_PREFIX):
+        for candidate in ipaddress.IPv4Network(pool).subnets(new_prefix=prefix):
             if not any(candidate.overlaps(other) for other in busy):
                 return candidate
     raise Conflict("could not find an available, non-overlapping IPv4 address pool")

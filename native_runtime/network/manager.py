@@ -154,7 +154,7 @@ class NetworkManager(SandboxVerbs, ConnectVerbs, NameService):
             for name in missing:
                 net_id = secrets.token_hex(32)
                 if name == DEFAULT_NETWORK:
-                    subnet = ipam.pick_subnet([*taken, *host])
+                    subnet = ipam.pick_subnet([*taken, *host], prefix=ipam.DEFAULT_NETWORK_PREFIX)
                     net = Network(
                         net_id,
                         name,

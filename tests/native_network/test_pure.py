@@ -19,6 +19,7 @@ def test_pick_subnet_skips_taken_and_reserved() -> None:
     everything = [ipaddress.IPv4Network("10.0.0.0/8")]
     with pytest.raises(Conflict):
         ipam.pick_subnet(everything)
+    assert str(ipam.pick_subnet(taken, prefix=22)) == "10.89.4.0/22"
 
 
 def test_allocate_lowest_free_and_requested() -> None:
