@@ -130,8 +130,12 @@ class MainScreen(Screen[None]):
         return self.query_one(f"#{view or self.current_view}-table", ResourceTable)
 
     def mounted_table(self, view: str) -> ResourceTable | None:
-        """The view's table, or None before it is mounted (only the containers' is at first)."""
-        return next(iter(self.query(f"#{view}-table").results(ResourceTable)), None)
+        """The view's table, or None before it is mounted (only the containers' is at first).
+
+        Asked for every view on each list and count update: an id query is cached by Textual,
+        a selector query walks the whole screen.
+        """
+        return self.query_one_optional(f"#{view}-table", ResourceTable)
 
     def items_of(self, view: str) -> Mapping[str, object]:
         """The view's items by key; none before its table is mounted."""

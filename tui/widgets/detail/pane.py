@@ -174,7 +174,7 @@ class DetailPane(ReportsWorkerErrors, Vertical):
     @property
     def active(self) -> str:
         # Asked by stats updates at any time, also while the app is closing and the tabs go.
-        tabs = next(iter(self.query("#detail-tabs")), None)
+        tabs = self.query_one_optional("#detail-tabs")
         return cast("TabbedContent", tabs).active if tabs is not None else self._first_tab
 
     @active.setter
@@ -250,7 +250,7 @@ class DetailPane(ReportsWorkerErrors, Vertical):
             self._load()
 
     def refresh_stats(self) -> None:
-        panel = next(iter(self.query("#stats")), None)  # none before mount_tabs, or at exit
+        panel = self.query_one_optional("#stats")  # none before mount_tabs, or at exit
         if panel is None:
             return
         # A compose project's header charts its members; a container row charts itself.

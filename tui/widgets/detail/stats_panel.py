@@ -34,13 +34,14 @@ class StatsPanel(Widget, can_focus=True):
 
     async def on_show(self) -> None:
         """The charts are made when the tab is first shown: many sessions never open it."""
-        if not self.query(ChartGrid):
+        if self.query_one_optional("#stats-charts") is None:
             await self.mount(ChartGrid(id="stats-charts"))
             self.show(self.history, self.subjects)
 
     def show(self, history: StatsHistory, subjects: Sequence[tuple[str, str]]) -> None:
         self.history, self.subjects = history, tuple(subjects)
-        for grid in self.query(ChartGrid):
+        grid = self.query_one_optional("#stats-charts", ChartGrid)
+        if grid is not None:
             grid.show(history, self.subjects, self.window)
 
     async def action_act(self, spec_id: str) -> None:
