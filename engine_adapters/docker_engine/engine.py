@@ -38,6 +38,8 @@ from engine_adapters.protocol import ExecSession, Stream
 if TYPE_CHECKING:
     import docker
 
+    from engine_adapters.docker_engine.cgroup_stats import CgroupCache
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -58,6 +60,7 @@ class DockerEngine(ResourceCalls):
         self._swarm: DockerSwarm | None = None
         self._ssh = SSHHost.parse(url) if url.startswith("ssh://") else None
         self._relay: SSHRelay | None = None
+        self._cgroups: CgroupCache | None = None  # kept by one stats stream for the next
 
     @classmethod
     def from_url(cls, url: str, name: str = "docker") -> DockerEngine:
@@ -170,6 +173,8 @@ class DockerEngine(ResourceCalls):
         )
 
     async def close(self) -> None:
+        if self._cgroups is not None:
+            self._cgroups.close()
         if self._api is not None:
             api, self._api = self._api, None
             await asyncio.to_thread(api.close)
@@ -216,7 +221,11 @@ class DockerEngine(ResourceCalls):
 
     def stats(self, refs: Sequence[str], interval: float = 2.0) -> Stream[list[StatsSample]]:
         # Loaded here, as the SDK is: the first screen does not wait for it.
-        from engine_adapters.docker_engine.cgroup_stats import CgroupStats, can_read_locally
+        from engine_adapters.docker_engine.cgroup_stats import (
+            CgroupCache,
+            CgroupStats,
+            can_read_locally,
+        )
 
         def fetch(ref: str) -> Any:
             return self.api.stats(ref, stream=False, one_shot=True)
@@ -228,7 +237,9 @@ class DockerEngine(ResourceCalls):
             def inspect(ref: str) -> Any:
                 return self.api.inspect_container(ref)
 
-            return CgroupStats(inspect, fetch, refs, interval, self._url)
+            if self._cgroups is None:
+                self._cgroups = CgroupCache()
+            return CgroupStats(inspect, fetch, refs, interval, self._url, self._cgroups)
         return StatsPoller(fetch, refs, interval, self._url)
 
     def logs(
