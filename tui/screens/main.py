@@ -259,7 +259,8 @@ class MainScreen(Screen[None]):
         dirty = self.stats.take_dirty()
         with self.app.batch_update():
             self.containers_table.update_rows(dirty)
-            if self.detail.active == "tab-stats":
+            # Only the containers view's detail pane shows this store (the fleet's its own).
+            if self.current_view == "containers" and self.detail.active == "tab-stats":
                 self.detail.refresh_stats()
 
     async def on_containers_table_first_painted(self) -> None:
