@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import sys
 import time
@@ -50,29 +51,82 @@ class Located:
     host_network: bool
 
 
+class CgroupCache:
+    """What one engine's stats streams keep between them: where each container's files are,
+    its last CPU reading and the one thread that reads them. A stream started for a changed
+    set of containers inspects only the new ones, and their CPU% goes on without a gap."""
+
+    def __init__(self) -> None:
+        self.located: dict[str, Located] = {}
+        self.cpu: dict[str, CpuReading] = {}
+        self.mounts: Mounts | None = None
+        self._pool: ThreadPoolExecutor | None = None
+
+    @property
+    def pool(self) -> ThreadPoolExecutor:
+        # One thread: each batch is a single pass over every container's files.
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="dockyard-cgroup-stats"
+            )
+        return self._pool
+
+    def prune(self, wanted: set[str]) -> None:
+        """Runs in the reading thread: drops the containers not `wanted` whose process is
+        gone (another stream of the engine may still read the others)."""
+        for ref, located in list(self.located.items()):
+            if ref in wanted:
+                continue
+            try:
+                alive = cgroup_files.start_time(located.pid) == located.started
+            except (OSError, ValueError, IndexError):
+                alive = False
+            if not alive:
+                del self.located[ref]
+                self.cpu.pop(ref, None)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def next_tick(now: float, interval: float) -> float:
+    """The next multiple of `interval` at least half an interval away: every stream of the
+    process reads at the same instants, so several engines' batches reach the UI together."""
+    return math.ceil((now + interval / 2) / interval) * interval
+
+
 class CgroupStats:
     """Yields a batch of samples per interval, read from cgroup files in one worker thread.
 
     A container's init pid comes from one inspect and is kept until that process is gone
-    (a restart gives a new pid or start time). A container whose files cannot be read here
-    (another pid namespace, no permission) is handed to an API poller; `api_refs` names them.
+    (a restart gives a new pid or start time), in `cache`, which the engine's next stream
+    takes over. A container whose files cannot be read here (another pid namespace, no
+    permission) is handed to an API poller; `api_refs` names them.
     """
 
     def __init__(
-        self, inspect: Inspect, fetch: Fetch, refs: Sequence[str], interval: float, endpoint: str
+        self,
+        inspect: Inspect,
+        fetch: Fetch,
+        refs: Sequence[str],
+        interval: float,
+        endpoint: str,
+        cache: CgroupCache | None = None,
     ) -> None:
         self._inspect = inspect
         self._fetch = fetch
         self._local = list(dict.fromkeys(refs))
         self._interval = interval
         self._endpoint = endpoint
-        self._located: dict[str, Located] = {}
-        self._cpu: dict[str, CpuReading] = {}
-        self._mounts: Mounts | None = None
+        self._own_cache = cache is None
+        self._cache = CgroupCache() if cache is None else cache
+        self._located = self._cache.located
+        self._cpu = self._cache.cpu
         self._poller: StatsPoller | None = None
         self.api_refs: list[str] = []
-        # One thread: each batch is a single pass over every container's files.
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dockyard-cgroup-stats")
+        self._pruned = False
         self._next_tick = 0.0
         self._closed = False
 
@@ -88,8 +142,8 @@ class CgroupStats:
             await asyncio.sleep(delay)
         if self._closed:
             raise StopAsyncIteration
-        self._next_tick = loop.time() + self._interval
-        local = loop.run_in_executor(self._pool, self._read_batch)
+        self._next_tick = next_tick(loop.time(), self._interval)
+        local = loop.run_in_executor(self._cache.pool, self._read_batch)
         api = asyncio.ensure_future(self._poll_api()) if self._poller else None
         await asyncio.wait({local} | ({api} if api else set()))
         if self._closed:
@@ -125,8 +179,13 @@ class CgroupStats:
 
     def _read_batch(self) -> tuple[list[StatsSample], list[str], list[EngineError]]:
         """Runs in the worker thread: every local container's figures, in one pass."""
-        if self._mounts is None:
-            self._mounts = cgroup_files.read_mounts()
+        cache = self._cache
+        if not self._pruned:
+            self._pruned = True
+            cache.prune(set(self._local))
+        if cache.mounts is None:
+            cache.mounts = cgroup_files.read_mounts()
+        mounts = cache.mounts
         # One host reading for the batch: every container's CPU% shares the same denominator.
         system, cpus = cgroup_files.host_cpu_nanos(), cgroup_files.online_cpus()
         batch: list[StatsSample] = []
@@ -134,7 +193,7 @@ class CgroupStats:
         failures: list[EngineError] = []
         for ref in list(self._local):
             try:
-                located = self._find(ref, self._mounts)
+                located = self._find(ref, mounts)
                 if located is None:
                     continue  # not running now: no figures this time
                 counters = cgroup_files.read_counters(
@@ -166,7 +225,7 @@ class CgroupStats:
             except (OSError, ValueError, IndexError):
                 pass
             # A new process may have a new cgroup whose counters start again from zero.
-            del self._located[ref]
+            self._located.pop(ref, None)
             self._cpu.pop(ref, None)
         try:
             info = self._inspect(ref)
@@ -219,4 +278,5 @@ class CgroupStats:
         self._closed = True
         if self._poller is not None:
             await self._poller.aclose()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._own_cache:
+            self._cache.close()

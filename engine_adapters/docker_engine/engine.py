@@ -36,6 +36,7 @@ from engine_adapters.protocol import ExecSession, Stream
 if TYPE_CHECKING:
     import docker
 
+    from engine_adapters.docker_engine.cgroup_stats import CgroupCache
     from engine_adapters.docker_engine.ssh_command import SSHHost
     from engine_adapters.docker_engine.ssh_relay import SSHRelay
     from engine_adapters.docker_engine.swarm import DockerSwarm
@@ -68,6 +69,7 @@ class DockerEngine(ResourceCalls):
         self._swarm: DockerSwarm | None = None
         self._ssh = _ssh_host(url)
         self._relay: SSHRelay | None = None
+        self._cgroups: CgroupCache | None = None  # kept by one stats stream for the next
 
     @classmethod
     def from_url(cls, url: str, name: str = "docker") -> DockerEngine:
@@ -186,6 +188,8 @@ class DockerEngine(ResourceCalls):
         )
 
     async def close(self) -> None:
+        if self._cgroups is not None:
+            self._cgroups.close()
         if self._api is not None:
             api, self._api = self._api, None
             await asyncio.to_thread(api.close)
@@ -232,7 +236,11 @@ class DockerEngine(ResourceCalls):
 
     def stats(self, refs: Sequence[str], interval: float = 2.0) -> Stream[list[StatsSample]]:
         # Loaded here, as the SDK is: the first screen does not wait for it.
-        from engine_adapters.docker_engine.cgroup_stats import CgroupStats, can_read_locally
+        from engine_adapters.docker_engine.cgroup_stats import (
+            CgroupCache,
+            CgroupStats,
+            can_read_locally,
+        )
 
         def fetch(ref: str) -> Any:
             return self.api.stats(ref, stream=False, one_shot=True)
@@ -244,7 +252,9 @@ class DockerEngine(ResourceCalls):
             def inspect(ref: str) -> Any:
                 return self.api.inspect_container(ref)
 
-            return CgroupStats(inspect, fetch, refs, interval, self._url)
+            if self._cgroups is None:
+                self._cgroups = CgroupCache()
+            return CgroupStats(inspect, fetch, refs, interval, self._url, self._cgroups)
         return StatsPoller(fetch, refs, interval, self._url)
 
     def logs(

@@ -15,7 +15,7 @@ import pytest
 
 from engine_adapters.docker_engine import DockerEngine
 from engine_adapters.docker_engine.cgroup_files import locate, read_mounts
-from engine_adapters.docker_engine.cgroup_stats import CgroupStats
+from engine_adapters.docker_engine.cgroup_stats import CgroupStats, next_tick
 from engine_adapters.models import RunSpec, StatsSample
 from engine_adapters.protocol import Stream
 from tests.engine.conftest import TEST_IMAGE, Resources
@@ -205,3 +205,59 @@ async def test_a_container_not_readable_here_falls_back_to_the_api(
 
 def test_a_pid_whose_cgroup_does_not_name_the_container_is_not_trusted() -> None:
     assert locate(os.getpid(), "0" * 64, read_mounts()) is None
+
+
+async def test_a_new_stream_of_the_engine_goes_on_from_what_the_last_one_found(
+    engine: DockerEngine, res: Resources
+) -> None:
+    """A changed set of running containers restarts the stream: the containers read before
+    are not inspected again, and their CPU% has a reading to compare with at once."""
+    busy, added = res.container(), res.container()
+    await run(engine, busy, ("sh", "-c", "while :; do :; done"))
+    first = cgroup_stream(engine, [busy], interval=0.3)
+    try:
+        await batch_where(first, lambda b: busy in b)
+    finally:
+        await first.aclose()
+    await run(engine, added, SLEEP)
+    second = cgroup_stream(engine, [busy, added], interval=0.3)
+    try:
+        pid = (await engine.inspect_container(busy)).pid
+        assert second.located_pid(busy) == pid, "known before its first batch"
+        batch = await next_batch(second)
+        assert batch[busy].cpu_percent > 10.0, "compared with the last stream's reading"
+        assert batch[added].cpu_percent == 0.0  # its first reading
+    finally:
+        await second.aclose()
+
+
+async def test_streams_started_apart_read_at_the_same_instants(
+    engine: DockerEngine, res: Resources
+) -> None:
+    """Several engines' batches reach the UI together, so it redraws once per interval."""
+    one, other = res.container(), res.container()
+    await run(engine, one, SLEEP)
+    await run(engine, other, SLEEP)
+    early = cgroup_stream(engine, [one], interval=1.0)
+    late: CgroupStats | None = None
+    try:
+        await next_batch(early)
+        await asyncio.sleep(0.45)
+        late = cgroup_stream(engine, [other], interval=1.0)
+        await next_batch(late)  # at once, off the grid
+        await asyncio.gather(next_batch(early), next_batch(late))  # each onto the grid
+        for _ in range(2):
+            a, b = await asyncio.gather(next_batch(early), next_batch(late))
+            apart = (a[one].at - b[other].at) % 1.0  # a whole interval apart is in step too
+            assert min(apart, 1.0 - apart) < 0.2, (a[one].at, b[other].at)
+    finally:
+        await early.aclose()
+        if late is not None:
+            await late.aclose()
+
+
+def test_ticks_fall_on_multiples_of_the_interval_at_least_half_an_interval_away() -> None:
+    assert next_tick(10.1, 2.0) == 12.0
+    assert next_tick(11.2, 2.0) == 14.0
+    assert next_tick(12.0, 2.0) == 14.0
+    assert next_tick(0.0, 0.5) == 0.5

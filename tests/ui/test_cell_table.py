@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rich.segment import Segment
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from tui.widgets.views.cell_table import CellTable
 
@@ -96,3 +99,55 @@ async def test_whole_lines_match() -> None:
             theirs = list(table.render_line(y).simplify())
             del table._render_cell
             assert mine == theirs, y
+
+
+class ManyRows(App[None]):
+    def compose(self) -> ComposeResult:
+        yield CellTable(cursor_type="row")
+
+    def on_mount(self) -> None:
+        table = self.query_one(CellTable)
+        table.add_column("NAME", key="name")
+        table.add_column("CPU", key="cpu")
+        for n in range(300):
+            table.add_row(f"row-{n}", "0.0", key=str(n))
+
+
+async def test_a_cell_update_repaints_its_cell_without_listing_every_row(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DataTable finds a cell's line through a list of every row, rebuilt after each update:
+    a sample's cells cost the table's length each. Rows of one line need no list."""
+    app = ManyRows()
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(CellTable)
+        await pilot.pause()
+        listed: list[int] = []
+        ordered = DataTable.ordered_rows
+
+        def counting(self: CellTable) -> Any:
+            listed.append(1)
+            return ordered.fget(self)  # type: ignore[attr-defined]
+
+        monkeypatch.setattr(CellTable, "ordered_rows", property(counting))
+        refreshed: list[Region] = []
+        refresh = table.refresh
+
+        def refreshing(*regions: Region, **kwargs: Any) -> Any:
+            refreshed.extend(regions)
+            return refresh(*regions, **kwargs)
+
+        monkeypatch.setattr(table, "refresh", refreshing)
+        table.set_cell("3", "cpu", "1.5")  # on screen: its line under the header
+        table.set_cell("250", "cpu", "9.9")  # below the screen: drawn when scrolled to
+        assert listed == []
+        x = table.columns[ColumnKey("name")].get_render_width(table)
+        width = table.columns[ColumnKey("cpu")].get_render_width(table)
+        assert refreshed == [Region(x, 3 + table.header_height, width, 1)]
+        monkeypatch.undo()
+
+        await pilot.pause()
+        assert "1.5" in table.render_line(3 + table.header_height).text
+        table.move_cursor(row=250)
+        await pilot.pause()
+        assert "9.9" in table.render_line(250 + table.header_height - int(table.scroll_y)).text

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+import pytest
 from textual.widgets import DataTable, Tree
 
 from engine_adapters.models import PullProgress
@@ -14,6 +15,8 @@ from tui.dialogs.prompt import PromptDialog
 from tui.dialogs.pull import PullDialog
 from tui.screens.main import MainScreen
 from tui.widgets.detail.pane import MASK, EnvTable
+from tui.widgets.detail.stats_panel import StatsPanel
+from tui.widgets.stats_history import StatsHistory
 
 
 def main(app: DockyardApp) -> MainScreen:
@@ -95,3 +98,29 @@ async def test_pull_shows_progress_and_logs_the_command(
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         assert ("pull", "redis:8") in fake.calls
         assert app.command_log[-1].line == "docker pull redis:8"
+
+
+async def test_the_cursor_charts_nothing_while_the_stats_tab_is_hidden(
+    make_app: Callable[..., DockyardApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        panel = screen.query_one(StatsPanel)
+        charted: list[tuple[tuple[str, str], ...]] = []
+        show = panel.show
+
+        def counting(history: StatsHistory, subjects: Sequence[tuple[str, str]]) -> None:
+            charted.append(tuple(subjects))
+            show(history, subjects)
+
+        monkeypatch.setattr(panel, "show", counting)
+        assert screen.detail.active == "tab-logs"
+        for key in (cid(2), cid(3)):
+            await select(app, pilot, key, "tab-logs")
+        assert charted == []
+
+        screen.detail.active = "tab-stats"  # shown: the row under the cursor is charted
+        await wait_for(pilot, lambda: charted)
+        assert charted[-1] == ((cid(3), screen.containers_table.items[cid(3)].name),)

@@ -380,6 +380,41 @@ async def test_a_reread_of_many_containers_computes_only_the_rows_on_screen(
         assert_consistent(table)
 
 
+async def test_a_list_not_shown_computes_no_rows_for_samples_until_shown(
+    make_app: Callable[..., DockyardApp], fake: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        table = screen.containers_table
+        await wait_for(pilot, lambda: fake.stats_streams and table.row_count)
+        mine = next(s for s in fake.stats_batch(step=3))
+        await wait_for(pilot, lambda: screen.stats.latest(mine.container_id))
+        await pilot.press("2")  # the images view: the containers list is hidden
+        await wait_for(pilot, lambda: not table.display)
+        computed: list[str] = []
+        cells = table.cells
+
+        def counting(c: Container, branch: str) -> Any:
+            computed.append(c.id)
+            return cells(c, branch)
+
+        monkeypatch.setattr(table, "cells", counting)
+        fake.stats_streams[-1].push(fake.stats_batch(step=3))
+        await wait_for(pilot, lambda: screen.stats.latest(mine.container_id).at == mine.at)
+        for _ in range(5):
+            await pilot.pause(0.02)
+        assert computed == []
+        assert mine.container_id in table._stale
+
+        await pilot.press("1")  # shown again: the rows on screen catch up
+        cpu = f"{mine.cpu_percent:5.1f}"
+        await wait_for(pilot, lambda: str(table.get_cell(mine.container_id, "cpu")) == cpu)
+        assert mine.container_id in computed
+
+
 def fleet_status(table: FleetTable, label: str) -> str:
     return str(table.get_cell(ENGINE_PREFIX + label, "state"))
 

@@ -82,6 +82,7 @@ class DashboardScreen(CoveringScreen):
         self.sort_by = "cpu"
         self._cells: dict[str, tuple[Any, ...]] = {}
         self._order: list[str] = []
+        self._stale: set[str] = set()  # rows whose cells are out of date, off screen
         self._generation = -1
         self._title = ""
         self._ticks = 0
@@ -100,6 +101,7 @@ class DashboardScreen(CoveringScreen):
         self.set_interval(1.0, self._tick)
         # Numbers get wider (a first sample, MiB to GiB): the trend gives the room back.
         self.watch(table, "virtual_size", self.fit_trend, init=False)
+        self.watch(table, "scroll_y", self._flush_visible, init=False)
         self.query_one(DataTable).focus()
 
     def on_resize(self) -> None:
@@ -130,43 +132,56 @@ class DashboardScreen(CoveringScreen):
         self._ticks += 1
         self.refresh_rows(resort=self._ticks % RESORT_TICKS == 0)
 
-    def rows(self) -> list[tuple[str, tuple[Any, ...]]]:
-        rows = []
+    def order(self) -> list[str]:
+        """The containers with samples, by the sort column, then by name."""
+        keyed = []
         for cid, ring in self.stats.samples.items():
             if not ring:
                 continue
-            s = ring[-1]
-            c = self.containers.get(cid)
-            name = c.name if c else cid[:12]
-            cpu = ring.columns["cpu_percent"]
-            engine = () if self.engines is None else (self.engines.get(cid, ""),)
-            cells = (
-                name,
-                *engine,
-                f"{s.cpu_percent:6.1f}",
-                trend(cpu, ring.count, ring.size, self.trend),
-                f"{human_size(s.mem_used)} / {human_size(s.mem_limit)}",
-                f"{s.mem_percent:5.1f}",
-                f"{human_size(s.net_rx)} / {human_size(s.net_tx)}",
-                f"{human_size(s.block_read)} / {human_size(s.block_write)}",
-                str(s.pids),
-            )
-            key = {"cpu": -s.cpu_percent, "mem": -s.mem_used, "net": -(s.net_rx + s.net_tx)}.get(
-                self.sort_by, 0
-            )
-            rows.append(((key, name), cid, cells))
-        rows.sort(key=lambda r: r[0])
-        return [(cid, cells) for _, cid, cells in rows]
+            newest = (ring.count - 1) % ring.size
+            columns = ring.columns
+            key = {
+                "cpu": -columns["cpu_percent"][newest],
+                "mem": -columns["mem_used"][newest],
+                "net": -(columns["net_rx"][newest] + columns["net_tx"][newest]),
+            }.get(self.sort_by, 0.0)
+            keyed.append(((key, self.name_of(cid)), cid))
+        keyed.sort(key=lambda r: r[0])
+        return [cid for _, cid in keyed]
+
+    def name_of(self, cid: str) -> str:
+        c = self.containers.get(cid)
+        return c.name if c else cid[:12]
+
+    def row_cells(self, cid: str) -> tuple[Any, ...] | None:
+        ring = self.stats.samples.get(cid)
+        if not ring:
+            return None
+        s = ring[-1]
+        cpu = ring.columns["cpu_percent"]
+        engine = () if self.engines is None else (self.engines.get(cid, ""),)
+        return (
+            self.name_of(cid),
+            *engine,
+            f"{s.cpu_percent:6.1f}",
+            trend(cpu, ring.count, ring.size, self.trend),
+            f"{human_size(s.mem_used)} / {human_size(s.mem_limit)}",
+            f"{s.mem_percent:5.1f}",
+            f"{human_size(s.net_rx)} / {human_size(s.net_tx)}",
+            f"{human_size(s.block_read)} / {human_size(s.block_write)}",
+            str(s.pids),
+        )
+
+    def rows(self) -> list[tuple[str, tuple[Any, ...]]]:
+        return [(cid, cells) for cid in self.order() if (cells := self.row_cells(cid))]
 
     def refresh_rows(self, resort: bool = False) -> None:
         self._generation = self.stats.generation
         table = self.query_one(CellTable)
-        rows = self.rows()
         if resort or not self._order:
-            self._rebuild(table, rows)
+            self._rebuild(table, self.rows())
         else:
-            self._patch(table, rows)
-        self._cells = dict(rows)
+            self._patch(table)
         where = "" if self.engines is None else f" of {len(set(self.engines.values()))} engines"
         title = (
             f"[b]Stats[/b]: running containers{where} by {self.sort_by}"
@@ -178,8 +193,10 @@ class DashboardScreen(CoveringScreen):
 
     def _rebuild(self, table: CellTable, rows: list[tuple[str, tuple[Any, ...]]]) -> None:
         order = [cid for cid, _ in rows]
+        self._stale.clear()
         if order == self._order:
-            self._patch(table, rows)
+            for cid, cells in rows:
+                self._set_cells(table, cid, cells)
             return
         current = (
             self._order[table.cursor_row] if 0 <= table.cursor_row < len(self._order) else None
@@ -188,25 +205,50 @@ class DashboardScreen(CoveringScreen):
         for cid, cells in rows:
             table.add_row(*cells, key=cid)
         self._order = order
+        self._cells = dict(rows)
         if current in order:
             table.move_cursor(row=order.index(current), animate=False)
 
-    def _patch(self, table: CellTable, rows: list[tuple[str, tuple[Any, ...]]]) -> None:
+    def _patch(self, table: CellTable) -> None:
         """Between re-sorts, containers that come and go are removed or appended in place:
-        a busy host must not repaint the whole table on every start or stop."""
-        fresh = dict(rows)
-        for cid in [c for c in self._order if c not in fresh]:
+        a busy host must not repaint the whole table on every start or stop. Cells are
+        computed for the rows on screen; the others when they scroll into view (a fleet's
+        dashboard has a trend line to draw for each of hundreds of rows)."""
+        samples = self.stats.samples
+        for cid in [c for c in self._order if not samples.get(c)]:
             table.remove_row(cid)
-        self._order = [c for c in self._order if c in fresh]
-        for cid, cells in rows:
-            if cid not in self._cells or cid not in self._order:
-                table.add_row(*cells, key=cid)
-                self._order.append(cid)
-                continue
-            old = self._cells[cid]
-            for i, value in enumerate(cells):
-                if old[i] != value:
-                    table.set_cell(cid, self.columns[i], value)
+            del self._cells[cid]
+            self._stale.discard(cid)
+        self._order = [c for c in self._order if c in self._cells]
+        if len(self._order) < sum(1 for ring in samples.values() if ring):
+            for cid in self.order():
+                if cid not in self._cells and (cells := self.row_cells(cid)) is not None:
+                    table.add_row(*cells, key=cid)
+                    self._order.append(cid)
+                    self._cells[cid] = cells
+        self._stale.update(self._order)
+        self._flush_visible()
+
+    def _flush_visible(self) -> None:
+        if not self._stale:
+            return
+        table = self.query_one(CellTable)
+        page = max(table.scrollable_content_region.height, 24)
+        top = int(table.scroll_y)
+        for cid in self._order[max(0, top - page) : top + 2 * page]:
+            if cid in self._stale:
+                self._stale.discard(cid)
+                if (cells := self.row_cells(cid)) is not None:
+                    self._set_cells(table, cid, cells)
+
+    def _set_cells(self, table: CellTable, cid: str, cells: tuple[Any, ...]) -> None:
+        old = self._cells.get(cid)
+        if old == cells:
+            return
+        for i, value in enumerate(cells):
+            if old is None or old[i] != value:
+                table.set_cell(cid, self.columns[i], value)
+        self._cells[cid] = cells
 
     async def action_act(self, spec_id: str) -> None:
         await run_spec(self, spec_id)

@@ -36,6 +36,9 @@ DEBOUNCE = 0.15
 RETRY_FIRST, RETRY_MOST = 1.0, 5.0
 # The least time a stats stream runs before a changed running set restarts it.
 STATS_SETTLE = 5.0
+# The engines' streams read at the same instants: their batches within this reach the
+# screen as one update.
+STATS_GATHER = 0.1
 
 
 @dataclass
@@ -67,6 +70,7 @@ class FleetFeed:
         self.stats = StatsHistory()
         self._started = False
         self._tab: tuple[int, int] = (-1, -1)
+        self._gathering = False
 
     @property
     def fleet(self) -> list[FleetEngine]:
@@ -78,6 +82,11 @@ class FleetFeed:
 
     def engine_named(self, label: str) -> FleetEngine | None:
         return next((f for f in self.fleet if f.label == label), None)
+
+    def streams_stats_of(self, engine: Engine) -> bool:
+        """Whether a fleet worker reads this engine's stats (the other views' engine is one
+        of the fleet's unless switched away): its samples go to the screen's store too."""
+        return self.active and any(member.engine is engine for member in self.fleet)
 
     def start(self) -> None:
         if self._started or not self.active:
@@ -156,8 +165,13 @@ class FleetFeed:
     def listed(self, message: FleetListed) -> None:
         table = self.screen.fleet_table
         was_down = table.is_down(message.label)
+        before = {cid for cid, owner in table.engine_of.items() if owner == message.label}
         table.listed(message.label, message.containers)
-        self.stats.forget(table.items)
+        # Only this engine's containers that went: another engine's first samples may be in
+        # before its list is.
+        gone = before - table.items.keys()
+        if gone:
+            self.stats.forget(self.stats.samples.keys() - gone)
         self._show(table)
         if was_down:
             self.screen.notify(f"{message.label} is back", timeout=3)
@@ -207,8 +221,20 @@ class FleetFeed:
         try:
             async for batch in stream:
                 self.stats.add(batch)
-                self.screen.post_message(FleetStatsUpdated())
+                if engine is self.screen.app.engine:
+                    self.screen.live.record_stats(batch)  # one stream for both stores
+                self._gather()
         except EngineError:
             return
         finally:
             await stream.aclose()
+
+    def _gather(self) -> None:
+        """One FleetStatsUpdated for the engines' batches of one tick, not one per engine."""
+        if not self._gathering:
+            self._gathering = True
+            asyncio.get_running_loop().call_later(STATS_GATHER, self._post_stats)
+
+    def _post_stats(self) -> None:
+        self._gathering = False
+        self.screen.post_message(FleetStatsUpdated())

@@ -243,6 +243,10 @@ class LiveFeed:
         if running != self._stats_ids:
             self._stats_ids = running
             self.screen.stats.forget(running)
+            if self.screen.fleet_feed.streams_stats_of(self.engine):
+                # The fleet's worker for this engine feeds the store: one stream, not two.
+                self.screen.workers.cancel_group(self.screen, "stats")
+                return
             # After this list is painted: the first poll loads the SDK and asks every container.
             ids = sorted(running)
             self.screen.call_after_refresh(self._run, partial(self._watch_stats, ids), "stats")

@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Input, Static
 from textual.worker import Worker, WorkerState
 
@@ -266,7 +267,8 @@ class MainScreen(Screen[None]):
         dirty = self.stats.take_dirty()
         with self.app.batch_update():
             self.containers_table.update_rows(dirty)
-            if self.detail.active == "tab-stats":
+            # Only the containers view's detail pane shows this store (the fleet's its own).
+            if self.current_view == "containers" and self.detail.active == "tab-stats":
                 self.detail.refresh_stats()
 
     async def on_containers_table_first_painted(self) -> None:
@@ -353,7 +355,7 @@ class MainScreen(Screen[None]):
         focused = self.focused
         if action in input_openers("main"):
             # The priority `/` must not steal the key from an input or the logs' own `/`.
-            if isinstance(focused, Input) or focused in list(self.query("LogPanel *")):
+            if isinstance(focused, Input) or in_log_panel(focused):
                 return False
         elif action in immediate_actions("main") and isinstance(focused, Input):
             return False  # `2` typed in the filter is text
@@ -509,3 +511,11 @@ class MainScreen(Screen[None]):
 
     def action_prune(self) -> None:
         self.controllers[self.current_view].prune()
+
+
+def in_log_panel(widget: Widget | None) -> bool:
+    """Whether `widget` is inside a LogPanel, found by its ancestors (the key bar asks on every
+    guard change; a query of the panel's widgets cost more than the rest of the bar)."""
+    return widget is not None and any(
+        type(node).__name__ == "LogPanel" for node in widget.ancestors
+    )

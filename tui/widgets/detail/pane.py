@@ -230,7 +230,7 @@ class DetailPane(ReportsWorkerErrors, Vertical):
         container = item if isinstance(item, Container) else None
         self.logs.engine = self.engine
         self.logs.show_container(container)
-        self.refresh_stats()
+        self._stats_if_shown()
         self._load()
 
     def show_project(self, project: str, members: list[Container]) -> None:
@@ -241,13 +241,19 @@ class DetailPane(ReportsWorkerErrors, Vertical):
             return
         self.logs.engine = self.engine
         self.logs.show_project(project, members)
-        self.refresh_stats()
+        self._stats_if_shown()
 
     def on_tabbed_content_tab_activated(self) -> None:
         if self.active == "tab-stats":  # samples kept coming while the tab was hidden
             self.refresh_stats()
         if self.item is not None:
             self._load()
+
+    def _stats_if_shown(self) -> None:
+        # Charting a history costs more than the rest of a cursor move: a hidden Stats tab is
+        # charted when it is shown (on_tabbed_content_tab_activated).
+        if self.active == "tab-stats":
+            self.refresh_stats()
 
     def refresh_stats(self) -> None:
         panel = self.query_one_optional("#stats")  # none before mount_tabs, or at exit

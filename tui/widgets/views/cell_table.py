@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
 from textual.coordinate import Coordinate
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -33,6 +33,7 @@ class CellTable(DataTable[Any]):
         self._row_render_cache = LRUCache(2 * 24)
         self._row_renderable_cache = LRUCache(2 * 24)
         self._line_cache = LRUCache(2 * 24)
+        self._tall_rows = False  # a row of more than one line was added
 
     def on_resize(self, event: events.Resize) -> None:
         lines = 2 * event.size.height
@@ -53,7 +54,34 @@ class CellTable(DataTable[Any]):
         self._data[RowKey(row_key)][ColumnKey(column_key)] = value
         self._update_count += 1
         column_index = self._column_locations.get(ColumnKey(column_key)) or 0
-        self.refresh_coordinate(Coordinate(self.get_row_index(row_key), column_index))
+        row_index = self.get_row_index(row_key)
+        if self._tall_rows:
+            self.refresh_coordinate(Coordinate(row_index, column_index))
+            return
+        # DataTable finds a cell's line by listing every row, and the counter just bumped
+        # empties that list's cache: a sample's cells cost the table's length each. With rows
+        # of one line the line is the row's index.
+        y = row_index + (self.header_height if self.show_header else 0)
+        window = self.window_region
+        if not window.y <= y < window.bottom:
+            return  # drawn afresh when scrolled to: the counter invalidated its cached lines
+        columns = self.ordered_columns
+        x = self._row_label_column_width + sum(
+            column.get_render_width(self) for column in columns[:column_index]
+        )
+        width = columns[column_index].get_render_width(self)
+        self.refresh(Region(x, y, width, 1).translate(-self.scroll_offset))
+
+    def add_row(
+        self,
+        *cells: Any,
+        height: int | None = 1,
+        key: str | None = None,
+        label: Any = None,
+    ) -> RowKey:
+        if height != 1:
+            self._tall_rows = True
+        return super().add_row(*cells, height=height, key=key, label=label)
 
     @property
     def room(self) -> int:

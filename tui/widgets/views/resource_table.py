@@ -235,7 +235,8 @@ class ResourceTable(CellTable):
         self._flush_visible()
 
     def _flush_visible(self) -> None:
-        if not self._stale:
+        # A hidden view (the containers list under the Fleet view) catches up when shown.
+        if not self._stale or not self.display:
             return
         # A page either side, so a page-down or a row's height off by one still finds them fresh.
         page = max(self.scrollable_content_region.height, 24)
@@ -244,6 +245,9 @@ class ResourceTable(CellTable):
             if key in self._stale:
                 self._stale.discard(key)
                 self.update_row(key)
+
+    def on_show(self) -> None:
+        self._flush_visible()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)

@@ -1,0 +1,125 @@
+"""What the Fleet view costs per sample: one stream per engine (the other views' engine
+included), one redraw per tick of all the engines' samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from engine_adapters.discovery import EngineTarget
+from engine_adapters.fleet import FleetEngine, FleetMember
+from engine_adapters.models import StatsSample
+from tests.ui.conftest import wait_for
+from tests.ui.fake_engine import NOW, FakeEngine, cid
+from tests.ui.test_table_rows import make_container
+from tui.app import DockyardApp
+from tui.screens.main import MainScreen
+
+
+def fleet_of(*engines: tuple[str, FakeEngine]) -> list[FleetEngine]:
+    return [
+        FleetEngine(FleetMember(label, EngineTarget(label, f"unix:///{label}.sock", "url")), e)
+        for label, e in engines
+    ]
+
+
+def two_engines(near: FakeEngine, far: FakeEngine, config: Path) -> DockyardApp:
+    """A fleet whose first engine (`near`) is also the other views' engine."""
+    app = DockyardApp(near, config_path=config, fleet=fleet_of(("near", near), ("far", far)))
+    app.clock = lambda: NOW
+    return app
+
+
+def at_step(engine: FakeEngine, step: int) -> list[StatsSample]:
+    return engine.stats_batch(step)
+
+
+def step_of(sample: StatsSample | None) -> float | None:
+    return None if sample is None else sample.at - NOW.timestamp()
+
+
+async def fleet_app(
+    pilot: Pilot[None], near: FakeEngine, far: FakeEngine
+) -> tuple[MainScreen, str, str]:
+    """The main screen once both engines are listed and streamed; a running container of each."""
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    await wait_for(pilot, lambda: screen.current_view == "fleet")
+    table = screen.fleet_table
+    listed = len(near._containers) + len(far._containers)
+    await wait_for(pilot, lambda: len(table.items) == listed)
+    await wait_for(pilot, lambda: near.stats_streams and far.stats_streams)
+    mine = next(s.container_id for s in near.stats_batch())
+    theirs = next(s.container_id for s in far.stats_batch())
+    await wait_for(pilot, lambda: screen.fleet_feed.stats.latest(mine))
+    return screen, mine, theirs
+
+
+@pytest.fixture
+def far() -> FakeEngine:
+    other = FakeEngine("far")
+    other._containers = {cid(n): make_container(n, f"far-{n}") for n in range(60, 70)}
+    return other
+
+
+async def test_the_other_views_engine_is_sampled_by_one_stream_for_both_stores(
+    fake: FakeEngine, far: FakeEngine, isolated_config: Path
+) -> None:
+    app = two_engines(fake, far, isolated_config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, mine, _ = await fleet_app(pilot, fake, far)
+        await wait_for(pilot, lambda: screen.containers_table.row_count > 0)
+        await wait_for(pilot, lambda: screen.stats.latest(mine))
+        for _ in range(5):
+            await pilot.pause(0.02)
+        assert len(fake.stats_streams) == 1, "the fleet's stream, not a second of the list's"
+
+        fake.stats_streams[0].push(at_step(fake, 3))
+        expected = next(s for s in at_step(fake, 3) if s.container_id == mine).cpu_percent
+        for store in (screen.stats, screen.fleet_feed.stats):
+            await wait_for(pilot, lambda store=store: store.latest(mine).cpu_percent == expected)
+
+
+async def test_an_engines_first_samples_stay_when_another_engines_list_comes_in_after(
+    fake: FakeEngine, far: FakeEngine, isolated_config: Path
+) -> None:
+    """The engines' workers run apart: one's first batch may be in the store before the
+    screen has taken its list, while another engine's list is handled."""
+    app = two_engines(fake, far, isolated_config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, mine, theirs = await fleet_app(pilot, fake, far)
+        stats = screen.fleet_feed.stats
+        await wait_for(pilot, lambda: stats.latest(theirs))
+        assert {s.container_id for s in far.stats_batch()} <= stats.samples.keys()
+        assert mine in stats.samples
+
+
+async def test_two_engines_samples_of_one_tick_redraw_the_fleet_list_once(
+    fake: FakeEngine, far: FakeEngine, isolated_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = two_engines(fake, far, isolated_config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, mine, theirs = await fleet_app(pilot, fake, far)
+        feed = screen.fleet_feed
+        for _ in range(10):  # the first samples' update is done
+            await pilot.pause(0.02)
+        redraws: list[int] = []
+        updated = feed.stats_updated
+        monkeypatch.setattr(feed, "stats_updated", lambda: (redraws.append(1), updated()))
+
+        # As engines read in threads of their own: a few ms apart within the same tick.
+        for stream in fake.stats_streams:
+            stream.push(at_step(fake, 3))
+        await pilot.pause(0.03)
+        far.stats_streams[-1].push(at_step(far, 3))
+        stats = feed.stats
+        for key in (mine, theirs):
+            await wait_for(pilot, lambda key=key: step_of(stats.latest(key)) == 3)
+        await wait_for(pilot, lambda: redraws)
+        for _ in range(10):
+            await pilot.pause(0.03)
+        assert len(redraws) == 1
