@@ -213,11 +213,20 @@ class DockyardApp(App[None]):
         main = self.main_screen
         if main is None or isinstance(self.screen, ChartScreen):
             return
-        chosen = main.containers_table.target_items() if main.current_view == "containers" else []
-        if not chosen:
+        subjects: list[tuple[str, str]] = []
+        stats = main.stats
+        if main.current_view == "containers":
+            subjects = [(c.id, c.name) for c in main.containers_table.target_items()]
+        elif main.current_view == "fleet":
+            # Containers of several engines on one chart: each named with its engine.
+            fleet, stats = main.fleet_table, main.fleet_feed.stats
+            subjects = [
+                (c.id, f"{fleet.engine_of.get(c.id, '?')}/{c.name}") for c in fleet.target_items()
+            ]
+        if not subjects:
             self.notify("Select or mark a container to chart", severity="warning")
             return
-        self.push_screen(ChartScreen(main.stats, [(c.id, c.name) for c in chosen], WINDOWS[1]))
+        self.push_screen(ChartScreen(stats, subjects, WINDOWS[1]))
 
     def action_command_log(self) -> None:
         from tui.screens.command_log import CommandLogScreen

@@ -123,3 +123,26 @@ async def test_two_engines_samples_of_one_tick_redraw_the_fleet_list_once(
         for _ in range(10):
             await pilot.pause(0.03)
         assert len(redraws) == 1
+
+
+async def test_h_charts_marked_containers_of_two_engines_on_one_screen(
+    fake: FakeEngine, far: FakeEngine, isolated_config: Path
+) -> None:
+    from tui.screens.charts import ChartScreen
+
+    app = two_engines(fake, far, isolated_config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, mine, theirs = await fleet_app(pilot, fake, far)
+        await wait_for(pilot, lambda: screen.fleet_feed.stats.latest(theirs))
+        table = screen.fleet_table
+        for container_id in (mine, theirs):
+            table.move_cursor(row=table.get_row_index(container_id))
+            await pilot.press("space")
+        await pilot.press("H")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChartScreen))
+        charts = app.screen
+        assert isinstance(charts, ChartScreen)
+        names = dict(charts.subjects)
+        assert names[mine] == f"near/{fake._containers[mine].name}"
+        assert names[theirs] == f"far/{far._containers[theirs].name}"
+        assert charts.stats is screen.fleet_feed.stats  # both engines' samples
