@@ -23,10 +23,10 @@ from engine_adapters.fleet import FleetEngine
 from engine_adapters.models import Container, ContainerState
 from engine_adapters.protocol import Engine
 from tui.widgets.stats_history import StatsHistory
-from tui.widgets.views.fleet_table import EngineStatus, FleetTable
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
+    from tui.widgets.views.fleet_table import FleetTable
 
 # A list slower than this counts as the engine dropping out: its rows grey, the others go on.
 # The first list of a connection may wait for more (an ssh handshake on a loaded host).
@@ -92,6 +92,8 @@ class FleetFeed:
         if self._started or not self.active:
             return
         self._started = True
+        from tui.widgets.views.fleet_table import EngineStatus
+
         self.screen.fleet_table.set_engines(
             [EngineStatus(f.label, f.engine.endpoint) for f in self.fleet]
         )

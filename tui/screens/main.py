@@ -47,7 +47,6 @@ from tui.widgets.bars.line_inputs import CommandLine, FilterInput
 from tui.widgets.detail.pane import DetailPane
 from tui.widgets.stats_history import StatsHistory
 from tui.widgets.views.containers_table import ContainersTable
-from tui.widgets.views.fleet_table import FleetTable
 from tui.widgets.views.other_tables import ImagesTable, NetworksTable, VolumesTable
 from tui.widgets.views.resource_table import ResourceTable
 
@@ -55,6 +54,7 @@ if TYPE_CHECKING:
     from tui.app import DockyardApp
     from tui.controllers.views import ViewControllers
     from tui.screens.swarm_feed import SwarmFetched
+    from tui.widgets.views.fleet_table import FleetTable
 
 SELECT_DELAY = 0.12
 MOUNT_HIDDEN_LATEST = 2.0
@@ -125,7 +125,8 @@ class MainScreen(Screen[None]):
 
     @property
     def fleet_table(self) -> FleetTable:
-        return self.query_one(FleetTable)
+        """Mounted for a fleet only (its module is not even imported for one engine)."""
+        return cast("FleetTable", self.query_one("#fleet-table"))
 
     def table(self, view: str | None = None) -> ResourceTable:
         return self.query_one(f"#{view or self.current_view}-table", ResourceTable)
@@ -173,6 +174,8 @@ class MainScreen(Screen[None]):
         # A table held hidden costs about 0.6 MiB: the Fleet view's only for a fleet, the
         # Swarm view's once the engine is known to manage a swarm (mount_swarm_view).
         if self.fleet_feed.active:
+            from tui.widgets.views.fleet_table import FleetTable
+
             tables.append(FleetTable(id="fleet-table"))
         for table in tables:
             table.display = False  # ContentSwitcher hides the children it starts with only
@@ -323,8 +326,8 @@ class MainScreen(Screen[None]):
     def _detail_engine(self, table: ResourceTable) -> None:
         """The detail pane reads the selected row's own engine: in the fleet view, the row's."""
         engine, stats = self.engine, self.stats
-        if isinstance(table, FleetTable):
-            member = self.fleet_feed.engine_named(table.current_engine or "")
+        if table.id == "fleet-table":
+            member = self.fleet_feed.engine_named(self.fleet_table.current_engine or "")
             if member is not None:
                 engine, stats = member.engine, self.fleet_feed.stats
         if self.detail.engine is not engine:
@@ -416,8 +419,8 @@ class MainScreen(Screen[None]):
             if view == "fleet" and not self.fleet_feed.active:
                 continue
             count = len(self.items_of(view))
-            fleet = self.mounted_table("fleet") if view == "fleet" else None
-            down = len(fleet.down) if isinstance(fleet, FleetTable) else 0
+            fleet = view == "fleet" and self.mounted_table("fleet") is not None
+            down = len(self.fleet_table.down) if fleet else 0
             text = f" {number} {view.title()} ({count}{f', {down} down' if down else ''}) "
             labels.append(f"[reverse b]{text}[/]" if view == self.current_view else text)
         tabs = self.query_one("#view-tabs", Static)

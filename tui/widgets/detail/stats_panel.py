@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.widget import Widget
 
 from tui.keymap import bindings_for, run_spec
-from tui.widgets.charts.chart_grid import ChartGrid
 from tui.widgets.charts.scale import WINDOWS
 from tui.widgets.stats_history import StatsHistory
+
+if TYPE_CHECKING:
+    from tui.widgets.charts.chart_grid import ChartGrid
 
 
 def next_window(window: float) -> float:
@@ -31,18 +34,22 @@ class StatsPanel(Widget, can_focus=True):
         self.history = StatsHistory()
         self.subjects: tuple[tuple[str, str], ...] = ()
         self.window = WINDOWS[1]
+        self._grid: ChartGrid | None = None
 
     async def on_show(self) -> None:
-        """The charts are made when the tab is first shown: many sessions never open it."""
-        if self.query_one_optional("#stats-charts") is None:
-            await self.mount(ChartGrid(id="stats-charts"))
+        """The charts (and their modules) are made when the tab is first shown: many sessions
+        never open it."""
+        if self._grid is None:
+            from tui.widgets.charts.chart_grid import ChartGrid
+
+            self._grid = ChartGrid(id="stats-charts")
+            await self.mount(self._grid)
             self.show(self.history, self.subjects)
 
     def show(self, history: StatsHistory, subjects: Sequence[tuple[str, str]]) -> None:
         self.history, self.subjects = history, tuple(subjects)
-        grid = self.query_one_optional("#stats-charts", ChartGrid)
-        if grid is not None:
-            grid.show(history, self.subjects, self.window)
+        if self._grid is not None and self._grid.is_mounted:
+            self._grid.show(history, self.subjects, self.window)
 
     async def action_act(self, spec_id: str) -> None:
         await run_spec(self, spec_id)
