@@ -358,20 +358,26 @@ async def test_a_stats_sample_redraws_rows_on_screen_now_and_the_others_once_scr
         assert_consistent(table)
 
 
+def count_computed_rows(table: ContainersTable, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the rows the table computes from now on, in order."""
+    computed: list[str] = []
+    cells = table.cells
+
+    def counting(c: Container, branch: str) -> Any:
+        computed.append(c.id)
+        return cells(c, branch)
+
+    monkeypatch.setattr(table, "cells", counting)
+    return computed
+
+
 async def test_a_reread_of_many_containers_computes_only_the_rows_on_screen(
     make_app: Callable[..., DockyardApp], many: FakeEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         table = await start(pilot, 57)
-        computed: list[str] = []
-        cells = table.cells
-
-        def counting(c: Container, branch: str) -> Any:
-            computed.append(c.id)
-            return cells(c, branch)
-
-        monkeypatch.setattr(table, "cells", counting)
+        computed = count_computed_rows(table, monkeypatch)
         table.refresh_rows()
         assert 0 < len(computed) < table.row_count
         assert table._order[-1] not in computed
@@ -394,14 +400,7 @@ async def test_a_list_not_shown_computes_no_rows_for_samples_until_shown(
         await wait_for(pilot, lambda: screen.stats.latest(mine.container_id))
         await pilot.press("2")  # the images view: the containers list is hidden
         await wait_for(pilot, lambda: not table.display)
-        computed: list[str] = []
-        cells = table.cells
-
-        def counting(c: Container, branch: str) -> Any:
-            computed.append(c.id)
-            return cells(c, branch)
-
-        monkeypatch.setattr(table, "cells", counting)
+        computed = count_computed_rows(table, monkeypatch)
         fake.stats_streams[-1].push(fake.stats_batch(step=3))
         await wait_for(pilot, lambda: screen.stats.latest(mine.container_id).at == mine.at)
         for _ in range(5):
