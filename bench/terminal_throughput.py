@@ -19,7 +19,7 @@ Stages, all fed the same bytes in 64 KiB chunks:
                    runs the same `cat`; timed until the pane's shell signals `wait-for`
                    after cat, so tmux has parsed the output (it draws to no client)
 
-`--cat-mb 50` adds `cat` of a plain text file of that size through widget+pty and tmux.
+Then `cat` of a 50 MiB plain text file (`--cat-mb`; 0 skips it) through widget+pty and tmux.
 
 Figures only: nothing here passes or fails. `--cpu` times every stage in CPU seconds
 (this process's; for tmux, its server's), which a loaded machine disturbs far less.
@@ -258,7 +258,7 @@ def main() -> None:
     parser.add_argument("--streams", default=",".join(STREAMS), help="comma-separated")
     parser.add_argument("--profile", action="store_true", help="cProfile the emulator")
     parser.add_argument(
-        "--cat-mb", type=float, default=0.0, help="also `cat` a plain file this big (50 in #19)"
+        "--cat-mb", type=float, default=50.0, help="then `cat` a plain file this big (0: none)"
     )
     parser.add_argument(
         "--cpu",
