@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import pytest
 from textual import events
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from engine_adapters.errors import Conflict, EngineUnavailable
-from engine_adapters.models import Container, ContainerState
+from engine_adapters.models import Container, ContainerState, Image
 from tests.ui.conftest import settle, wait_for
 from tests.ui.fake_engine import NOW, FakeEngine, cid
 from tui.app import DockyardApp
@@ -152,6 +153,30 @@ async def test_header_shows_engine_and_counts(make_app: Callable[..., DockyardAp
         text = str(main(app).header.render())
         assert "fake" in text and "20.10.99" in text and "3/6 up" in text
         assert "READ-ONLY" in text
+
+
+async def test_a_count_not_yet_listed_shows_as_unknown_not_zero(
+    fake: FakeEngine, make_app: Callable[..., DockyardApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An engine slow to list its images: the header and the tab say "…" until they come."""
+    images_listed = asyncio.Event()
+    list_images = fake.images
+
+    async def slow_images() -> list[Image]:
+        await images_listed.wait()
+        return await list_images()
+
+    monkeypatch.setattr(fake, "images", slow_images)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = main(app)
+        await wait_for(pilot, lambda: "20.10.99" in str(screen.header.render()))
+        assert "3/6 up · … img · … vol · … net" in str(screen.header.render())
+        assert "Images (…)" in str(screen.query_one("#view-tabs", Static).content)
+        images_listed.set()
+        total = len(await list_images())
+        await wait_for(pilot, lambda: f"{total} img" in str(screen.header.render()))
+        assert f"Images ({total})" in str(screen.query_one("#view-tabs", Static).content)
 
 
 async def test_keys_typed_in_a_burst_after_slash_land_in_the_filter(

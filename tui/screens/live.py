@@ -176,6 +176,7 @@ class LiveFeed:
         if table is None:
             return  # read again once mounted (reconcile waits for that)
         table.items = {table.key_of(item): item for item in items}
+        table.filled = True
         table.marked &= set(table.items)
         table.now = screen.app.clock()
         if kind == "containers":
@@ -199,10 +200,11 @@ class LiveFeed:
         screen = self.screen
         containers = screen.containers_table.items.values()
         running = sum(c.state == ContainerState.RUNNING for c in containers)
+        total = screen.count_of("containers")
         screen.header.counts = (
-            len(containers),
-            running,
-            *(len(screen.items_of(view)) for view in KINDS[1:]),
+            total,
+            None if total is None else running,
+            *(screen.count_of(view) for view in KINDS[1:]),
         )
 
     def tick_clock(self) -> None:

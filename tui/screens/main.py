@@ -144,6 +144,11 @@ class MainScreen(Screen[None]):
         table = self.mounted_table(view)
         return table.items if table is not None else {}
 
+    def count_of(self, view: str) -> int | None:
+        """How many items the view lists; None until the engine's first list has come."""
+        table = self.mounted_table(view)
+        return len(table.items) if table is not None and table.filled else None
+
     # building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         # Only what the first frame shows; the rest is mounted after it (mount_hidden).
@@ -418,10 +423,11 @@ class MainScreen(Screen[None]):
                 continue
             if view == "fleet" and not self.fleet_feed.active:
                 continue
-            count = len(self.items_of(view))
+            count = self.count_of(view)
             fleet = view == "fleet" and self.mounted_table("fleet") is not None
             down = len(self.fleet_table.down) if fleet else 0
-            text = f" {number} {view.title()} ({count}{f', {down} down' if down else ''}) "
+            shown = "…" if count is None else count
+            text = f" {number} {view.title()} ({shown}{f', {down} down' if down else ''}) "
             labels.append(f"[reverse b]{text}[/]" if view == self.current_view else text)
         tabs = self.query_one("#view-tabs", Static)
         if tabs.content != "".join(labels):  # an update re-lays out the screen: skip no-ops

@@ -149,6 +149,7 @@ class SwarmFeed:
         if table.showing != fetched.showing:
             return  # fetched before a toggle: the next poll brings the other kind
         table.items = {item.id: item for item in fetched.rows}
+        table.filled = True
         table.marked &= set(table.items)
         table.refresh_rows()
         table.refresh_guards()

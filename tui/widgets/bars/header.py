@@ -15,12 +15,15 @@ class EngineHeader(Widget):
 
     engine_label: reactive[str] = reactive("")
     info: reactive[EngineInfo | None] = reactive(None)
-    counts: reactive[tuple[int, int, int, int, int]] = reactive((0, 0, 0, 0, 0))
+    counts: reactive[tuple[int | None, ...]] = reactive((None,) * 5)
+    """Containers, running, images, volumes, networks; None while not yet listed."""
     connected: reactive[bool | None] = reactive(None)
     read_only: reactive[bool] = reactive(False)
 
     def render(self) -> str:
-        containers, running, images, volumes, networks = self.counts
+        containers, running, images, volumes, networks = (
+            "…" if n is None else n for n in self.counts
+        )
         version = f"v{self.info.server_version} api {self.info.api_version}" if self.info else "…"
         if self.connected is None:
             state = "[dim]connecting[/]"

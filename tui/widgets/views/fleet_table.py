@@ -76,6 +76,7 @@ class FleetTable(ContainersTable, inherit_bindings=False):
                 continue  # the same engine under another name: listed under the first
             self.items[c.id] = c
             self.engine_of[c.id] = label
+        self.filled = True
         self.marked &= set(self.items)
         old = self.status.get(label)
         if old is not None:

@@ -78,6 +78,8 @@ class ResourceTable(CellTable):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
         self.items: dict[str, Any] = {}
+        self.filled = False
+        """An engine's list has filled `items`; until then their count is not known."""
         self.marked: set[str] = set()
         self.filter_text = ""
         self.now = datetime.now().astimezone()
