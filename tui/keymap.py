@@ -299,6 +299,33 @@ ACTIONS: tuple[ActionSpec[Any], ...] = (
     fleet("pause", "p", "Pause/unpause", lambda c: c.pause(), mutates=True),
     fleet("remove", "d", "Remove", lambda c: c.remove(), mutates=True),
     fleet("exec", "e", "Shell", lambda c: c.exec(), mutates=True),
+    fleet(
+        "compose_up", "U", "Compose project up", lambda c: c.compose_up(), mutates=True, show=False
+    ),
+    fleet(
+        "compose_down",
+        "D",
+        "Compose project down",
+        lambda c: c.compose_down(),
+        mutates=True,
+        show=False,
+    ),
+    fleet(
+        "compose_restart",
+        "R",
+        "Compose project restart",
+        lambda c: c.compose_restart(),
+        mutates=True,
+        show=False,
+    ),
+    fleet(
+        "compose_pull",
+        "ctrl+u",
+        "Compose project pull",
+        lambda c: c.compose_pull(),
+        mutates=True,
+        show=False,
+    ),
     fleet("mark", "space", "Mark", lambda c: c.mark(), show=False),
     logs("follow", "f", "Follow", lambda p: p.action_follow()),
     logs("timestamps", "t", "Timestamps", lambda p: p.action_timestamps()),
