@@ -249,15 +249,17 @@ class CgroupStats:
         pid = int(state.get("Pid") or 0)
         if not state.get("Running") or pid <= 0:
             return None
+        files = HeldFiles()  # /proc/<pid>/stat, held from here: the process's own
         try:
-            started = cgroup_files.start_time(pid)
+            started = cgroup_files.start_time(pid, files)
             dirs = cgroup_files.locate(pid, str(info.get("Id", "")), mounts)
         except (OSError, ValueError, IndexError):
             dirs = None
         if dirs is None:
+            files.close()
             raise NotLocal(ref)
         network_mode = str((info.get("HostConfig") or {}).get("NetworkMode") or "")
-        located = Located(pid, started, dirs, network_mode == "host", HeldFiles())
+        located = Located(pid, started, dirs, network_mode == "host", files)
         self._located[ref] = located
         return located
 
