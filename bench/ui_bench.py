@@ -13,6 +13,7 @@ import struct
 import sys
 import termios
 import time
+from collections.abc import Callable
 from fcntl import ioctl
 from pathlib import Path
 
@@ -30,6 +31,9 @@ LABEL = "dockyard.bench"
 BUSY = "while true; do :; done"
 IDLE = "while true; do sleep 3600; done"
 ENGINE_PROCESSES = ("dockerd", "containerd", "containerd-shim", "containerd-shim-runc-v2")
+
+# What the screen must show: bytes on it, or a test of what it has written so far.
+Needle = bytes | Callable[[bytes], bool]
 
 
 async def make_containers(
@@ -80,11 +84,11 @@ class PtyApp:
         self.buffer = (self.buffer + data)[-200_000:]
         return data
 
-    def wait_for(self, needle: bytes, timeout: float) -> float | None:
+    def wait_for(self, needle: Needle, timeout: float) -> float | None:
         start = time.monotonic()
         while time.monotonic() - start < timeout:
             self.read(0.05)
-            if needle in self.buffer:
+            if needle(self.buffer) if callable(needle) else needle in self.buffer:
                 return time.monotonic() - start
         return None
 
@@ -161,7 +165,7 @@ def settle(limit: float = 20.0) -> None:
         pass
 
 
-def launch_times(argv: list[str], needle: bytes, runs: int) -> list[float]:
+def launch_times(argv: list[str], needle: Needle, runs: int) -> list[float]:
     """Seconds from fork to `needle` on the screen, one fresh process per run."""
     found = []
     for _ in range(runs):
@@ -193,7 +197,7 @@ def launch_figures(argv: list[str], needle: bytes, runs: int) -> None:
     print_launch("  floor, + SDK:", launch_times([*bare, "--with-sdk"], b"bench-ui-", runs))
 
 
-def measure(app: PtyApp, args: argparse.Namespace, needle: bytes) -> None:
+def measure(app: PtyApp, args: argparse.Namespace, needle: Needle) -> None:
     if app.wait_for(needle, 30) is None:
         print("the list never showed")
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual.binding import Binding, BindingType
@@ -298,6 +299,33 @@ ACTIONS: tuple[ActionSpec[Any], ...] = (
     fleet("pause", "p", "Pause/unpause", lambda c: c.pause(), mutates=True),
     fleet("remove", "d", "Remove", lambda c: c.remove(), mutates=True),
     fleet("exec", "e", "Shell", lambda c: c.exec(), mutates=True),
+    fleet(
+        "compose_up", "U", "Compose project up", lambda c: c.compose_up(), mutates=True, show=False
+    ),
+    fleet(
+        "compose_down",
+        "D",
+        "Compose project down",
+        lambda c: c.compose_down(),
+        mutates=True,
+        show=False,
+    ),
+    fleet(
+        "compose_restart",
+        "R",
+        "Compose project restart",
+        lambda c: c.compose_restart(),
+        mutates=True,
+        show=False,
+    ),
+    fleet(
+        "compose_pull",
+        "ctrl+u",
+        "Compose project pull",
+        lambda c: c.compose_pull(),
+        mutates=True,
+        show=False,
+    ),
     fleet("mark", "space", "Mark", lambda c: c.mark(), show=False),
     logs("follow", "f", "Follow", lambda p: p.action_follow()),
     logs("timestamps", "t", "Timestamps", lambda p: p.action_timestamps()),
@@ -348,8 +376,11 @@ ACTIONS: tuple[ActionSpec[Any], ...] = (
 BY_ID: dict[str, ActionSpec[Any]] = {spec.id: spec for spec in ACTIONS}
 
 
-def specs_for(owner: str) -> list[ActionSpec[Any]]:
-    return [spec for spec in ACTIONS if spec.owner == owner]
+# The table never changes: what is derived from it is computed once per owner. The guards
+# ask these on every key bar refresh, about sixty times for one cursor move.
+@cache
+def specs_for(owner: str) -> tuple[ActionSpec[Any], ...]:
+    return tuple(spec for spec in ACTIONS if spec.owner == owner)
 
 
 def bindings_for(owner: str) -> list[BindingType]:
@@ -388,18 +419,27 @@ async def run_spec(owner: object, spec_id: str) -> None:
         await result
 
 
-def input_openers(owner: str) -> set[str]:
+@cache
+def input_openers(owner: str) -> frozenset[str]:
     """Actions bound with priority: they must stand aside while an input has focus."""
-    return {spec.name for spec in specs_for(owner) if spec.opens_input}
+    return frozenset(spec.name for spec in specs_for(owner) if spec.opens_input)
 
 
-def immediate_actions(owner: str) -> set[str]:
+@cache
+def immediate_actions(owner: str) -> frozenset[str]:
     """Plain keys bound with priority (see ActionSpec.immediate)."""
-    return {spec.name for spec in specs_for(owner) if spec.immediate}
+    return frozenset(spec.name for spec in specs_for(owner) if spec.immediate)
 
 
-def mutating_actions(owner: str) -> set[str]:
-    return {spec.name for spec in specs_for(owner) if spec.mutates}
+@cache
+def mutating_actions(owner: str) -> frozenset[str]:
+    return frozenset(spec.name for spec in specs_for(owner) if spec.mutates)
+
+
+@cache
+def owned_actions(owner: str) -> frozenset[str]:
+    """The bare action names of one owner's entries."""
+    return frozenset(spec.name for spec in specs_for(owner))
 
 
 def display_key(spec: ActionSpec[Any], keymap: dict[str, str]) -> str:

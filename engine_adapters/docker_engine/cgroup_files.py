@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
+import resource
+import threading
 from dataclasses import dataclass
+from functools import cache
 
 # The v1 controllers whose files we read; cpuacct and memory are required, blkio and pids
 # are read when mounted.
 V1_CONTROLLERS = ("cpuacct", "memory", "blkio", "pids")
 NANOS_PER_TICK = 1_000_000_000 // os.sysconf("SC_CLK_TCK")
+# The only memory.stat figures a sample uses (usage less the inactive page cache): found in
+# the text rather than the forty-odd lines parsed into a dict.
+_INACTIVE_FILE = re.compile(r"^((?:total_)?inactive_file) (\d+)$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +43,7 @@ class Counters:
 
     cpu_nanos: int
     mem_usage: int
-    mem_stat: dict[str, int]
+    mem_stat: dict[str, int]  # memory.stat's inactive file cache figures
     mem_limit: int | None  # None when the cgroup has no limit
     block_read: int
     block_write: int
@@ -117,9 +124,9 @@ def locate(pid: int, container_id: str, mounts: Mounts) -> CgroupDirs | None:
     return None
 
 
-def start_time(pid: int) -> str:
+def start_time(pid: int, files: HeldFiles | None = None) -> str:
     """The process's start time in clock ticks (field 22 of /proc/<pid>/stat)."""
-    text = _read(f"/proc/{pid}/stat")
+    text = (files.read if files is not None else _read)(f"/proc/{pid}/stat")
     # The command name (field 2) may hold spaces and parentheses: count from its end.
     return text[text.rindex(")") + 2 :].split()[19]
 
@@ -130,6 +137,7 @@ def host_cpu_nanos() -> int:
     return sum(int(v) for v in fields) * NANOS_PER_TICK
 
 
+@cache
 def host_memory() -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
@@ -151,6 +159,90 @@ def _read(path: str) -> str:
         os.close(fd)
 
 
+class FdBudget:
+    """How many files the readers of this process may still hold open; None: a share of the
+    limit on open files, found at the first file held."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self._left = limit
+        self._lock = threading.Lock()  # each engine's reader runs in a thread of its own
+
+    def take(self) -> bool:
+        with self._lock:
+            if self._left is None:
+                self._left = _held_files_share()
+            if self._left <= 0:
+                return False
+            self._left -= 1
+            return True
+
+    def give(self, count: int) -> None:
+        with self._lock:
+            if self._left is not None:
+                self._left += count
+
+
+# Open files this process asks for: eight a container for a few hundred containers. The
+# usual soft limit is 1,024 under a hard one of 524,288, left for programs to raise as they
+# need (Go programs raise it at start). Nothing here waits on a file with select(), which
+# fails past descriptor 1,023, but Textual on the terminal's input (descriptor 0).
+WANTED_OPEN_FILES = 8192
+
+
+def _held_files_share() -> int:
+    """A quarter of the limit on open files, raised to WANTED_OPEN_FILES where the hard limit
+    allows: the sockets and the rest of the app keep the other three quarters."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < WANTED_OPEN_FILES:
+        raised = (
+            WANTED_OPEN_FILES if hard == resource.RLIM_INFINITY else min(hard, WANTED_OPEN_FILES)
+        )
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            soft = raised
+        except (ValueError, OSError):
+            pass
+    return (soft if soft != resource.RLIM_INFINITY else WANTED_OPEN_FILES) // 4
+
+
+FD_BUDGET = FdBudget()
+NO_FILES_HELD = FdBudget(0)
+
+
+class HeldFiles:
+    """One container's files, opened once and read again from their start (pread).
+
+    Opening a cgroup file walks its long path and costs more than reading it: with the
+    files held, a batch of 50 containers costs about half as much. The kernel makes a
+    seq_file's text afresh for a read at offset 0; a file of a cgroup that went (the
+    container stopped) fails to read, as the open would. Past the budget, files are
+    opened for each read as before.
+    """
+
+    def __init__(self, budget: FdBudget = FD_BUDGET) -> None:
+        self._budget = budget
+        self._fds: dict[str, int] = {}
+
+    def read(self, path: str) -> str:
+        fd = self._fds.get(path)
+        if fd is None:
+            if not self._budget.take():
+                return _read(path)
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except OSError:
+                self._budget.give(1)
+                raise
+            self._fds[path] = fd
+        return os.pread(fd, 65536, 0).decode()
+
+    def close(self) -> None:
+        for fd in self._fds.values():
+            os.close(fd)
+        self._budget.give(len(self._fds))
+        self._fds.clear()
+
+
 def _keyed(text: str) -> dict[str, int]:
     out: dict[str, int] = {}
     for line in text.splitlines():
@@ -160,21 +252,21 @@ def _keyed(text: str) -> dict[str, int]:
     return out
 
 
-def _optional_int(path: str | None) -> int:
+def _optional_int(files: HeldFiles, path: str | None) -> int:
     if path is None:
         return 0
     try:
-        return int(_read(path))
+        return int(files.read(path))
     except (OSError, ValueError):
         return 0
 
 
-def _v1_block_io(directory: str | None) -> tuple[int, int]:
+def _v1_block_io(files: HeldFiles, directory: str | None) -> tuple[int, int]:
     """Sums `<dev> Read N` and `<dev> Write N` lines over devices (not the `Total` line)."""
     if directory is None:
         return 0, 0
     try:
-        text = _read(f"{directory}/blkio.throttle.io_service_bytes")
+        text = files.read(f"{directory}/blkio.throttle.io_service_bytes")
     except OSError:
         return 0, 0
     read = write = 0
@@ -187,10 +279,10 @@ def _v1_block_io(directory: str | None) -> tuple[int, int]:
     return read, write
 
 
-def _v2_block_io(directory: str) -> tuple[int, int]:
+def _v2_block_io(files: HeldFiles, directory: str) -> tuple[int, int]:
     read = write = 0
     try:
-        text = _read(f"{directory}/io.stat")
+        text = files.read(f"{directory}/io.stat")
     except OSError:
         return 0, 0
     for line in text.splitlines():
@@ -203,10 +295,10 @@ def _v2_block_io(directory: str) -> tuple[int, int]:
     return read, write
 
 
-def network(pid: int) -> tuple[int, int]:
+def network(pid: int, files: HeldFiles) -> tuple[int, int]:
     """Bytes received and sent on the interfaces of the process's network namespace, but lo."""
     rx = tx = 0
-    for line in _read(f"/proc/{pid}/net/dev").splitlines()[2:]:
+    for line in files.read(f"/proc/{pid}/net/dev").splitlines()[2:]:
         name, _, rest = line.partition(":")
         values = rest.split()
         if name.strip() != "lo" and len(values) >= 9:
@@ -215,23 +307,32 @@ def network(pid: int) -> tuple[int, int]:
     return rx, tx
 
 
-def read_counters(dirs: CgroupDirs, pid: int, host_network: bool) -> Counters:
-    """Raises OSError when the container's files are gone (it stopped) or not readable."""
+def read_counters(
+    dirs: CgroupDirs, pid: int, host_network: bool, files: HeldFiles | None = None
+) -> Counters:
+    """Raises OSError when the container's files are gone (it stopped) or not readable.
+
+    `files` holds them open between readings; without it each is opened for this one.
+    """
+    held = files if files is not None else HeldFiles(NO_FILES_HELD)
+    read = held.read
     if dirs.version == 1:
-        cpu = int(_read(f"{dirs.cpu}/cpuacct.usage"))
-        usage = int(_read(f"{dirs.memory}/memory.usage_in_bytes"))
-        raw_limit = int(_read(f"{dirs.memory}/memory.limit_in_bytes"))
+        cpu = int(read(f"{dirs.cpu}/cpuacct.usage"))
+        usage = int(read(f"{dirs.memory}/memory.usage_in_bytes"))
+        raw_limit = int(read(f"{dirs.memory}/memory.limit_in_bytes"))
         # v1 says "unlimited" with a huge page-rounded number instead of a word.
         limit = raw_limit if raw_limit < host_memory() else None
-        read, write = _v1_block_io(dirs.blkio)
+        block_read, block_write = _v1_block_io(held, dirs.blkio)
     else:
-        cpu = _keyed(_read(f"{dirs.cpu}/cpu.stat")).get("usage_usec", 0) * 1000
-        usage = int(_read(f"{dirs.memory}/memory.current"))
-        text = _read(f"{dirs.memory}/memory.max").strip()
+        cpu = _keyed(read(f"{dirs.cpu}/cpu.stat")).get("usage_usec", 0) * 1000
+        usage = int(read(f"{dirs.memory}/memory.current"))
+        text = read(f"{dirs.memory}/memory.max").strip()
         limit = None if text == "max" else int(text)
-        read, write = _v2_block_io(dirs.memory)
-    stat = _keyed(_read(f"{dirs.memory}/memory.stat"))
-    pids = _optional_int(f"{dirs.pids}/pids.current" if dirs.pids else None)
+        block_read, block_write = _v2_block_io(held, dirs.memory)
+    stat = {
+        key: int(value) for key, value in _INACTIVE_FILE.findall(read(f"{dirs.memory}/memory.stat"))
+    }
+    pids = _optional_int(held, f"{dirs.pids}/pids.current" if dirs.pids else None)
     # Docker leaves the host's counters out for --net host: they are not the container's.
-    rx, tx = (0, 0) if host_network else network(pid)
-    return Counters(cpu, usage, stat, limit, read, write, pids, rx, tx)
+    rx, tx = (0, 0) if host_network else network(pid, held)
+    return Counters(cpu, usage, stat, limit, block_read, block_write, pids, rx, tx)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine_adapters.docker_engine import cgroup_files
-from engine_adapters.docker_engine.cgroup_files import CgroupDirs, Counters, Mounts
+from engine_adapters.docker_engine.cgroup_files import CgroupDirs, Counters, HeldFiles, Mounts
 from engine_adapters.docker_engine.errors import translate
 from engine_adapters.docker_engine.stats import (
     CpuReading,
@@ -49,6 +49,7 @@ class Located:
     started: str
     dirs: CgroupDirs
     host_network: bool
+    files: HeldFiles  # its files, held open while the process lives
 
 
 class CgroupCache:
@@ -78,17 +79,32 @@ class CgroupCache:
             if ref in wanted:
                 continue
             try:
-                alive = cgroup_files.start_time(located.pid) == located.started
+                alive = cgroup_files.start_time(located.pid, located.files) == located.started
             except (OSError, ValueError, IndexError):
                 alive = False
             if not alive:
-                del self.located[ref]
-                self.cpu.pop(ref, None)
+                self.drop(ref)
+
+    def drop(self, ref: str) -> None:
+        """Forgets where a container's files are (its process went) and closes them."""
+        located = self.located.pop(ref, None)
+        if located is not None:
+            located.files.close()
+        self.cpu.pop(ref, None)
 
     def close(self) -> None:
-        if self._pool is not None:
-            pool, self._pool = self._pool, None
-            pool.shutdown(wait=False, cancel_futures=True)
+        if self._pool is None:
+            self._drop_all()
+            return
+        # The files are closed in the reading thread, after the read it may be doing: a
+        # descriptor closed under it could be reused by another file meanwhile.
+        pool, self._pool = self._pool, None
+        pool.submit(self._drop_all)
+        pool.shutdown(wait=False)
+
+    def _drop_all(self) -> None:
+        for ref in list(self.located):
+            self.drop(ref)
 
 
 def next_tick(now: float, interval: float) -> float:
@@ -197,7 +213,7 @@ class CgroupStats:
                 if located is None:
                     continue  # not running now: no figures this time
                 counters = cgroup_files.read_counters(
-                    located.dirs, located.pid, located.host_network
+                    located.dirs, located.pid, located.host_network, located.files
                 )
             except NotFound:
                 self._forget(ref)  # the container is gone: stop asking for it
@@ -208,8 +224,7 @@ class CgroupStats:
                 failures.append(error)
             except (OSError, ValueError):
                 # It stopped (its files went away); the next pass asks the engine again.
-                self._located.pop(ref, None)
-                self._cpu.pop(ref, None)
+                self._cache.drop(ref)
             else:
                 now = CpuReading(counters.cpu_nanos, system, cpus)
                 batch.append(self._sample(ref, counters, now))
@@ -220,13 +235,12 @@ class CgroupStats:
         located = self._located.get(ref)
         if located is not None:
             try:
-                if cgroup_files.start_time(located.pid) == located.started:
+                if cgroup_files.start_time(located.pid, located.files) == located.started:
                     return located
             except (OSError, ValueError, IndexError):
                 pass
             # A new process may have a new cgroup whose counters start again from zero.
-            self._located.pop(ref, None)
-            self._cpu.pop(ref, None)
+            self._cache.drop(ref)
         try:
             info = self._inspect(ref)
         except Exception as error:
@@ -235,15 +249,17 @@ class CgroupStats:
         pid = int(state.get("Pid") or 0)
         if not state.get("Running") or pid <= 0:
             return None
+        files = HeldFiles()  # /proc/<pid>/stat, held from here: the process's own
         try:
-            started = cgroup_files.start_time(pid)
+            started = cgroup_files.start_time(pid, files)
             dirs = cgroup_files.locate(pid, str(info.get("Id", "")), mounts)
         except (OSError, ValueError, IndexError):
             dirs = None
         if dirs is None:
+            files.close()
             raise NotLocal(ref)
         network_mode = str((info.get("HostConfig") or {}).get("NetworkMode") or "")
-        located = Located(pid, started, dirs, network_mode == "host")
+        located = Located(pid, started, dirs, network_mode == "host", files)
         self._located[ref] = located
         return located
 
@@ -254,8 +270,7 @@ class CgroupStats:
 
     def _forget(self, ref: str) -> None:
         self._local.remove(ref)
-        self._located.pop(ref, None)
-        self._cpu.pop(ref, None)
+        self._cache.drop(ref)
 
     def _sample(self, ref: str, counters: Counters, now: CpuReading) -> StatsSample:
         before = self._cpu.get(ref)

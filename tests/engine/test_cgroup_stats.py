@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from engine_adapters.docker_engine import DockerEngine
+from engine_adapters.docker_engine import DockerEngine, cgroup_files
 from engine_adapters.docker_engine.cgroup_files import locate, read_mounts
 from engine_adapters.docker_engine.cgroup_stats import CgroupStats, next_tick
 from engine_adapters.models import RunSpec, StatsSample
@@ -150,6 +150,36 @@ async def test_the_first_batch_holds_twenty_containers(
     try:
         assert set(await next_batch(stream)) == set(names)
         assert stream.api_refs == []
+    finally:
+        await stream.aclose()
+
+
+async def test_after_the_first_batch_a_containers_files_are_read_without_opening_them(
+    engine: DockerEngine, res: Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening a cgroup file costs more than reading it: the files stay open between
+    batches and are read again from their start, with the same figures coming out."""
+    names = [res.container() for _ in range(3)]
+    await asyncio.gather(*(run(engine, name, SLEEP) for name in names))
+    opened: list[str] = []
+    real_open = os.open
+
+    def counting_open(path: str, flags: int, *args: Any) -> int:
+        opened.append(path)
+        return int(real_open(path, flags, *args))
+
+    monkeypatch.setattr(cgroup_files.os, "open", counting_open)
+    stream = cgroup_stream(engine, names, interval=0.3)
+    try:
+        assert set(await next_batch(stream)) == set(names)
+        first = len(opened)
+        assert first >= 3 * 7, "each container's cgroup and /proc files"
+        for _ in range(3):
+            batch = await next_batch(stream)
+            assert set(batch) == set(names)
+            assert all(s.mem_used > 0 and s.pids == 1 for s in batch.values())
+        # Only the host's CPU time, once a batch, is opened again.
+        assert [path for path in opened[first:] if path != "/proc/stat"] == []
     finally:
         await stream.aclose()
 

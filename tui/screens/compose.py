@@ -19,6 +19,7 @@ from engine_adapters.compose.conventions import CONFIG_FILES, WORKING_DIR
 from engine_adapters.compose.loader import compose_files, files_for
 from engine_adapters.errors import EngineError
 from engine_adapters.models import Container
+from engine_adapters.protocol import Engine
 from tui.dialogs.compose import DOWN_VOLUMES, ComposeDownDialog, ComposeProblemsDialog
 from tui.dialogs.prompt import PromptDialog
 
@@ -29,10 +30,13 @@ Verb = Callable[[Orchestrator], Awaitable[None]]
 SHOWN_STEPS = 8
 
 
-def compose_cli(project: str, *args: str, files: list[str] | None = None) -> str:
-    """The `docker compose` line that does the same, for the command log."""
+def compose_cli(
+    project: str, *args: str, files: list[str] | None = None, reach: tuple[str, ...] = ()
+) -> str:
+    """The `docker compose` line that does the same, for the command log; `reach` is the
+    docker CLI's flags for another engine than the default one (`--host URL`)."""
     where = [word for file in files or () for word in ("-f", file)]
-    return shlex.join(["docker", "compose", *where, "-p", project, *args])
+    return shlex.join(["docker", *reach, "compose", *where, "-p", project, *args])
 
 
 def config_files(members: list[Container]) -> list[str]:
@@ -67,10 +71,21 @@ def default_compose_paths() -> str:
 
 
 class ComposeActions:
-    """What `U`, `D`, `R`, `ctrl+u` and `:up FILE` do; workers run on the app, not on a view."""
+    """What `U`, `D`, `R`, `ctrl+u` and `:up FILE` do; workers run on the app, not on a view.
 
-    def __init__(self, app: DockyardApp) -> None:
+    They go to the app's engine, or to `engine` (a Fleet view row's), whose docker CLI flags
+    (`reach`) the command log's lines carry.
+    """
+
+    def __init__(
+        self, app: DockyardApp, engine: Engine | None = None, reach: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
+        self.engine = engine if engine is not None else app.engine
+        self.reach = reach
+
+    def _line(self, project: str, *args: str, files: list[str] | None = None) -> str:
+        return compose_cli(project, *args, files=files, reach=self.reach)
 
     # from a project in the containers view ---------------------------------------
     def up(self, name: str, members: list[Container]) -> None:
@@ -92,14 +107,13 @@ class ComposeActions:
         self.app.run_worker(self._ask_down(name, members), group="compose-ask", exit_on_error=False)
 
     async def _ask_down(self, name: str, members: list[Container]) -> None:
-        engine = self.app.engine
-        networks = sorted(n.name for n in await engine.networks() if n.compose_project == name)
+        networks = sorted(n.name for n in await self.engine.networks() if n.compose_project == name)
 
         def answered(choice: str | None) -> None:
             if choice is None:
                 return
             volumes = choice == DOWN_VOLUMES
-            line = compose_cli(name, "down", *(["-v"] if volumes else []))
+            line = self._line(name, "down", *(["-v"] if volumes else []))
             self._run(
                 project_from_labels(name, members),
                 line,
@@ -113,7 +127,7 @@ class ComposeActions:
     def restart(self, name: str, members: list[Container]) -> None:
         self._run(
             project_from_labels(name, members),
-            compose_cli(name, "restart"),
+            self._line(name, "restart"),
             lambda runner: runner.restart(),
             f"Project {name} restarted",
         )
@@ -127,7 +141,7 @@ class ComposeActions:
                 severity="warning",
             )
             return
-        self._run(project, compose_cli(name, "pull"), lambda r: r.pull(), f"Pulled {name}'s images")
+        self._run(project, self._line(name, "pull"), lambda r: r.pull(), f"Pulled {name}'s images")
 
     # from a compose file -------------------------------------------------------------
     def prompt_file(self) -> None:
@@ -165,7 +179,7 @@ class ComposeActions:
             self.app.notify(warning, title=f"{project.name}: warning", severity="warning")
         self._run(
             project,
-            compose_cli(project.name, "up", "-d", files=files),
+            self._line(project.name, "up", "-d", files=files),
             lambda runner: runner.up(),
             f"Project {project.name} is up",
         )
@@ -175,15 +189,15 @@ class ComposeActions:
         self.app.notify(line, title=f"Compose {project.name}", timeout=3)
         self.app.run_worker(
             self._perform(project, line, verb, done),
-            group=f"compose-{project.name}",
+            # A project of the same name on another engine is another project.
+            group=f"compose-{self.engine.endpoint}-{project.name}",
             exclusive=True,
             exit_on_error=False,
         )
 
     async def _perform(self, project: Project, line: str, verb: Verb, done: str) -> None:
         steps: list[str] = []
-        engine = self.app.engine
-        runner = Orchestrator(engine, project, report=steps.append)
+        runner = Orchestrator(self.engine, project, report=steps.append)
         try:
             await verb(runner)
         except EngineError as error:

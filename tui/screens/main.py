@@ -76,6 +76,7 @@ class MainScreen(Screen[None]):
         self._select_timer: Timer | None = None
         self._first_containers = containers
         self._hidden_mounting = False
+        self._detail: DetailPane | None = None
 
     # typed access --------------------------------------------------------------------
     @property
@@ -105,7 +106,11 @@ class MainScreen(Screen[None]):
 
     @property
     def detail(self) -> DetailPane:
-        return self.query_one(DetailPane)
+        # Kept once found: the key bar's guards ask for it for each detail tab key, on every
+        # change of the active bindings, and a query walks the screen.
+        if self._detail is None:
+            self._detail = self.query_one(DetailPane)
+        return self._detail
 
     @property
     def containers_table(self) -> ContainersTable:

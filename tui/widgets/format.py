@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 from rich.text import Text
 
@@ -96,6 +97,8 @@ def spark(values: list[float], width: int) -> str:
 _DIGITS = re.compile(r"(\d+)")
 
 
+# Every list of an engine sorts all the names again, mostly the same ones.
+@lru_cache(maxsize=8192)
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """Orders `web-2` before `web-10`, as people count."""
     return tuple(

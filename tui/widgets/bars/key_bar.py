@@ -12,6 +12,8 @@ from textual.widget import Widget
 
 # Between the hints and the palette's hint on the right, as Textual's footer draws it.
 PALETTE_EDGE = "▏"
+# Laid-out lines kept for reuse (a theme change or a resize makes new ones).
+LINES_KEPT = 16
 
 
 class Hint(NamedTuple):
@@ -19,6 +21,10 @@ class Hint(NamedTuple):
     label: str  # how the key is shown: "^t", "enter"
     description: str
     enabled: bool
+
+
+# Where a drawn hint sits on the line, for clicks: (first cell, end cell, hint).
+Span = tuple[int, int, Hint]
 
 
 class KeyBar(Widget, can_focus=False):
@@ -55,8 +61,8 @@ class KeyBar(Widget, can_focus=False):
         super().__init__(id=id)
         self.hints: tuple[Hint, ...] = ()
         self.palette: Hint | None = None
-        # Where each drawn hint sits on the line, for clicks: (first cell, end cell, hint).
-        self._spans: list[tuple[int, int, Hint]] = []
+        self._spans: list[Span] = []
+        self._drawn: dict[tuple[object, ...], tuple[Text, list[Span]]] = {}
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -94,24 +100,38 @@ class KeyBar(Widget, can_focus=False):
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
         text_style = self.get_component_rich_style("key-bar--description")
+        # The Fleet view's cursor going to and from an engine's status row swaps the line
+        # between two sets of hints on every key: each line is laid out once.
+        look = (self.hints, self.palette, self.size.width, key_style, text_style)
+        drawn = self._drawn.get(look)
+        if drawn is None:
+            drawn = self._lay_out(key_style, text_style)
+            if len(self._drawn) >= LINES_KEPT:
+                self._drawn.clear()
+            self._drawn[look] = drawn
+        line, self._spans = drawn
+        return line
+
+    def _lay_out(self, key_style: Style, text_style: Style) -> tuple[Text, list[Span]]:
+        """The line and where each hint sits on it."""
         dim = Style(dim=True)
         width = self.size.width
         tail = self._piece(self.palette, key_style, text_style, dim) if self.palette else None
         room = width - (tail.cell_len + 1 if tail else 0)
         line = Text(no_wrap=True, overflow="crop")
-        self._spans = []
+        spans: list[Span] = []
         for hint in self.hints:
             piece = self._piece(hint, key_style, text_style, dim)
             if line.cell_len + piece.cell_len > room:
                 break  # whole hints only: a cut-off key would mislead
-            self._spans.append((line.cell_len, line.cell_len + piece.cell_len, hint))
+            spans.append((line.cell_len, line.cell_len + piece.cell_len, hint))
             line.append_text(piece)
         if tail is not None and self.palette is not None:
             line.append(" " * (width - line.cell_len - tail.cell_len - 1))
             line.append(PALETTE_EDGE, Style(dim=True))
-            self._spans.append((width - tail.cell_len, width, self.palette))
+            spans.append((width - tail.cell_len, width, self.palette))
             line.append_text(tail)
-        return line
+        return line, spans
 
     @staticmethod
     def _piece(hint: Hint, key_style: Style, text_style: Style, dim: Style) -> Text:

@@ -9,12 +9,14 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from engine_adapters.models import Container, ContainerState
-from tui.keymap import bindings_for
+from tui.keymap import action_name, bindings_for
 from tui.widgets.format import natural_key
 from tui.widgets.views.containers_table import ContainersTable
 from tui.widgets.views.resource_table import NAV_BINDINGS, Cells, clipped
 
 ENGINE_PREFIX = "engine:"
+# Keys on the project of the container under the cursor, whatever the marks.
+COMPOSE_ACTIONS = frozenset({"compose_up", "compose_down", "compose_restart", "compose_pull"})
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,10 @@ class FleetTable(ContainersTable, inherit_bindings=False):
     # guards and selection -------------------------------------------------------------
     @property
     def current_project(self) -> str | None:
-        return None  # the fleet groups by engine; compose keys belong to the containers view
+        """The compose project of the container under the cursor (the fleet groups by
+        engine: a status row has none)."""
+        current: Container | None = self.current
+        return current.compose_project if current else None
 
     @property
     def current_engine(self) -> str | None:
@@ -168,6 +173,16 @@ class FleetTable(ContainersTable, inherit_bindings=False):
     def allowed(self, action: str, item: Any) -> bool:
         c: Container = item
         return not self.is_down(self.engine_of.get(c.id, "")) and super().allowed(action, c)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A compose key always reaches the controller, which says in one line why it cannot
+        # act (a status row, a container of no project, an engine down): a key that did
+        # nothing there would look broken. Read-only mode still greys it out.
+        if action_name(action, parameters) in COMPOSE_ACTIONS and not getattr(
+            self.app, "read_only", False
+        ):
+            return True
+        return super().check_action(action, parameters)
 
 
 def _greyed(cell: Any) -> Any:

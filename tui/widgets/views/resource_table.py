@@ -16,7 +16,14 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
-from tui.keymap import ActionSpec, action_name, mutating_actions, requested, specs_for
+from tui.keymap import (
+    ActionSpec,
+    action_name,
+    mutating_actions,
+    owned_actions,
+    requested,
+    specs_for,
+)
 from tui.widgets.views.cell_table import CellTable
 
 Cells = tuple[Any, ...]
@@ -342,8 +349,7 @@ class ResourceTable(CellTable):
         action = action_name(action, parameters)
         if action in mutating_actions(self.OWNER) and getattr(self.app, "read_only", False):
             return None
-        owned = {spec.name for spec in specs_for(self.OWNER)}
-        if action not in owned or action in ("mark", "sort", "create", "pull"):
+        if action not in owned_actions(self.OWNER) or action in ("mark", "sort", "create", "pull"):
             return True
         items = self.target_items()
         return True if any(self.allowed(action, item) for item in items) else None
