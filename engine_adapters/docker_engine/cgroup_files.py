@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 # The v1 controllers whose files we read; cpuacct and memory are required, blkio and pids
 # are read when mounted.
 V1_CONTROLLERS = ("cpuacct", "memory", "blkio", "pids")
 NANOS_PER_TICK = 1_000_000_000 // os.sysconf("SC_CLK_TCK")
+# Of memory.stat's forty-odd lines only the inactive file cache is used (`memory_used`), and
+# of cpu.stat's only the usage: found by one regex search instead of a dict of every line,
+# which was a third of a stats pass at 1,000 containers.
+_INACTIVE_FILE = re.compile(r"^((?:total_)?inactive_file) (\d+)$", re.MULTILINE)
+_USAGE_USEC = re.compile(r"^usage_usec (\d+)$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +42,7 @@ class Counters:
 
     cpu_nanos: int
     mem_usage: int
-    mem_stat: dict[str, int]
+    mem_stat: dict[str, int]  # the inactive file cache only: all `memory_used` reads
     mem_limit: int | None  # None when the cgroup has no limit
     block_read: int
     block_write: int
@@ -151,13 +157,14 @@ def _read(path: str) -> str:
         os.close(fd)
 
 
-def _keyed(text: str) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for line in text.splitlines():
-        key, _, value = line.partition(" ")
-        if value.isdigit():
-            out[key] = int(value)
-    return out
+def inactive_file(memory_stat: str) -> dict[str, int]:
+    """The `inactive_file` (and v1's `total_inactive_file`) lines of a memory.stat."""
+    return {key: int(value) for key, value in _INACTIVE_FILE.findall(memory_stat)}
+
+
+def usage_usec(cpu_stat: str) -> int:
+    found = _USAGE_USEC.search(cpu_stat)
+    return int(found.group(1)) if found else 0
 
 
 def _optional_int(path: str | None) -> int:
@@ -215,22 +222,26 @@ def network(pid: int) -> tuple[int, int]:
     return rx, tx
 
 
-def read_counters(dirs: CgroupDirs, pid: int, host_network: bool) -> Counters:
-    """Raises OSError when the container's files are gone (it stopped) or not readable."""
+def read_counters(dirs: CgroupDirs, pid: int, host_network: bool, host_bytes: int) -> Counters:
+    """Raises OSError when the container's files are gone (it stopped) or not readable.
+
+    `host_bytes` is `host_memory()`, read once per pass by the caller (two sysconf calls
+    per container were a tenth of a pass).
+    """
     if dirs.version == 1:
         cpu = int(_read(f"{dirs.cpu}/cpuacct.usage"))
         usage = int(_read(f"{dirs.memory}/memory.usage_in_bytes"))
         raw_limit = int(_read(f"{dirs.memory}/memory.limit_in_bytes"))
         # v1 says "unlimited" with a huge page-rounded number instead of a word.
-        limit = raw_limit if raw_limit < host_memory() else None
+        limit = raw_limit if raw_limit < host_bytes else None
         read, write = _v1_block_io(dirs.blkio)
     else:
-        cpu = _keyed(_read(f"{dirs.cpu}/cpu.stat")).get("usage_usec", 0) * 1000
+        cpu = usage_usec(_read(f"{dirs.cpu}/cpu.stat")) * 1000
         usage = int(_read(f"{dirs.memory}/memory.current"))
         text = _read(f"{dirs.memory}/memory.max").strip()
         limit = None if text == "max" else int(text)
         read, write = _v2_block_io(dirs.memory)
-    stat = _keyed(_read(f"{dirs.memory}/memory.stat"))
+    stat = inactive_file(_read(f"{dirs.memory}/memory.stat"))
     pids = _optional_int(f"{dirs.pids}/pids.current" if dirs.pids else None)
     # Docker leaves the host's counters out for --net host: they are not the container's.
     rx, tx = (0, 0) if host_network else network(pid)

@@ -188,6 +188,7 @@ class CgroupStats:
         mounts = cache.mounts
         # One host reading for the batch: every container's CPU% shares the same denominator.
         system, cpus = cgroup_files.host_cpu_nanos(), cgroup_files.online_cpus()
+        host_bytes = cgroup_files.host_memory()
         batch: list[StatsSample] = []
         moved: list[str] = []
         failures: list[EngineError] = []
@@ -197,7 +198,7 @@ class CgroupStats:
                 if located is None:
                     continue  # not running now: no figures this time
                 counters = cgroup_files.read_counters(
-                    located.dirs, located.pid, located.host_network
+                    located.dirs, located.pid, located.host_network, host_bytes
                 )
             except NotFound:
                 self._forget(ref)  # the container is gone: stop asking for it
@@ -212,7 +213,7 @@ class CgroupStats:
                 self._cpu.pop(ref, None)
             else:
                 now = CpuReading(counters.cpu_nanos, system, cpus)
-                batch.append(self._sample(ref, counters, now))
+                batch.append(self._sample(ref, counters, now, host_bytes))
         return batch, moved, failures
 
     def _find(self, ref: str, mounts: Mounts) -> Located | None:
@@ -257,7 +258,9 @@ class CgroupStats:
         self._located.pop(ref, None)
         self._cpu.pop(ref, None)
 
-    def _sample(self, ref: str, counters: Counters, now: CpuReading) -> StatsSample:
+    def _sample(
+        self, ref: str, counters: Counters, now: CpuReading, host_bytes: int
+    ) -> StatsSample:
         before = self._cpu.get(ref)
         self._cpu[ref] = now
         used = memory_used({"usage": counters.mem_usage, "stats": counters.mem_stat})
@@ -266,7 +269,7 @@ class CgroupStats:
             at=time.time(),
             cpu_percent=cpu_percent(now, before),
             mem_used=used,
-            mem_limit=counters.mem_limit or cgroup_files.host_memory(),
+            mem_limit=counters.mem_limit or host_bytes,
             net_rx=counters.net_rx,
             net_tx=counters.net_tx,
             block_read=counters.block_read,
