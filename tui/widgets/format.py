@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 from rich.text import Text
 
@@ -96,8 +97,12 @@ def spark(values: list[float], width: int) -> str:
 _DIGITS = re.compile(r"(\d+)")
 
 
+@lru_cache(maxsize=16384)
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Orders `web-2` before `web-10`, as people count."""
+    """Orders `web-2` before `web-10`, as people count.
+
+    Cached: every reread sorts the whole list by it, and names rarely change.
+    """
     return tuple(
         (0, int(part)) if part.isdigit() else (1, part.lower())
         for part in _DIGITS.split(text)
