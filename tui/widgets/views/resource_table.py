@@ -86,6 +86,7 @@ class ResourceTable(CellTable):
         self._stale: set[str] = set()  # rows whose cells changed while off screen
         self._last_selected: str | bool | None = False
         self._guards: tuple[bool | None, ...] = ()
+        self._targets_now: list[Any] | None = None  # set while refresh_guards runs
 
     def on_mount(self) -> None:
         for key, label in self.COLUMNS:
@@ -288,7 +289,13 @@ class ResourceTable(CellTable):
 
     def refresh_guards(self) -> None:
         """Recomposing the footer costs more than moving the cursor: only when a guard flips."""
-        guards = tuple(self.check_action(s.name, ()) for s in specs_for(self.OWNER))
+        # The targets once for every guard: with marks, or on a project's header, listing
+        # them walks every row, and there are twenty guards.
+        self._targets_now = self.target_items()
+        try:
+            guards = tuple(self.check_action(s.name, ()) for s in specs_for(self.OWNER))
+        finally:
+            self._targets_now = None
         if guards != self._guards:
             self._guards = guards
             self.app.refresh_bindings()
@@ -343,7 +350,7 @@ class ResourceTable(CellTable):
         owned = {spec.name for spec in specs_for(self.OWNER)}
         if action not in owned or action in ("mark", "sort", "create", "pull"):
             return True
-        items = self.target_items()
+        items = self.target_items() if self._targets_now is None else self._targets_now
         return True if any(self.allowed(action, item) for item in items) else None
 
 
