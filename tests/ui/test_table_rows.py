@@ -19,6 +19,7 @@ from tests.ui.conftest import wait_for
 from tests.ui.fake_engine import NOW, FakeEngine, cid
 from tui.app import DockyardApp
 from tui.screens.main import MainScreen
+from tui.widgets.bars.key_bar import KeyBar
 from tui.widgets.views.containers_table import GROUP_PREFIX, ContainersTable
 from tui.widgets.views.fleet_table import ENGINE_PREFIX, FleetTable
 from tui.widgets.views.resource_table import fit_widths
@@ -453,7 +454,7 @@ async def test_fleet_status_rows_keep_their_counts_with_rows_computed_on_screen_
         assert_consistent(table)
 
 
-async def test_the_guards_of_a_cursor_move_list_the_marked_targets_once(
+async def test_the_guards_of_a_cursor_move_and_the_key_bar_list_the_marked_targets_once(
     make_app: Callable[..., DockyardApp], many: FakeEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Listing the marked targets walks every row; the key bar's guards share one listing."""
@@ -472,4 +473,7 @@ async def test_the_guards_of_a_cursor_move_list_the_marked_targets_once(
 
         monkeypatch.setattr(table, "targets", counting)
         table.refresh_guards()
+        assert len(listings) == 1
+        listings.clear()
+        app.screen.query_one(KeyBar)._bindings_changed(app.screen)
         assert len(listings) == 1
