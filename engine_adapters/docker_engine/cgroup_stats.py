@@ -60,6 +60,7 @@ class CgroupCache:
         self.located: dict[str, Located] = {}
         self.cpu: dict[str, CpuReading] = {}
         self.mounts: Mounts | None = None
+        self.files = cgroup_files.KeptFiles()
         self._pool: ThreadPoolExecutor | None = None
 
     @property
@@ -78,7 +79,7 @@ class CgroupCache:
             if ref in wanted:
                 continue
             try:
-                alive = cgroup_files.start_time(located.pid) == located.started
+                alive = cgroup_files.start_time(located.pid, self.files.read) == located.started
             except (OSError, ValueError, IndexError):
                 alive = False
             if not alive:
@@ -86,6 +87,7 @@ class CgroupCache:
                 self.cpu.pop(ref, None)
 
     def close(self) -> None:
+        self.files.close()
         if self._pool is not None:
             pool, self._pool = self._pool, None
             pool.shutdown(wait=False, cancel_futures=True)
@@ -189,16 +191,17 @@ class CgroupStats:
         # One host reading for the batch: every container's CPU% shares the same denominator.
         system, cpus = cgroup_files.host_cpu_nanos(), cgroup_files.online_cpus()
         host_bytes = cgroup_files.host_memory()
+        read = cache.files.read
         batch: list[StatsSample] = []
         moved: list[str] = []
         failures: list[EngineError] = []
         for ref in list(self._local):
             try:
-                located = self._find(ref, mounts)
+                located = self._find(ref, mounts, read)
                 if located is None:
                     continue  # not running now: no figures this time
                 counters = cgroup_files.read_counters(
-                    located.dirs, located.pid, located.host_network, host_bytes
+                    located.dirs, located.pid, located.host_network, host_bytes, read
                 )
             except NotFound:
                 self._forget(ref)  # the container is gone: stop asking for it
@@ -214,14 +217,15 @@ class CgroupStats:
             else:
                 now = CpuReading(counters.cpu_nanos, system, cpus)
                 batch.append(self._sample(ref, counters, now, host_bytes))
+        cache.files.end_pass()
         return batch, moved, failures
 
-    def _find(self, ref: str, mounts: Mounts) -> Located | None:
+    def _find(self, ref: str, mounts: Mounts, read: cgroup_files.Read) -> Located | None:
         """The kept location while its process lives, else one inspect; None when not running."""
         located = self._located.get(ref)
         if located is not None:
             try:
-                if cgroup_files.start_time(located.pid) == located.started:
+                if cgroup_files.start_time(located.pid, read) == located.started:
                     return located
             except (OSError, ValueError, IndexError):
                 pass
