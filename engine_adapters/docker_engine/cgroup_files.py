@@ -168,28 +168,34 @@ class KeptFiles:
 
     Opening a cgroup or /proc file costs more than reading it (a path walk through the
     kernel's file system): a pass over 1,000 containers, eight files each, took 140 ms of CPU,
-    about a third of that with the files kept open. At most `budget` are kept, a share of the
-    process's file limit; the others are opened each time. A kept file whose container stopped
-    fails to read (ENODEV, ESRCH) as its path would: it is closed and the error raised, and a
-    restarted container's new files are opened afresh. Reads and `close` come from different
-    threads: a lock keeps a closed descriptor, perhaps reused for another file, from being read.
+    about half of that with the files kept open. The engines' streams together keep at most
+    `budget` (a share of the process's file limit); the others are opened each time. A kept
+    file whose container stopped fails to read (ENODEV, ESRCH) as its path would: it is closed
+    and the error raised, and a restarted container's new files are opened afresh. Reads and
+    `close` come from different threads: the lock keeps a closed descriptor, perhaps reused
+    for another file, from being read.
     """
 
-    def __init__(self, budget: int | None = None) -> None:
-        self.budget = file_budget() if budget is None else budget
+    _lock = threading.Lock()  # one for every engine's files: they share the budget
+    _kept = 0
+    budget = -1  # file_budget(), once asked
+
+    def __init__(self) -> None:
         self._fds: dict[str, int] = {}
         self._last_read: dict[str, int] = {}  # path: the pass that last read it
         self._passes = 0
         self._closed = False
-        self._lock = threading.Lock()
 
     def read(self, path: str) -> str:
         with self._lock:
             fd = self._fds.get(path)
             if fd is None:
-                if self._closed or len(self._fds) >= self.budget:
+                if KeptFiles.budget < 0:
+                    KeptFiles.budget = file_budget()
+                if self._closed or KeptFiles._kept >= KeptFiles.budget:
                     return _read(path)
                 fd = self._fds[path] = os.open(path, os.O_RDONLY)
+                KeptFiles._kept += 1
             self._last_read[path] = self._passes
             try:
                 return os.pread(fd, 65536, 0).decode()
@@ -219,6 +225,7 @@ class KeptFiles:
         fd = self._fds.pop(path, None)
         if fd is not None:
             os.close(fd)
+            KeptFiles._kept -= 1
 
 
 def file_budget() -> int:
