@@ -354,7 +354,8 @@ def run_side(side: Side, sizes: list[int], args: argparse.Namespace) -> None:
         start = time.perf_counter()
         add_containers(side, n, args.batch)
         print(f"{side.name}: {n} containers up ({time.perf_counter() - start:.0f} s to add them)")
-        engine_figures(side, n)
+        if not args.ui_only:
+            engine_figures(side, n)
         if not args.no_ui:
             put_ui(side.name, n, ui_figures(side.host, PREFIX, side.engine_processes, args.seconds))
 
@@ -366,6 +367,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="each CPU window")
     parser.add_argument("--engines", default="native,dockerd")
     parser.add_argument("--no-ui", action="store_true", help="engine figures only")
+    parser.add_argument("--ui-only", action="store_true", help="the UI's figures only")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     # A SIGTERM unwinds like Ctrl-C, so the finally blocks remove what we made.

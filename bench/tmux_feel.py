@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from ui_bench import make_containers, remove_containers, settle  # noqa: E402
+from ui_bench import compile_bytecode, make_containers, remove_containers, settle  # noqa: E402
 
 from tui.commands.connect import connect  # noqa: E402
 
@@ -144,6 +144,7 @@ def line(label: str, values: list[float], unit: str) -> str:
 
 def report(argv: list[str], needle: str, args: argparse.Namespace) -> None:
     bare = [sys.executable, str(ROOT / "bench" / "_bare_textual.py")]
+    compile_bytecode()
     print(f"tmux {args.cols}x{args.rows}, polled every {POLL * 1000:.0f} ms")
     print(f"one capture-pane:        {capture_cost(args):7.1f} ms")
     runs = (("dockyard", argv, needle), ("floor, bare Textual", bare, "bench-ui-"))

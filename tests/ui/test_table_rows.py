@@ -19,6 +19,7 @@ from tests.ui.conftest import wait_for
 from tests.ui.fake_engine import NOW, FakeEngine, cid
 from tui.app import DockyardApp
 from tui.screens.main import MainScreen
+from tui.widgets.bars.key_bar import KeyBar
 from tui.widgets.views.containers_table import GROUP_PREFIX, ContainersTable
 from tui.widgets.views.fleet_table import ENGINE_PREFIX, FleetTable
 from tui.widgets.views.resource_table import fit_widths
@@ -451,3 +452,28 @@ async def test_fleet_status_rows_keep_their_counts_with_rows_computed_on_screen_
         other.event_streams[-1].push(Event("container", "die", cid(139), NOW))
         await wait_for(pilot, lambda: fleet_status(table, "far") == "● 39/40 up")
         assert_consistent(table)
+
+
+async def test_the_guards_of_a_cursor_move_and_the_key_bar_list_the_marked_targets_once(
+    make_app: Callable[..., DockyardApp], many: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listing the marked targets walks every row; the key bar's guards share one listing."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await start(pilot, 57)
+        table.focus()
+        table.move_cursor(row=table.get_row_index(cid(20)))
+        await pilot.press("space")
+        listings: list[int] = []
+        targets = table.targets
+
+        def counting() -> list[str]:
+            listings.append(1)
+            return targets()
+
+        monkeypatch.setattr(table, "targets", counting)
+        table.refresh_guards()
+        assert len(listings) == 1
+        listings.clear()
+        app.screen.query_one(KeyBar)._bindings_changed(app.screen)
+        assert len(listings) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import NamedTuple
 
 from rich.style import Style
@@ -9,6 +10,8 @@ from rich.text import Text
 from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
+
+from tui.widgets.views.resource_table import ResourceTable
 
 # Between the hints and the palette's hint on the right, as Textual's footer draws it.
 PALETTE_EDGE = "▏"
@@ -88,7 +91,11 @@ class KeyBar(Widget, can_focus=False):
         app = self.app
         hints: dict[str, Hint] = {}
         palette = None
-        for key, active in screen.active_bindings.items():
+        focused = screen.focused
+        held = focused.targets_held() if isinstance(focused, ResourceTable) else nullcontext()
+        with held:
+            bindings = screen.active_bindings
+        for key, active in bindings.items():
             binding = active.binding
             hint = Hint(key, app.get_key_display(binding), binding.description, active.enabled)
             if key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -95,6 +96,7 @@ class ResourceTable(CellTable):
         self._stale: set[str] = set()  # rows whose cells changed while off screen
         self._last_selected: str | bool | None = False
         self._guards: tuple[bool | None, ...] = ()
+        self._targets_now: list[Any] | None = None  # set while targets_held
 
     def on_mount(self) -> None:
         for key, label in self.COLUMNS:
@@ -297,10 +299,24 @@ class ResourceTable(CellTable):
 
     def refresh_guards(self) -> None:
         """Recomposing the footer costs more than moving the cursor: only when a guard flips."""
-        guards = tuple(self.check_action(s.name, ()) for s in specs_for(self.OWNER))
+        with self.targets_held():
+            guards = tuple(self.check_action(s.name, ()) for s in specs_for(self.OWNER))
         if guards != self._guards:
             self._guards = guards
             self.app.refresh_bindings()
+
+    @contextmanager
+    def targets_held(self) -> Iterator[None]:
+        """The targets listed once for a run of guard checks: with marks, or on a project's
+        header, a listing walks every row, and the key bar checks some twenty guards."""
+        if self._targets_now is not None:
+            yield
+            return
+        self._targets_now = self.target_items()
+        try:
+            yield
+        finally:
+            self._targets_now = None
 
     def _notify_selection(self) -> bool:
         """Tells the screen of a new item under the cursor; True if there was one."""
@@ -351,7 +367,7 @@ class ResourceTable(CellTable):
             return None
         if action not in owned_actions(self.OWNER) or action in ("mark", "sort", "create", "pull"):
             return True
-        items = self.target_items()
+        items = self.target_items() if self._targets_now is None else self._targets_now
         return True if any(self.allowed(action, item) for item in items) else None
 
 
