@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from textual.binding import Binding, BindingType
 
@@ -99,6 +99,32 @@ class Owner(Generic[OwnerT]):
             opens_input=opens_input,
             immediate=immediate,
         )
+
+
+class ComposeKeyOwner(Protocol):
+    """A view whose keys act on the compose project under the cursor."""
+
+    def compose_up(self) -> None: ...
+    def compose_down(self) -> None: ...
+    def compose_restart(self) -> None: ...
+    def compose_pull(self) -> None: ...
+
+
+ComposeT = TypeVar("ComposeT", bound=ComposeKeyOwner)
+
+
+def compose_keys(owner: Owner[ComposeT]) -> tuple[ActionSpec[ComposeT], ...]:
+    """The same four compose keys in every view that lists containers."""
+    return (
+        owner("compose_up", "U", "Compose project up", lambda c: c.compose_up(), mutates=True,
+              show=False),
+        owner("compose_down", "D", "Compose project down", lambda c: c.compose_down(),
+              mutates=True, show=False),
+        owner("compose_restart", "R", "Compose project restart", lambda c: c.compose_restart(),
+              mutates=True, show=False),
+        owner("compose_pull", "ctrl+u", "Compose project pull", lambda c: c.compose_pull(),
+              mutates=True, show=False),
+    )  # fmt: skip
 
 
 OWNER_TITLES = {
@@ -240,33 +266,7 @@ ACTIONS: tuple[ActionSpec[Any], ...] = (
         "disconnect", "C", "Disconnect network", lambda c: c.disconnect(), mutates=True, show=False
     ),
     containers("project_logs", "M", "Merged compose logs", lambda c: c.project_logs(), show=False),
-    containers(
-        "compose_up", "U", "Compose project up", lambda c: c.compose_up(), mutates=True, show=False
-    ),
-    containers(
-        "compose_down",
-        "D",
-        "Compose project down",
-        lambda c: c.compose_down(),
-        mutates=True,
-        show=False,
-    ),
-    containers(
-        "compose_restart",
-        "R",
-        "Compose project restart",
-        lambda c: c.compose_restart(),
-        mutates=True,
-        show=False,
-    ),
-    containers(
-        "compose_pull",
-        "ctrl+u",
-        "Compose project pull",
-        lambda c: c.compose_pull(),
-        mutates=True,
-        show=False,
-    ),
+    *compose_keys(containers),
     containers("mark", "space", "Mark", lambda c: c.mark(), show=False),
     images("run", "r", "Run container", lambda c: c.run(), mutates=True),
     images("pull", "p", "Pull image", lambda c: c.pull(), mutates=True),
@@ -299,33 +299,7 @@ ACTIONS: tuple[ActionSpec[Any], ...] = (
     fleet("pause", "p", "Pause/unpause", lambda c: c.pause(), mutates=True),
     fleet("remove", "d", "Remove", lambda c: c.remove(), mutates=True),
     fleet("exec", "e", "Shell", lambda c: c.exec(), mutates=True),
-    fleet(
-        "compose_up", "U", "Compose project up", lambda c: c.compose_up(), mutates=True, show=False
-    ),
-    fleet(
-        "compose_down",
-        "D",
-        "Compose project down",
-        lambda c: c.compose_down(),
-        mutates=True,
-        show=False,
-    ),
-    fleet(
-        "compose_restart",
-        "R",
-        "Compose project restart",
-        lambda c: c.compose_restart(),
-        mutates=True,
-        show=False,
-    ),
-    fleet(
-        "compose_pull",
-        "ctrl+u",
-        "Compose project pull",
-        lambda c: c.compose_pull(),
-        mutates=True,
-        show=False,
-    ),
+    *compose_keys(fleet),
     fleet("mark", "space", "Mark", lambda c: c.mark(), show=False),
     logs("follow", "f", "Follow", lambda p: p.action_follow()),
     logs("timestamps", "t", "Timestamps", lambda p: p.action_timestamps()),
