@@ -17,7 +17,7 @@ from engine_adapters.discovery import socket_answers
 from engine_adapters.fleet import FleetEngine, fleet_members, open_fleet
 from engine_adapters.native import open_engine
 from tests.conftest import require
-from tests.fixtures.docker import DOCKER_SOCKET, TEST_IMAGE
+from tests.fixtures.docker import DOCKER_SOCKET, TEST_IMAGE, listed_containers
 from tests.fixtures.podman import podman_url
 from tests.native.conftest import NativeDaemon, load_test_image, new_daemon
 
@@ -55,7 +55,7 @@ class Rig:
             if engine == "native" and not socket_answers(self.native.socket):
                 continue
             with contextlib.suppress(docker.errors.APIError, docker.errors.DockerException):
-                for c in client.containers.list(all=True, filters={"name": self.prefix}):
+                for c in listed_containers(client, name=self.prefix):
                     c.remove(force=True)
 
 

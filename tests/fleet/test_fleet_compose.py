@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 
 from engine_adapters.compose import Orchestrator, load_project
 from engine_adapters.fleet import FleetEngine
-from tests.fixtures.docker import DOCKER_SOCKET
+from tests.fixtures.docker import DOCKER_SOCKET, listed_containers
 from tests.fleet.conftest import TEST_IMAGE, Rig
 from tests.fleet.test_fleet_view import main_of, row_of, until
 from tui.app import DockyardApp
@@ -45,7 +45,7 @@ def compose_line(member: FleetEngine, *args: str) -> str:
 
 
 def members_of(client: docker.DockerClient, name: str) -> list[docker.models.containers.Container]:
-    return client.containers.list(all=True, filters={"label": f"{PROJECT_LABEL}={name}"})
+    return listed_containers(client, label=f"{PROJECT_LABEL}={name}")
 
 
 def started_at(client: docker.DockerClient, name: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from docker.models.containers import Container as SdkContainer
 from docker.models.networks import Network as SdkNetwork
 from textual.pilot import Pilot
 
-from tests.fixtures.docker import TEST_IMAGE
+from tests.fixtures.docker import TEST_IMAGE, listed_containers
 from tui.app import DockyardApp
 from tui.screens.main import MainScreen
 
@@ -45,13 +45,7 @@ services:
 
 
 def project_containers(client: docker.DockerClient, name: str) -> list[SdkContainer]:
-    # The SDK inspects each container it lists: one removed in between is a NotFound.
-    for _ in range(10):
-        try:
-            return client.containers.list(all=True, filters={"label": f"{PROJECT_LABEL}={name}"})
-        except docker.errors.NotFound:
-            continue
-    raise AssertionError(f"project {name}'s containers kept vanishing while listed")
+    return listed_containers(client, label=f"{PROJECT_LABEL}={name}")
 
 
 def project_networks(client: docker.DockerClient, name: str) -> list[SdkNetwork]:
