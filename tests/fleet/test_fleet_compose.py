@@ -12,6 +12,7 @@ from pathlib import Path
 import docker
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Label
 
 from engine_adapters.compose import Orchestrator, load_project
 from engine_adapters.fleet import FleetEngine
@@ -142,6 +143,8 @@ async def test_compose_keys_act_on_the_project_of_the_rows_engine(
         await select(pilot, table, str(row_on(table, worker, "native")))
         await pilot.press(BY_ID["fleet.compose_down"].key)
         await until(pilot, lambda: isinstance(app.screen, ComposeDownDialog))
+        title = app.screen.query_one(".dialog-title", Label).content
+        assert str(title) == f"Take compose project {name} down on native?"
         await pilot.press("y")
         await until(pilot, lambda: not members_of(native_client, name))
         line = compose_line(by_label["native"], "-p", name, "down")

@@ -110,7 +110,7 @@ class FleetController(ViewController[Container]):
     def _compose(self, member: FleetEngine) -> ComposeActions:
         from tui.screens.compose import ComposeActions
 
-        return ComposeActions(self.app, member.engine, member.member.cli_flags)
+        return ComposeActions(self.app, member.engine, member.member.cli_flags, member.label)
 
     def compose_up(self) -> None:
         if found := self._project():

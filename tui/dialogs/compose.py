@@ -26,18 +26,22 @@ class ComposeDownDialog(ModalScreen[str | None]):
         Binding("n,escape", "answer('')", "Cancel", id="compose_down.no"),
     ]
 
-    def __init__(self, project: str, containers: list[str], networks: list[str]) -> None:
+    def __init__(
+        self, project: str, containers: list[str], networks: list[str], engine: str = ""
+    ) -> None:
         super().__init__()
         self.project = project
         self.containers = containers
         self.networks = networks
+        self.engine = engine  # named when several engines are on screen (the Fleet view)
 
     def compose(self) -> ComposeResult:
         lines = ["These go:", *(f"  container {name}" for name in self.containers)]
         lines += [f"  network {name}" for name in self.networks]
         lines += ["", "Named volumes stay unless you choose to remove them too."]
         with Vertical(classes="dialog wide"):
-            yield Label(f"Take compose project {self.project} down?", classes="dialog-title")
+            where = f" on {self.engine}" if self.engine else ""
+            yield Label(f"Take compose project {self.project} down{where}?", classes="dialog-title")
             yield Static("\n".join(lines), classes="dialog-body", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Down (y)", variant="error", id=DOWN)

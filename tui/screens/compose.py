@@ -73,16 +73,21 @@ def default_compose_paths() -> str:
 class ComposeActions:
     """What `U`, `D`, `R`, `ctrl+u` and `:up FILE` do; workers run on the app, not on a view.
 
-    They go to the app's engine, or to `engine` (a Fleet view row's), whose docker CLI flags
-    (`reach`) the command log's lines carry.
+    They go to the app's engine, or to `engine` (a Fleet view row's, named `label`), whose
+    docker CLI flags (`reach`) the command log's lines carry.
     """
 
     def __init__(
-        self, app: DockyardApp, engine: Engine | None = None, reach: tuple[str, ...] = ()
+        self,
+        app: DockyardApp,
+        engine: Engine | None = None,
+        reach: tuple[str, ...] = (),
+        label: str = "",
     ) -> None:
         self.app = app
         self.engine = engine if engine is not None else app.engine
         self.reach = reach
+        self.label = label
 
     def _line(self, project: str, *args: str, files: list[str] | None = None) -> str:
         return compose_cli(project, *args, files=files, reach=self.reach)
@@ -122,7 +127,7 @@ class ComposeActions:
             )
 
         names = sorted(c.name for c in members)
-        self.app.push_screen(ComposeDownDialog(name, names, networks), answered)
+        self.app.push_screen(ComposeDownDialog(name, names, networks, self.label), answered)
 
     def restart(self, name: str, members: list[Container]) -> None:
         self._run(
@@ -186,6 +191,8 @@ class ComposeActions:
 
     # the worker ------------------------------------------------------------------------
     def _run(self, project: Project, line: str, verb: Verb, done: str) -> None:
+        if self.label:
+            done = f"{done} on {self.label}"
         self.app.notify(line, title=f"Compose {project.name}", timeout=3)
         self.app.run_worker(
             self._perform(project, line, verb, done),
