@@ -155,9 +155,8 @@ class DashboardScreen(CoveringScreen):
 
     def row_cells(self, cid: str) -> tuple[Any, ...] | None:
         ring = self.stats.samples.get(cid)
-        if not ring:
+        if ring is None or (s := ring.latest) is None:
             return None
-        s = ring[-1]
         cpu = ring.columns["cpu_percent"]
         engine = () if self.engines is None else (self.engines.get(cid, ""),)
         return (
