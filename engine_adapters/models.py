@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 
 class Labels(Mapping[str, str]):
@@ -403,3 +404,9 @@ class RunSpec:
     network_ipv4: str | None = None  # a fixed address on `network`
     healthcheck: HealthcheckSpec | None = None
     stop_timeout: int | None = None
+
+
+# The four lists every engine has, by the names the UI's views and events use.
+ListKind = Literal["containers", "images", "volumes", "networks"]
+LIST_KINDS: tuple[ListKind, ...] = ("containers", "images", "volumes", "networks")
+Listed = Container | Image | Volume | Network

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Protocol, TypeVar, runtime_checkable
 
 from engine_adapters.models import (
@@ -13,6 +13,8 @@ from engine_adapters.models import (
     Event,
     Image,
     ImageDetails,
+    Listed,
+    ListKind,
     LogLine,
     Network,
     Process,
@@ -91,6 +93,11 @@ class Engine(Protocol):
     async def info(self) -> EngineInfo: ...
 
     async def close(self) -> None: ...
+
+    async def lists(self, kinds: Collection[ListKind]) -> dict[ListKind, Sequence[Listed]]:
+        """Several of the lists at once, each as its own method returns it; one pass over
+        the engine where it can share the work (the container list serves them all)."""
+        ...
 
     # containers
     async def containers(self, all: bool = True) -> list[Container]: ...

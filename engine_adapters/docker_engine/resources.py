@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from engine_adapters.docker_engine import convert
@@ -12,6 +12,8 @@ from engine_adapters.models import (
     ContainerDetails,
     Image,
     ImageDetails,
+    Listed,
+    ListKind,
     Network,
     NetworkMember,
     Process,
@@ -22,6 +24,7 @@ from engine_adapters.models import (
 if TYPE_CHECKING:
     import docker
 
+Json = dict[str, Any]
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -37,6 +40,47 @@ def split_top_columns(
     return names, [row[0].split(None, len(names) - 1) for row in rows if row]
 
 
+def by_name(containers: Iterable[Container]) -> list[Container]:
+    return sorted(containers, key=lambda c: c.name)
+
+
+def image_users(containers: Iterable[Container]) -> dict[str, list[str]]:
+    users: dict[str, list[str]] = defaultdict(list)
+    for c in containers:
+        users[c.image_id].append(c.name)
+    return users
+
+
+def images_with_users(raw: list[Json], containers: list[Container]) -> list[Image]:
+    users = image_users(containers)
+    images = (convert.image_from_list(i, tuple(users.get(i["Id"], ()))) for i in raw)
+    return sorted(images, key=lambda i: (i.dangling, i.display_name))
+
+
+def volumes_with_users(raw: list[Json], containers: list[Container]) -> list[Volume]:
+    users: dict[str, list[str]] = defaultdict(list)
+    for c in containers:
+        for m in c.mounts:
+            if m.name:
+                users[m.name].append(c.name)
+    volumes = (convert.volume_from_api(v, tuple(users.get(v["Name"], ()))) for v in raw)
+    return sorted(volumes, key=lambda v: v.name)
+
+
+def networks_with_members(raw: list[Json], containers: list[Container]) -> list[Network]:
+    """Listing networks leaves out their members; the container list has them (stopped
+    ones included, with no address)."""
+    members: dict[str, list[NetworkMember]] = defaultdict(list)
+    for c in containers:
+        for ep in c.networks:
+            members[ep.network_id].append(NetworkMember(c.id, c.name, ep.ip, ep.mac))
+    networks = (
+        convert.network_from_api(n, tuple(sorted(members.get(n["Id"], ()), key=lambda m: m.name)))
+        for n in raw
+    )
+    return sorted(networks, key=lambda n: n.name)
+
+
 class ResourceCalls:
     """The request/response half of DockerEngine; `api` and `call` come from the engine."""
 
@@ -47,10 +91,35 @@ class ResourceCalls:
     async def call(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         raise NotImplementedError
 
+    # several lists at once
+    async def lists(self, kinds: Collection[ListKind]) -> dict[ListKind, Sequence[Listed]]:
+        """The lists asked for, read together. Images, volumes and networks each name the
+        containers using them, so the container list is read once and serves them all."""
+
+        def fetch() -> dict[ListKind, Sequence[Listed]]:
+            containers = self._listed()
+            found: dict[ListKind, Sequence[Listed]] = {}
+            if "containers" in kinds:
+                found["containers"] = by_name(containers)
+            if "images" in kinds:
+                found["images"] = images_with_users(self.api.images(all=False), containers)
+            if "volumes" in kinds:
+                raw = self.api.volumes().get("Volumes") or []
+                found["volumes"] = volumes_with_users(raw, containers)
+            if "networks" in kinds:
+                found["networks"] = networks_with_members(self.api.networks(), containers)
+            return found
+
+        return await self.call(fetch)
+
+    def _listed(self) -> list[Container]:
+        """Every container, stopped ones too, in the engine's order; blocking."""
+        return [convert.container_from_list(c) for c in self.api.containers(all=True)]
+
     # containers
     async def containers(self, all: bool = True) -> list[Container]:
         raw = await self.call(lambda: self.api.containers(all=all))
-        return sorted((convert.container_from_list(c) for c in raw), key=lambda c: c.name)
+        return by_name(convert.container_from_list(c) for c in raw)
 
     async def inspect_container(self, ref: str) -> ContainerDetails:
         return convert.details_from_inspect(await self.call(self.api.inspect_container, ref))
@@ -116,25 +185,16 @@ class ResourceCalls:
 
     # images
     async def images(self) -> list[Image]:
-        def fetch() -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
-            return self.api.images(all=False), self._image_users()
-
-        raw, users = await self.call(fetch)
-        images = (convert.image_from_list(i, tuple(users.get(i["Id"], ()))) for i in raw)
-        return sorted(images, key=lambda i: (i.dangling, i.display_name))
-
-    def _image_users(self) -> dict[str, list[str]]:
-        users: dict[str, list[str]] = defaultdict(list)
-        for c in self.api.containers(all=True):
-            users[c.get("ImageID", "")].append(str((c.get("Names") or ["/?"])[0]).lstrip("/"))
-        return users
+        raw, containers = await self.call(lambda: (self.api.images(all=False), self._listed()))
+        return images_with_users(raw, containers)
 
     async def inspect_image(self, ref: str) -> ImageDetails:
-        def fetch() -> tuple[dict[str, Any], dict[str, list[str]]]:
+        def fetch() -> tuple[Json, list[Container]]:
             image = self.api.inspect_image(ref)  # type: ignore[no-untyped-call]
-            return cast(dict[str, Any], image), self._image_users()
+            return cast(Json, image), self._listed()
 
-        raw, users = await self.call(fetch)
+        raw, containers = await self.call(fetch)
+        users = image_users(containers)
         return convert.image_details(raw, tuple(users.get(raw["Id"], ())))
 
     async def remove_image(self, ref: str, force: bool = False) -> None:
@@ -149,18 +209,10 @@ class ResourceCalls:
 
     # volumes
     async def volumes(self) -> list[Volume]:
-        def fetch() -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
-            raw = self.api.volumes().get("Volumes") or []
-            users: dict[str, list[str]] = defaultdict(list)
-            for c in self.api.containers(all=True):
-                for m in c.get("Mounts") or ():
-                    if m.get("Name"):
-                        users[m["Name"]].append(str((c.get("Names") or ["/?"])[0]).lstrip("/"))
-            return raw, users
-
-        raw, users = await self.call(fetch)
-        volumes = (convert.volume_from_api(v, tuple(users.get(v["Name"], ()))) for v in raw)
-        return sorted(volumes, key=lambda v: v.name)
+        raw, containers = await self.call(
+            lambda: (self.api.volumes().get("Volumes") or [], self._listed())
+        )
+        return volumes_with_users(raw, containers)
 
     async def create_volume(
         self, name: str | None = None, driver: str = "local", labels: dict[str, str] | None = None
@@ -179,28 +231,8 @@ class ResourceCalls:
 
     # networks
     async def networks(self) -> list[Network]:
-        def fetch() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-            return self.api.networks(), self.api.containers(all=True)
-
-        raw, containers = await self.call(fetch)
-        # Listing networks leaves out their members; the container list has them
-        # (stopped ones included, with no address), so one request serves all.
-        members: dict[str, list[NetworkMember]] = defaultdict(list)
-        for c in containers:
-            name = str((c.get("Names") or ["/?"])[0]).lstrip("/")
-            for ep in ((c.get("NetworkSettings") or {}).get("Networks") or {}).values():
-                members[ep.get("NetworkID") or ""].append(
-                    NetworkMember(
-                        c["Id"], name, ep.get("IPAddress") or "", ep.get("MacAddress") or ""
-                    )
-                )
-        networks = (
-            convert.network_from_api(
-                n, tuple(sorted(members.get(n["Id"], ()), key=lambda m: m.name))
-            )
-            for n in raw
-        )
-        return sorted(networks, key=lambda n: n.name)
+        raw, containers = await self.call(lambda: (self.api.networks(), self._listed()))
+        return networks_with_members(raw, containers)
 
     async def inspect_network(self, ref: str) -> Network:
         return convert.network_from_api(await self.call(self.api.inspect_network, ref))

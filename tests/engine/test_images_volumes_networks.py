@@ -10,9 +10,17 @@ import pytest
 
 from engine_adapters.docker_engine import DockerEngine
 from engine_adapters.errors import EngineError, NotFound
-from engine_adapters.models import RunSpec, VolumeSpec
+from engine_adapters.models import (
+    LIST_KINDS,
+    Container,
+    Image,
+    Network,
+    RunSpec,
+    Volume,
+    VolumeSpec,
+)
 from tests.engine.conftest import TEST_IMAGE, Resources
-from tests.fixtures.podman import not_on_podman
+from tests.fixtures.podman import is_podman, not_on_podman
 
 pytestmark = pytest.mark.docker
 
@@ -144,3 +152,43 @@ async def test_prune_networks(engine: DockerEngine, res: Resources) -> None:
     await engine.create_network(net)
     report = await engine.prune_networks()
     assert net in report.deleted
+
+
+async def test_the_lists_read_together_name_the_same_users_as_each_read_alone(
+    engine: DockerEngine, res: Resources, docker_url: str
+) -> None:
+    """One container list serves the images', volumes' and networks' users and members."""
+    volume, net, name = res.volume(), res.network(), res.container()
+    await engine.create_volume(volume)
+    await engine.create_network(net)
+    await engine.run(
+        RunSpec(
+            TEST_IMAGE,
+            name=name,
+            command=("sleep", "3600"),
+            volumes=(VolumeSpec("/v", volume),),
+            network=net,
+        )
+    )
+    together = await engine.lists(LIST_KINDS)
+    assert list(together) == list(LIST_KINDS)
+    alone = {
+        "containers": await engine.containers(),
+        "images": await engine.images(),
+        "volumes": await engine.volumes(),
+        "networks": await engine.networks(),
+    }
+    # The lists hold what each method returns, named and used the same way (the engine's
+    # other tests may add or remove things in between: compare what this test made).
+    assert name in {c.name for c in together["containers"] if isinstance(c, Container)}
+    image = next(i for i in together["images"] if isinstance(i, Image) and TEST_IMAGE in i.tags)
+    assert name in image.used_by
+    assert image == next(i for i in alone["images"] if isinstance(i, Image) and i.id == image.id)
+    vol = next(v for v in together["volumes"] if isinstance(v, Volume) and v.name == volume)
+    assert vol.used_by == (name,)
+    assert vol == next(v for v in alone["volumes"] if isinstance(v, Volume) and v.name == volume)
+    network = next(n for n in together["networks"] if isinstance(n, Network) and n.name == net)
+    if not is_podman(docker_url):  # its container list names no networks
+        assert [m.name for m in network.containers] == [name]
+    assert network == next(n for n in alone["networks"] if isinstance(n, Network) and n.name == net)
+    assert set(await engine.lists(("volumes",))) == {"volumes"}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import replace
 from typing import Any, Generic, TypeVar
 
 from engine_adapters.errors import EngineError, EngineUnavailable, NotFound
 from engine_adapters.models import (
+    LIST_KINDS,
     BuildProgress,
     Container,
     ContainerDetails,
@@ -18,6 +19,8 @@ from engine_adapters.models import (
     Event,
     Image,
     ImageDetails,
+    Listed,
+    ListKind,
     LogLine,
     Network,
     Process,
@@ -196,6 +199,13 @@ class FakeEngine:
         ]
         for stream in streams:
             await stream.aclose()
+
+    async def lists(self, kinds: Collection[ListKind]) -> dict[ListKind, Sequence[Listed]]:
+        found: dict[ListKind, Sequence[Listed]] = {}
+        for kind in LIST_KINDS:
+            if kind in kinds:
+                found[kind] = await getattr(self, kind)()
+        return found
 
     async def containers(self, all: bool = True) -> list[Container]:
         if not self.available:

@@ -13,14 +13,14 @@ from textual.message import Message
 
 from engine_adapters.errors import EngineError, EngineUnavailable
 from engine_adapters.models import (
+    LIST_KINDS,
     Container,
     ContainerState,
     EngineInfo,
     Event,
-    Image,
-    Network,
+    Listed,
+    ListKind,
     StatsSample,
-    Volume,
 )
 from engine_adapters.protocol import Engine
 from tui.widgets.views.other_tables import VolumesTable
@@ -29,9 +29,9 @@ from tui.widgets.views.resource_table import ResourceTable
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
 
-KINDS = ("containers", "images", "volumes", "networks")
+KINDS = LIST_KINDS
 # Which lists an event can change; an image pull or a network connect touches more than one.
-EVENT_KINDS = {
+EVENT_KINDS: dict[str, tuple[ListKind, ...]] = {
     "container": ("containers", "networks", "volumes"),
     "image": ("images",),
     "volume": ("volumes",),
@@ -40,13 +40,11 @@ EVENT_KINDS = {
 DEBOUNCE = 0.15
 FIRST_PAINT_WAIT = 1.0
 
-Resource = Container | Image | Volume | Network
-
 
 @dataclass
 class ResourcesFetched(Message):
     kind: str
-    items: list[Resource]
+    items: list[Listed]
 
 
 @dataclass
@@ -72,23 +70,12 @@ class ConnectionChanged(Message):
     reason: str = ""
 
 
-async def fetch(engine: Engine, kind: str) -> list[Resource]:
-    """One list from the engine, by the view's name."""
-    if kind == "containers":
-        return list(await engine.containers())
-    if kind == "images":
-        return list(await engine.images())
-    if kind == "volumes":
-        return list(await engine.volumes())
-    return list(await engine.networks())
-
-
 class LiveFeed:
     """Workers that read the engine and only post messages to the screen, which updates widgets."""
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
-        self._stale: set[str] = set()
+        self._stale: set[ListKind] = set()
         self._stats_ids: frozenset[str] = frozenset()
 
     @property
@@ -129,9 +116,10 @@ class LiveFeed:
         screen.post_message(InfoFetched(await self.engine.info()))
         await self._fetch(KINDS[1:] + (KINDS[:1] if first else ()))
 
-    async def _fetch(self, kinds: tuple[str, ...]) -> None:
-        for kind in kinds:
-            self.screen.post_message(ResourcesFetched(kind, await fetch(self.engine, kind)))
+    async def _fetch(self, kinds: tuple[ListKind, ...]) -> None:
+        """The lists in one pass over the engine, each into its table."""
+        for kind, items in (await self.engine.lists(kinds)).items():
+            self.screen.post_message(ResourcesFetched(kind, list(items)))
 
     async def _watch_events(self) -> None:
         stream = self.engine.events()
@@ -169,7 +157,7 @@ class LiveFeed:
             return
 
     # what the screen's handlers ask for ------------------------------------------------
-    def apply(self, kind: str, items: list[Resource]) -> None:
+    def apply(self, kind: str, items: list[Listed]) -> None:
         """A fresh list into its table: only the rows that changed are redrawn."""
         screen = self.screen
         table = screen.mounted_table(kind)
