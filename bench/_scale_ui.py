@@ -7,6 +7,7 @@ import math
 import os
 import statistics
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,21 @@ class UiFigures:
     rss: float
     list_kib: float
     dash_kib: float
+    engine_idle: float  # the engine's own CPU with no UI running, over the same window
+
+
+def _engine_alone(engine: Callable[[], list[psutil.Process]], seconds: float) -> float:
+    """The engine's CPU % over `seconds` with no UI: what the list's figure sits on."""
+    processes = engine()
+    for p in processes:
+        with contextlib.suppress(psutil.Error):
+            p.cpu_percent(None)
+    time.sleep(seconds)
+    total = 0.0
+    for p in processes:
+        with contextlib.suppress(psutil.Error):
+            total += p.cpu_percent(None)
+    return total
 
 
 def _window(
@@ -49,6 +65,7 @@ def ui_figures(
 ) -> UiFigures:
     """The real app on `host` in a pty; `needle` is text the container list shows."""
     argv = [sys.executable, "-m", "tui.cli", "--engine", host]
+    idle = _engine_alone(engine, seconds)
     launches = launch_times(argv, needle.encode(), 3)
     app = PtyApp(argv, cols=160, rows=48)
     try:
@@ -73,4 +90,5 @@ def ui_figures(
         rss=rss,
         list_kib=list_kib,
         dash_kib=dash_kib,
+        engine_idle=idle,
     )

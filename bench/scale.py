@@ -329,6 +329,14 @@ def put_ui(side: str, n: int, ui: UiFigures) -> None:
     record("ui_cpu_list", "UI: CPU on the list, app + engine", "% of a core", side, n, ui.list_cpu)
     record("ui_cpu_app", "UI: CPU on the list, app alone", "% of a core", side, n, ui.list_app_cpu)
     record(
+        "ui_cpu_idle",
+        "UI: the engine's CPU with no UI running (what app + engine sits on)",
+        "% of a core",
+        side,
+        n,
+        ui.engine_idle,
+    )
+    record(
         "ui_cpu_dash", "UI: CPU on the dashboard, app + engine", "% of a core", side, n, ui.dash_cpu
     )
     record(
