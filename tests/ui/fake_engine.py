@@ -98,6 +98,8 @@ class FakeEngine:
         self.available = True
         self.fail_next: EngineError | None = None
         self.event_streams: list[QueueStream[Event]] = []
+        # The kinds of each `lists` call: what one pass over the engine read together.
+        self.list_passes: list[frozenset[str]] = []
         self.stats_streams: list[QueueStream[list[StatsSample]]] = []
         self.log_streams: list[QueueStream[LogLine]] = []
         self.pull_stream: QueueStream[PullProgress] | None = None
@@ -201,6 +203,7 @@ class FakeEngine:
             await stream.aclose()
 
     async def lists(self, kinds: Collection[ListKind]) -> dict[ListKind, Sequence[Listed]]:
+        self.list_passes.append(frozenset(kinds))
         found: dict[ListKind, Sequence[Listed]] = {}
         for kind in LIST_KINDS:
             if kind in kinds:

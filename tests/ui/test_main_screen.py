@@ -100,6 +100,23 @@ async def test_container_started_elsewhere_shows_up(
         await wait_for(pilot, lambda: cid(42) in table._order, timeout=1.0)
 
 
+async def test_a_container_event_rereads_the_lists_it_changes_in_one_pass(
+    make_app: Callable[..., DockyardApp], fake: FakeEngine
+) -> None:
+    """A container's start changes the containers, volumes and networks lists: the engine
+    is asked for them together (one container list), not once per list."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = main(app).containers_table
+        fake.list_passes.clear()
+        image, running = "sha256:" + "e" * 64, ContainerState.RUNNING
+        started = Container(cid(43), "evented", "x:1", image, "sh", running, "Up", NOW)
+        fake.add_container(started)
+        await wait_for(pilot, lambda: cid(43) in table._order, timeout=1.0)
+        assert fake.list_passes == [frozenset({"containers", "volumes", "networks"})]
+
+
 async def test_stats_fill_cpu_and_memory_cells(
     make_app: Callable[..., DockyardApp], fake: FakeEngine
 ) -> None:
