@@ -29,7 +29,6 @@ from tui.widgets.views.resource_table import ResourceTable
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
 
-KINDS = LIST_KINDS
 # Which lists an event can change; an image pull or a network connect touches more than one.
 EVENT_KINDS: dict[str, tuple[ListKind, ...]] = {
     "container": ("containers", "networks", "volumes"),
@@ -106,7 +105,7 @@ class LiveFeed:
         """
         screen = self.screen
         if read:
-            await self._fetch(KINDS[:1])
+            await self._fetch(LIST_KINDS[:1])
         if first:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(screen.wait_for_refresh(), FIRST_PAINT_WAIT)
@@ -114,7 +113,7 @@ class LiveFeed:
         if first:
             self._run(self._watch_events, "events")
         screen.post_message(InfoFetched(await self.engine.info()))
-        await self._fetch(KINDS[1:] + (KINDS[:1] if first else ()))
+        await self._fetch(LIST_KINDS[1:] + (LIST_KINDS[:1] if first else ()))
 
     async def _fetch(self, kinds: tuple[ListKind, ...]) -> None:
         """The lists in one pass over the engine, each into its table."""
@@ -192,7 +191,7 @@ class LiveFeed:
         screen.header.counts = (
             total,
             None if total is None else running,
-            *(screen.count_of(view) for view in KINDS[1:]),
+            *(screen.count_of(view) for view in LIST_KINDS[1:]),
         )
 
     def tick_clock(self) -> None:
@@ -224,7 +223,7 @@ class LiveFeed:
         self._stale.update(kinds)
 
     def _refresh_stale(self) -> None:
-        kinds, self._stale = tuple(k for k in KINDS if k in self._stale), set()
+        kinds, self._stale = tuple(k for k in LIST_KINDS if k in self._stale), set()
         if kinds:
             self._run(partial(self._fetch, kinds), "refresh")
 
