@@ -126,6 +126,7 @@ class DetailPane(ReportsWorkerErrors, Vertical):
         self.tabs_mounted = False
         self._project: tuple[str, list[Container]] | None = None
         self._first_tab = TABS[0][1]
+        self._inspect_only = False
 
     def configure(
         self, engine: Engine, stats: StatsHistory, log_tail: int, copy_lines: int
@@ -186,6 +187,7 @@ class DetailPane(ReportsWorkerErrors, Vertical):
 
     def only_inspect(self, inspect_only: bool) -> None:
         """Images, volumes and networks have no logs, stats, env, ports or processes."""
+        self._inspect_only = inspect_only
         tabs = self.tabs
         for tab in ("tab-logs", "tab-stats", "tab-env", "tab-ports", "tab-top"):
             if inspect_only:
@@ -196,11 +198,11 @@ class DetailPane(ReportsWorkerErrors, Vertical):
             tabs.active = "tab-inspect"
 
     def visible_tabs(self) -> list[str]:
-        """The tabs the selection's kind has, in order (none before mount_tabs)."""
+        """The tabs the selection's kind has, in order (none before mount_tabs). The key bar
+        asks for each tab key on every guard change: known here, not queried from the tabs."""
         if not self.tabs_mounted:
             return []
-        tabs = self.tabs
-        return [tab for _, tab in TABS if tabs.get_tab(tab).display]
+        return ["tab-inspect"] if self._inspect_only else [tab for _, tab in TABS]
 
     def focus_content(self) -> None:
         """The focus on the active tab's content (its first focusable widget)."""
