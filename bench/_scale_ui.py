@@ -7,12 +7,11 @@ import math
 import os
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import psutil
-from ui_bench import PtyApp, launch_times
+from ui_bench import PtyApp, engine_cpu, launch_times
 
 
 @dataclass(frozen=True)
@@ -27,20 +26,6 @@ class UiFigures:
     list_kib: float
     dash_kib: float
     engine_idle: float  # the engine's own CPU with no UI running, over the same window
-
-
-def _engine_alone(engine: Callable[[], list[psutil.Process]], seconds: float) -> float:
-    """The engine's CPU % over `seconds` with no UI: what the list's figure sits on."""
-    processes = engine()
-    for p in processes:
-        with contextlib.suppress(psutil.Error):
-            p.cpu_percent(None)
-    time.sleep(seconds)
-    total = 0.0
-    for p in processes:
-        with contextlib.suppress(psutil.Error):
-            total += p.cpu_percent(None)
-    return total
 
 
 def _window(
@@ -65,7 +50,7 @@ def ui_figures(
 ) -> UiFigures:
     """The real app on `host` in a pty; `needle` is text the container list shows."""
     argv = [sys.executable, "-m", "tui.cli", "--engine", host]
-    idle = _engine_alone(engine, seconds)
+    idle = engine_cpu(seconds, engine)  # no UI yet: what the list's figure sits on
     launches = launch_times(argv, needle.encode(), 3)
     app = PtyApp(argv, cols=160, rows=48)
     try:

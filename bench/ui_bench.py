@@ -145,9 +145,11 @@ def cpu_over(app: PtyApp, seconds: float) -> tuple[float, float, float, float]:
     return mine, theirs, rss, written / seconds / 1024
 
 
-def engine_cpu(seconds: float) -> float:
-    """dockerd and containerd's CPU% over `seconds`."""
-    engines = engine_processes()
+def engine_cpu(
+    seconds: float, processes: Callable[[], list[psutil.Process]] = engine_processes
+) -> float:
+    """The engine's CPU% over `seconds` (dockerd and containerd unless `processes` says)."""
+    engines = processes()
     for p in engines:
         with contextlib.suppress(psutil.Error):
             p.cpu_percent(None)
