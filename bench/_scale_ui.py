@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import psutil
-from ui_bench import PtyApp, engine_cpu, launch_times
+from ui_bench import PtyApp, engine_cpu, keystrokes, launch_times
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def ui_figures(
         if app.wait_for(needle.encode(), 60) is None:
             raise SystemExit(f"the UI on {host} never listed {needle}")
         app.drain(3.0)
-        keys = sorted(ms for key in [b"j", b"k"] * 10 if (ms := app.keystroke(key)) is not None)
+        keys = sorted(keystrokes(app, 10))
         list_app, list_all, list_kib = _window(app, engine, seconds)
         os.write(app.fd, b"S")
         app.drain(3.0)

@@ -4,7 +4,7 @@ Render time per frame (in process, the widget's lines for a new sample) and byte
 real pty per second while the chart takes a new sample once a second. textual-plotext is
 not a dependency: run the `plotext` kind with a Python that has it installed.
 
-    python bench/chart_bench.py line
+    python bench/chart_bench.py              # our chart, the `line` kind
     /path/to/python-with-textual-plotext bench/chart_bench.py plotext
 """
 
@@ -50,9 +50,9 @@ class ChartApp(App[None]):
     def get_theme_variable_defaults(self) -> dict[str, str]:
         if self.kind == "plotext":
             return {}
-        from tui.config import THEME_VARIABLE_DEFAULTS  # the series colours, as Dockyard has
+        from tui.config import theme_variable_defaults  # the series colours, as Dockyard has
 
-        return dict(THEME_VARIABLE_DEFAULTS)
+        return theme_variable_defaults()
 
     def compose(self) -> ComposeResult:
         if self.kind == "plotext":
@@ -139,7 +139,7 @@ def terminal_bytes(kind: str, seconds: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("kind", choices=("line", "plotext"))
+    parser.add_argument("kind", nargs="?", default="line", choices=("line", "plotext"))
     parser.add_argument("--frames", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)

@@ -1,8 +1,10 @@
 """Fleet figures beside the single-engine ones, same run: three engines of 50 containers each.
 
 dockerd, a throwaway native daemon (started and removed here) and Podman (the test rig's,
-or --podman URL) each get the containers; the app is measured on dockerd alone, then on the
+or --podman URL) each get the containers; the app is measured on dockerd alone and on the
 three as a fleet: launch to the full list, keystroke to screen, the app's CPU and RSS.
+The keystrokes of the two apps are taken in alternating rounds with both open, so a load
+that drifts during the run weighs on both alike.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ import sys
 import tempfile
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -30,18 +35,25 @@ from _fleet_rig import DOCKERD, rig_podman, start_native, stop_native  # noqa: E
 from ui_bench import (  # noqa: E402
     Needle,
     PtyApp,
+    cpu_figures,
+    engine_processes,
+    keystrokes,
     launch_times,
     make_containers,
-    measure,
+    print_keystrokes,
     print_launch,
     settle,
 )
 
-from engine_adapters import Engine, EngineError  # noqa: E402
+from engine_adapters import Engine, EngineError, NativeEngine  # noqa: E402
 from engine_adapters.docker_engine import DockerEngine  # noqa: E402
+from native_runtime.control import read_pid  # noqa: E402
+from native_runtime.paths import Paths  # noqa: E402
 
 PREFIX = "bench-fleet"
 FLEET_TAB = re.compile(rb" 6 Fleet \((\d+)\) ")
+ONE, FLEET = "one engine:", "fleet:"
+ROWS, STATUS = "fleet, row to row:", "fleet, status row:"
 
 
 def dockerd_count() -> int:
@@ -83,6 +95,19 @@ class FleetListed:
         return int(tabs[-1]) - self.elsewhere in self.seen
 
 
+def fleet_processes(native: NativeEngine) -> Callable[[], list[psutil.Process]]:
+    """The three engines' processes: dockerd's, the native daemon, the Podman service, and the
+    conmons of the last two's containers."""
+    paths = Paths.resolve(native.data_root, native.socket_path)
+
+    def found() -> list[psutil.Process]:
+        named = [p for p in psutil.process_iter(["name"]) if p.info["name"] in ("podman", "conmon")]
+        daemon = read_pid(paths)
+        return [*engine_processes(), *named, *([psutil.Process(daemon)] if daemon else [])]
+
+    return found
+
+
 async def remove_all(engine: Engine, ids: list[str]) -> None:
     results = await asyncio.gather(
         *(engine.remove(cid, force=True) for cid in ids), return_exceptions=True
@@ -91,14 +116,36 @@ async def remove_all(engine: Engine, ids: list[str]) -> None:
         print(f"cleanup: {failed}")
 
 
-def figures(label: str, argv: list[str], needle: Needle, args: argparse.Namespace) -> None:
-    print(f"-- {label}")
-    print_launch("launch to list:", launch_times(argv, needle, args.launches))
+def opened(argv: list[str], needle: Needle) -> PtyApp:
+    """The app with its list on screen and settled."""
     app = PtyApp(argv)
-    try:
-        measure(app, args, needle)
-    finally:
+    if app.wait_for(needle, 60) is None:
         app.close()
+        raise SystemExit(f"the list never showed: {' '.join(argv)}")
+    app.drain(3.0)
+    return app
+
+
+def step(app: PtyApp, key: bytes) -> None:
+    os.write(app.fd, key)
+    app.drain(0.5)
+
+
+def interleaved_keystrokes(single: PtyApp, fleet: PtyApp, rounds: int) -> dict[str, list[float]]:
+    """Each round moves each cursor down and back 15 times.
+
+    The fleet's list opens on an engine's status row. One set of its moves goes between that
+    row and the first container, the hints on the key bar changing on each. The other goes
+    between two containers, as every move in the single engine's list does.
+    """
+    found: dict[str, list[float]] = {ONE: [], ROWS: [], STATUS: []}
+    for _ in range(rounds):
+        found[ONE] += keystrokes(single)
+        found[STATUS] += keystrokes(fleet)
+        step(fleet, b"j")
+        found[ROWS] += keystrokes(fleet)
+        step(fleet, b"k")
+    return found
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -127,9 +174,9 @@ async def run(args: argparse.Namespace) -> None:
         settle()
         cli = [sys.executable, "-m", "tui.cli"]
         total = len(engines) * args.containers
-        figures("one engine (dockerd)", [*cli, "--engine", DOCKERD], PREFIX.encode(), args)
+        single = [*cli, "--engine", DOCKERD]
         # dockerd last: it may list others' containers too, which would push the rows of the
-        # other two below the screen. The list is there when Podman's first row shows.
+        # other two below the screen.
         fleet = [
             *cli,
             "--engine",
@@ -142,7 +189,37 @@ async def run(args: argparse.Namespace) -> None:
         # With 50 rows an engine, the second engine's rows are below the screen: the whole
         # fleet is listed when the view's tab counts every container of the three.
         elsewhere = sum([len(await engines[name].containers()) for name in ("native", "podman")])
-        figures(f"fleet of 3 ({total} containers)", fleet, FleetListed(elsewhere), args)
+        apps: dict[str, tuple[list[str], Needle]] = {
+            ONE: (single, PREFIX.encode()),
+            FLEET: (fleet, FleetListed(elsewhere)),
+        }
+        print(f"one engine is dockerd; the fleet is 3 engines, {total} containers")
+        print(f"load average at the start: {os.getloadavg()[0]:.1f}")
+        print("-- launch to list")
+        for label, (argv, needle) in apps.items():
+            print_launch(label, launch_times(argv, needle, args.launches))
+        print(f"-- keystroke to screen, {args.rounds} alternating rounds")
+        one = opened(*apps[ONE])
+        try:
+            many = opened(*apps[FLEET])
+            try:
+                for label, found in interleaved_keystrokes(one, many, args.rounds).items():
+                    print_keystrokes(label, found)
+            finally:
+                many.close()
+        finally:
+            one.close()
+        print("-- CPU and memory; engine CPU is dockerd's alone, then the three engines'")
+        for (label, (argv, needle)), processes in zip(
+            apps.items(), (engine_processes, fleet_processes(native)), strict=True
+        ):
+            print(label)
+            app = opened(argv, needle)
+            try:
+                cpu_figures(app, args.seconds, processes)
+            finally:
+                app.close()
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     finally:
         for name, engine in engines.items():
             await remove_all(engine, created.get(name, []))
@@ -156,6 +233,7 @@ def main() -> int:
     parser.add_argument("--busy", type=int, default=1, help="of them spinning a CPU, each")
     parser.add_argument("--seconds", type=float, default=10.0, help="CPU is measured over")
     parser.add_argument("--launches", type=int, default=3, help="launch-time runs of each")
+    parser.add_argument("--rounds", type=int, default=4, help="of 30 keystrokes, each app")
     parser.add_argument("--podman", help="Podman's API socket URL (default: the test rig's)")
     asyncio.run(run(parser.parse_args()))
     return 0

@@ -70,15 +70,14 @@ class Side:
 
     def monitors(self) -> list[psutil.Process]:
         """conmon (native) or containerd-shim (dockerd) of each of our containers."""
-        if self.daemon is not None:
-            root = str(self.daemon.root)
-            wanted = lambda p: p.info["name"] == "conmon" and root in " ".join(p.info["cmdline"])  # noqa: E731
-        else:
-            ours = set(self.ids)
+        root = str(self.daemon.root) if self.daemon is not None else None
+        ours = set(self.ids)
 
-            def wanted(p: psutil.Process) -> bool:
-                line = p.info["cmdline"] or []
-                return p.info["name"].startswith("containerd-shim") and any(a in ours for a in line)
+        def wanted(p: psutil.Process) -> bool:
+            if root is not None:
+                return p.info["name"] == "conmon" and root in " ".join(p.info["cmdline"])
+            shim = str(p.info["name"]).startswith("containerd-shim")
+            return shim and any(a in ours for a in p.info["cmdline"] or [])
 
         found = []
         for p in psutil.process_iter(["name", "cmdline"]):
@@ -143,9 +142,9 @@ def remove_ours(side: Side) -> None:
         print(f"cleanup on {side.name}: {error}")
         return
     with ThreadPoolExecutor(4) as pool:
-        for error in pool.map(lambda c: _remove(side, c["Id"]), listed):
-            if error:
-                print(f"cleanup on {side.name}: {error}")
+        for failed in pool.map(lambda c: _remove(side, c["Id"]), listed):
+            if failed:
+                print(f"cleanup on {side.name}: {failed}")
     side.ids.clear()
 
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 
 from swarm_rig import RigUnavailable, started_rig  # noqa: E402
-from ui_bench import PtyApp, cpu_over, print_launch  # noqa: E402
+from ui_bench import PtyApp, cpu_over, keystrokes, print_launch  # noqa: E402
 
 from engine_adapters.docker_engine import DockerEngine  # noqa: E402
 from engine_adapters.swarm.spec import ServiceSpec  # noqa: E402
@@ -86,7 +86,7 @@ def steady(label: str, argv: list[str], keys: bytes, needle: bytes, seconds: flo
             print(f"{label}: the view never showed")
             return
         app.drain(2.0)
-        latencies = [ms for key in [b"j", b"k"] * 10 if (ms := app.keystroke(key)) is not None]
+        latencies = keystrokes(app, 10)
         mine, engines, rss, kib = cpu_over(app, seconds)
         keystroke = f"{statistics.median(latencies):.1f} ms" if latencies else "none seen"
         print(

@@ -127,9 +127,11 @@ def engine_processes() -> list[psutil.Process]:
     return [p for p in psutil.process_iter(["name"]) if p.info["name"] in ENGINE_PROCESSES]
 
 
-def cpu_over(app: PtyApp, seconds: float) -> tuple[float, float, float, float]:
+def cpu_over(
+    app: PtyApp, seconds: float, processes: Callable[[], list[psutil.Process]] = engine_processes
+) -> tuple[float, float, float, float]:
     """App CPU%, engine CPU%, app RSS MiB and terminal KiB/s over `seconds`."""
-    engines = engine_processes()
+    engines = processes()
     app.process.cpu_percent(None)
     for p in engines:
         # Another user's container may end meanwhile on a shared engine: its shim goes.
@@ -212,26 +214,45 @@ def launch_figures(argv: list[str], needle: bytes, runs: int) -> None:
     print_launch("  floor, + SDK:", launch_times([*bare, "--with-sdk"], b"bench-ui-", runs))
 
 
+def keystrokes(app: PtyApp, pairs: int = 15) -> list[float]:
+    """Milliseconds from each key to the screen, the cursor going down and back `pairs` times."""
+    return [ms for key in [b"j", b"k"] * pairs if (ms := app.keystroke(key)) is not None]
+
+
+def print_keystrokes(label: str, latencies: list[float]) -> None:
+    if not latencies:
+        print(f"{label:21} no screen change seen")
+        return
+    ordered = sorted(latencies)
+    print(
+        f"{label:21} {statistics.median(ordered):.1f} ms median, "
+        f"{ordered[int(len(ordered) * 0.9)]:.1f} ms p90, {ordered[-1]:.1f} ms max "
+        f"({len(ordered)} keys)"
+    )
+
+
+def cpu_figures(
+    app: PtyApp, seconds: float, processes: Callable[[], list[psutil.Process]] = engine_processes
+) -> None:
+    """CPU, RSS and terminal bytes on the list, then on the dashboard (`S`)."""
+    for where in ("list", "dashboard"):
+        if where == "dashboard":
+            os.write(app.fd, b"S")
+            app.drain(3.0)
+        mine, theirs, rss, kib = cpu_over(app, seconds, processes)
+        print(
+            f"{where:9} app CPU {mine:5.1f} %  engine CPU {theirs:5.1f} %  "
+            f"total {mine + theirs:5.1f} %  RSS {rss:5.1f} MiB  terminal {kib:.2f} KiB/s"
+        )
+
+
 def measure(app: PtyApp, args: argparse.Namespace, needle: Needle) -> None:
     if app.wait_for(needle, 30) is None:
         print("the list never showed")
         return
     app.drain(3.0)
-    latencies = [ms for key in [b"j", b"k"] * 15 if (ms := app.keystroke(key)) is not None]
-    if latencies:
-        print(
-            f"keystroke to screen:  {statistics.median(latencies):.1f} ms median, "
-            f"{max(latencies):.1f} ms max ({len(latencies)} keys)"
-        )
-    for where in ("list", "dashboard"):
-        if where == "dashboard":
-            os.write(app.fd, b"S")
-            app.drain(3.0)
-        mine, theirs, rss, kib = cpu_over(app, args.seconds)
-        print(
-            f"{where:9} app CPU {mine:5.1f} %  engine CPU {theirs:5.1f} %  "
-            f"total {mine + theirs:5.1f} %  RSS {rss:5.1f} MiB  terminal {kib:.2f} KiB/s"
-        )
+    print_keystrokes("keystroke to screen:", keystrokes(app))
+    cpu_figures(app, args.seconds)
 
 
 async def run(args: argparse.Namespace) -> None:
