@@ -23,6 +23,7 @@ from engine_adapters.errors import EngineError, EngineUnavailable
 from engine_adapters.fleet import FleetEngine
 from engine_adapters.models import Container
 from engine_adapters.protocol import Engine
+from engine_adapters.shared_events import SharedEvents
 from tui.config import (
     BUILTIN_THEMES_DIR,
     Config,
@@ -87,6 +88,8 @@ class DockyardApp(App[None]):
         self.engines = list(engines or [])
         # Several engines at once (the Fleet view); `engine` is the first of them.
         self.fleet = list(fleet or [])
+        # The main list, the fleet and the topology screen read one events stream an engine.
+        self.engine_events = SharedEvents()
         self._first_containers = containers
         self._truecolor: TruecolorWhereNeeded | None = (
             None  # already read: the first frame shows them
@@ -251,10 +254,10 @@ class DockyardApp(App[None]):
         show_shells_for(self)
 
     def action_topology(self) -> None:
-        from tui.screens.topology import TopologyScreen  # another helper's screen, loaded late
+        from tui.screens.topology import TopologyScreen  # loaded on first use
 
         if not isinstance(self.screen, TopologyScreen):
-            self.push_screen(TopologyScreen(self.engine))
+            self.push_screen(TopologyScreen(self.engine, events=self.engine_events))
 
     def action_open_compose(self) -> None:
         self._compose().prompt_file()

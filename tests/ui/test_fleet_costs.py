@@ -1,5 +1,5 @@
-"""What the Fleet view costs per sample: one stream per engine (the other views' engine
-included), one redraw per tick of all the engines' samples."""
+"""What the Fleet view costs: one stats stream and one events stream per engine (the other
+views' engine included), one redraw per tick of all the engines' samples."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.worker import WorkerState
 
 from engine_adapters.discovery import EngineTarget
+from engine_adapters.errors import EngineUnavailable
 from engine_adapters.fleet import FleetEngine, FleetMember
-from engine_adapters.models import StatsSample
+from engine_adapters.models import ContainerState, StatsSample
 from tests.ui.conftest import wait_for
 from tests.ui.fake_engine import NOW, FakeEngine, cid
 from tests.ui.test_table_rows import make_container
 from tui.app import DockyardApp
 from tui.screens.main import MainScreen
+from tui.widgets.bars.key_bar import KeyBar
 
 
 def fleet_of(*engines: tuple[str, FakeEngine]) -> list[FleetEngine]:
@@ -146,3 +149,61 @@ async def test_h_charts_marked_containers_of_two_engines_on_one_screen(
         assert names[mine] == f"near/{fake._containers[mine].name}"
         assert names[theirs] == f"far/{far._containers[theirs].name}"
         assert charts.stats is screen.fleet_feed.stats  # both engines' samples
+
+
+async def test_the_other_views_engine_is_followed_by_one_events_stream_for_both_lists(
+    fake: FakeEngine, far: FakeEngine, isolated_config: Path
+) -> None:
+    app = two_engines(fake, far, isolated_config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, _, _ = await fleet_app(pilot, fake, far)
+        await wait_for(
+            pilot,
+            lambda: any(
+                w.group == "events" and w.state == WorkerState.RUNNING for w in screen.workers
+            ),
+        )
+        for _ in range(5):
+            await pilot.pause(0.02)
+        assert len(fake.event_streams) == 1, "the fleet's stream, not a second of the list's"
+
+        started = make_container(50, "started-elsewhere")
+        fake.add_container(started)
+        await wait_for(
+            pilot,
+            lambda: (
+                started.id in screen.containers_table.items
+                and started.id in screen.fleet_table.items
+            ),
+        )
+
+        # The stream failing reaches both: the list's banner, and the engine's rows in the fleet.
+        fake.available = False
+        fake.event_streams[0].fail(EngineUnavailable("Cannot connect to the fake engine"))
+        await wait_for(pilot, lambda: screen.banner.display and screen.fleet_table.is_down("near"))
+        assert not screen.fleet_table.is_down("far")
+
+
+async def test_the_key_bar_follows_the_cursor_across_an_engines_status_row(
+    fake: FakeEngine, far: FakeEngine, isolated_config: Path
+) -> None:
+    """The hints are read again a frame after the cursor moves, and still every time."""
+    app = two_engines(fake, far, isolated_config)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen, _, _ = await fleet_app(pilot, fake, far)
+        table, bar = screen.fleet_table, screen.query_one(KeyBar)
+        verbs = {"Start", "Stop"}
+
+        def hints() -> set[str]:
+            return {hint.description for hint in bar.hints}
+
+        assert table.current_engine == "near" and table.current is None  # its status row
+        await wait_for(pilot, lambda: not verbs & hints())
+        for _ in range(2):
+            await pilot.press("j")
+            container = table.current
+            assert container is not None
+            verb = "Stop" if container.state == ContainerState.RUNNING else "Start"
+            await wait_for(pilot, lambda verb=verb: verb in hints())
+            await pilot.press("k")
+            await wait_for(pilot, lambda: not verbs & hints())

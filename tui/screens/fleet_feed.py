@@ -204,9 +204,9 @@ class FleetFeed:
         with self.screen.app.batch_update():
             self.screen.fleet_table.update_rows(self.stats.take_dirty())
 
-    @staticmethod
-    async def _events(engine: Engine, changed: asyncio.Event) -> None:
-        stream = engine.events()
+    async def _events(self, engine: Engine, changed: asyncio.Event) -> None:
+        """The engine's events, on the stream the main list may be reading too."""
+        stream = self.screen.app.engine_events.follow(engine)
         try:
             async for event in stream:
                 if event.type in ("container", "network"):

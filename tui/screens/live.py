@@ -121,7 +121,7 @@ class LiveFeed:
             self.screen.post_message(ResourcesFetched(kind, list(items)))
 
     async def _watch_events(self) -> None:
-        stream = self.engine.events()
+        stream = self.screen.app.engine_events.follow(self.engine)
         try:
             async for event in stream:
                 self.screen.post_message(EngineEventArrived(event))

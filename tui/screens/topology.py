@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from engine_adapters.errors import EngineError
 from engine_adapters.protocol import Engine
+from engine_adapters.shared_events import SharedEvents
 from engine_adapters.swarm.reach import swarm_of
 from engine_adapters.topology import LEGEND, Topology, changes_topology, load_topology
 from tui.screens.covering import CoveringScreen
@@ -55,12 +56,14 @@ class TopologyScreen(CoveringScreen):
         engine: Engine,
         *,
         follow_events: bool = True,
+        events: SharedEvents | None = None,
         name: str | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id)
         self.engine = engine
         self.follow_events = follow_events
+        self.events = SharedEvents() if events is None else events  # the app's: one stream
         self._reload_timer: Timer | None = None
         self._swarm_timer: Timer | None = None
         self.manages_swarm = False  # `w` shows, on the key bar too, once the engine says so
@@ -99,7 +102,7 @@ class TopologyScreen(CoveringScreen):
     @work(exclusive=True, group="topology-events")
     async def follow(self) -> None:
         """Reload after events that change the graph; the worker ends with the screen."""
-        stream = self.engine.events()
+        stream = self.events.follow(self.engine)
         try:
             async for event in stream:
                 if changes_topology(event):

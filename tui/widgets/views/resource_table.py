@@ -96,6 +96,7 @@ class ResourceTable(CellTable):
         self._stale: set[str] = set()  # rows whose cells changed while off screen
         self._last_selected: str | bool | None = False
         self._guards: tuple[bool | None, ...] = ()
+        self._bindings_due = False
         self._targets_now: list[Any] | None = None  # set while targets_held
 
     def on_mount(self) -> None:
@@ -298,12 +299,19 @@ class ResourceTable(CellTable):
             self.refresh_guards()  # the same item (none on group headers), other targets
 
     def refresh_guards(self) -> None:
-        """Recomposing the footer costs more than moving the cursor: only when a guard flips."""
+        """The key bar is read again only when a guard flips, and after the frame that moves
+        the cursor: the cursor is what the eye follows, the hints come one frame later."""
         with self.targets_held():
             guards = tuple(self.check_action(s.name, ()) for s in specs_for(self.OWNER))
         if guards != self._guards:
             self._guards = guards
-            self.app.refresh_bindings()
+            if not self._bindings_due:
+                self._bindings_due = True
+                self.call_after_refresh(self._refresh_bindings)
+
+    def _refresh_bindings(self) -> None:
+        self._bindings_due = False
+        self.app.refresh_bindings()
 
     @contextmanager
     def targets_held(self) -> Iterator[None]:
