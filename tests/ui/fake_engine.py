@@ -102,6 +102,7 @@ class FakeEngine:
         self.list_passes: list[frozenset[str]] = []
         self.stats_streams: list[QueueStream[list[StatsSample]]] = []
         self.log_streams: list[QueueStream[LogLine]] = []
+        self._log_followers: dict[str, list[QueueStream[LogLine]]] = {}
         self.pull_stream: QueueStream[PullProgress] | None = None
 
     # helpers for tests -------------------------------------------------------
@@ -157,6 +158,10 @@ class FakeEngine:
         c = self._find(ref)
         c = replace(c, **changes)  # type: ignore[arg-type]
         self._containers[c.id] = c
+        if c.state == ContainerState.EXITED:
+            # As an engine does: a container that stops ends the logs followed.
+            for stream in self._log_followers.pop(c.id, []):
+                stream.finish()
         self.emit(action, c)
 
     # Engine protocol ---------------------------------------------------------
@@ -457,11 +462,16 @@ class FakeEngine:
     ) -> QueueStream[LogLine]:
         c = self._find(ref)
         lines = canned_logs(c.name, self.log_lines)
+        if since is not None:  # inclusive, as Docker's
+            lines = [
+                line for line in lines if line.timestamp and line.timestamp.timestamp() >= since
+            ]
         if tail is not None:
             lines = lines[-tail:] if tail else []
         stream: QueueStream[LogLine] = QueueStream(lines)
         if follow:
             self.log_streams.append(stream)
+            self._log_followers.setdefault(c.id, []).append(stream)
         else:
             stream.queue.put_nowait(_CLOSED)
         return stream

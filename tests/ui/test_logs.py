@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
-from engine_adapters.models import LogLine
+from textual.widgets import Static
+
+from engine_adapters.models import ContainerState, LogLine
 from tests.ui.conftest import settle, wait_for
-from tests.ui.fake_engine import FakeEngine, cid
+from tests.ui.fake_engine import NOW, FakeEngine, cid
 from tui.app import DockyardApp
 from tui.dialogs.prompt import PromptDialog
 from tui.screens.main import MainScreen
@@ -134,3 +137,37 @@ async def test_hundred_thousand_lines_render_only_what_shows(
 def test_invalid_regex_is_searched_literally() -> None:
     assert compile_pattern("a[b").search("xa[by")
     assert compile_pattern(r"\d+").search("abc 42")
+
+
+async def test_the_logs_follow_on_when_the_shown_container_runs_again(
+    make_app: Callable[..., DockyardApp], fake: FakeEngine
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        assert screen is not None
+        assert fake._containers[cid(1)].state == ContainerState.RUNNING
+        panel = await open_logs(app, pilot, cid(1))
+        screen.containers_table.focus()
+        fake.log_streams[-1].push(LogLine("stdout", "before the stop", NOW))
+        await wait_for(pilot, lambda: panel.view.row_count == 41)
+
+        await pilot.press("x")  # stop: the engine ends the stream
+        await wait_for(pilot, lambda: "stream ended" in status_of(panel))
+        table = screen.containers_table
+        await wait_for(pilot, lambda: table.items[cid(1)].state == ContainerState.EXITED)
+        followed = len(fake.log_streams)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: len(fake.log_streams) == followed + 1)
+        assert "follow:on" in status_of(panel)
+        fake.log_streams[-1].push(LogLine("stdout", "after the start", NOW + timedelta(seconds=1)))
+        await wait_for(pilot, lambda: panel.view.row_count == 42)
+        # On from the last line shown: nothing twice, nothing lost.
+        texts = [e.text for e in panel.view.entries]
+        assert texts[-2:] == ["before the stop", "after the start"]
+        assert len(set(texts)) == len(texts)
+
+
+def status_of(panel: LogPanel) -> str:
+    return str(panel.query_one("#log-status", Static).content)

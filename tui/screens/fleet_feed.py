@@ -175,6 +175,7 @@ class FleetFeed:
         if gone:
             self.stats.forget(self.stats.samples.keys() - gone)
         self._show(table)
+        self.screen.refresh_shown_item(table)
         if was_down:
             self.screen.notify(f"{message.label} is back", timeout=3)
 

@@ -176,7 +176,7 @@ class LiveFeed:
         table.refresh_guards()
         self.update_counts()
         screen.show_view_tabs()
-        self._refresh_selected_item(table)
+        screen.refresh_shown_item(table)
 
     def share_names(self) -> None:
         volumes = self.screen.mounted_table("volumes")
@@ -199,20 +199,6 @@ class LiveFeed:
         for table in self.screen.query(ResourceTable):
             table.now = self.screen.app.clock()
             table.refresh_rows()
-
-    def _refresh_selected_item(self, table: ResourceTable) -> None:
-        """If the shown item changed (a state change), give the detail pane the new object."""
-        screen = self.screen
-        if table.id != f"{screen.current_view}-table":
-            return
-        item, shown = table.current, screen.detail.item
-        if (
-            item is not None
-            and shown is not None
-            and item is not shown
-            and table.key_of(item) == table.key_of(shown)
-        ):
-            screen.detail.item = item
 
     def event_arrived(self, event: Event) -> None:
         kinds = EVENT_KINDS.get(event.type, ())

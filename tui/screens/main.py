@@ -333,6 +333,17 @@ class MainScreen(Screen[None]):
         elif item is not self.detail.item:
             self.detail.select(item)
 
+    def refresh_shown_item(self, table: ResourceTable) -> None:
+        """A fresh list of the shown view: the detail pane gets the selected item's newer
+        object (its state changed; its logs follow again if it runs again)."""
+        if table.id != f"{self.current_view}-table":
+            return
+        item, shown = table.current, self.detail.item
+        if item is None or shown is None or shown is False or item is shown:
+            return  # False: the pane is about to show the selection anew
+        if table.key_of(item) == table.key_of(shown):
+            self.detail.refresh_item(item)
+
     def _detail_engine(self, table: ResourceTable) -> None:
         """The detail pane reads the selected row's own engine: in the fleet view, the row's."""
         engine, stats = self.engine, self.stats

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from engine_adapters.models import Container, LogLine
+from engine_adapters.errors import EngineError
+from engine_adapters.models import Container, ContainerState, LogLine
 from engine_adapters.protocol import Engine
 from tui.keymap import action_name, bindings_for, input_openers, run_spec
 from tui.widgets.detail.log_view import Entry, LogView
@@ -89,6 +91,11 @@ class LogPanel(ReportsWorkerErrors, Vertical):
         self.title = ""
         self._pending: list[Entry] = []
         self._prompt_mode = "search"
+        # The one container whose logs are followed, its last line's time, and whether its
+        # stream ended (it stopped, or its engine went): `resume` follows it again.
+        self._followed: Container | None = None
+        self._last_at: datetime | None = None
+        self._ended = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="log-status")
@@ -107,6 +114,7 @@ class LogPanel(ReportsWorkerErrors, Vertical):
     def show_container(self, container: Container | None) -> None:
         self.view.clear()
         self._pending.clear()
+        self._followed, self._last_at, self._ended = container, None, False
         if container is None or self.engine is None:
             self.title = ""
             self.workers.cancel_group(self, "logs")
@@ -114,11 +122,26 @@ class LogPanel(ReportsWorkerErrors, Vertical):
             return
         self.title = container.name
         self._show_status()  # now, not with the first line: a quiet container may have none
-        self._stream([container])
+        self._follow(container)
+
+    def resume(self, container: Container) -> None:
+        """The shown container's newer state: if it runs again (a restart, its engine back)
+        after its stream ended, its logs follow on from the last line shown."""
+        followed = self._followed
+        if not self._ended or followed is None or followed.id != container.id:
+            return
+        if container.state != ContainerState.RUNNING:
+            return
+        self._ended = False
+        self._show_status()
+        # Docker's `since` includes its own instant: the last line shown would come again.
+        since = self._last_at.timestamp() + 1e-6 if self._last_at is not None else None
+        self._follow(container, since)
 
     def show_project(self, project: str, containers: list[Container]) -> None:
         self.view.clear()
         self._pending.clear()
+        self._followed = None
         self.title = f"{project} (merged)"
         self._show_status()
         self._stream(sorted(containers, key=lambda c: c.compose_service or c.name))
@@ -127,6 +150,7 @@ class LogPanel(ReportsWorkerErrors, Vertical):
         """The service's tasks merged, each line named `<service>.<slot>@<node>`."""
         self.view.clear()
         self._pending.clear()
+        self._followed = None
         self.title = f"{service.name} (merged)"
         self._show_status()
         self._stream_service(swarm, service.id)
@@ -144,19 +168,34 @@ class LogPanel(ReportsWorkerErrors, Vertical):
             await stream.aclose()
 
     @work(exclusive=True, group="logs", exit_on_error=False)
-    async def _stream(self, containers: list[Container]) -> None:
+    async def _follow(self, container: Container, since: float | None = None) -> None:
         engine = self.engine
         if engine is None:
             return
-        if len(containers) == 1:
-            stream = engine.logs(containers[0].id, tail=self.tail, follow=True, timestamps=True)
-            try:
-                async for line in stream:
-                    self._pending.append(to_entry(line))
-            finally:
-                await stream.aclose()
+        tail = self.tail if since is None else None  # resumed: every line since the last
+        stream = engine.logs(container.id, tail=tail, follow=True, since=since, timestamps=True)
+        try:
+            async for line in stream:
+                self._last_at = line.timestamp or self._last_at
+                self._pending.append(to_entry(line))
+        except EngineError:
+            self._stream_ended()
+            raise
+        finally:
+            await stream.aclose()
+        self._stream_ended()
+
+    def _stream_ended(self) -> None:
+        self._ended = True
+        self._show_status()
+
+    @work(exclusive=True, group="logs", exit_on_error=False)
+    async def _stream(self, containers: list[Container]) -> None:
+        """A compose project's members, merged; Compose (and its YAML) is loaded when a
+        project's logs are first shown."""
+        engine = self.engine
+        if engine is None:
             return
-        # Compose (and its YAML) is loaded when a project's logs are first shown.
         from engine_adapters.compose.logs import merged_logs
 
         colours = {c.id: index for index, c in enumerate(containers)}
@@ -178,7 +217,7 @@ class LogPanel(ReportsWorkerErrors, Vertical):
     def _show_status(self) -> None:
         v = self.view
         flags = [
-            f"follow:{'on' if v.follow else 'off'}",
+            "stream ended" if self._ended else f"follow:{'on' if v.follow else 'off'}",
             f"time:{'on' if v.show_timestamps else 'off'}",
             f"wrap:{'on' if v.wrap else 'off'}",
         ]

@@ -235,6 +235,12 @@ class DetailPane(ReportsWorkerErrors, Vertical):
         self._stats_if_shown()
         self._load()
 
+    def refresh_item(self, item: Any) -> None:
+        """The shown item as a fresh list has it: the same one, in its newer state."""
+        self.item = item
+        if isinstance(item, Container) and self.tabs_mounted:
+            self.logs.resume(item)
+
     def show_project(self, project: str, members: list[Container]) -> None:
         """A compose project's merged logs (its header row is selected)."""
         self.item = None
