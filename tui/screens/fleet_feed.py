@@ -134,8 +134,9 @@ class FleetFeed:
         try:
             while True:
                 changed.clear()
-                limit = LIST_TIMEOUT if answered.is_set() else FIRST_LIST_TIMEOUT
-                containers = await asyncio.wait_for(engine.containers(), limit)
+                first = not answered.is_set()
+                limit = FIRST_LIST_TIMEOUT if first else LIST_TIMEOUT
+                containers = await asyncio.wait_for(self._list(engine, first), limit)
                 answered.set()
                 self.screen.post_message(FleetListed(member.label, containers))
                 now = frozenset(c.id for c in containers if c.state == ContainerState.RUNNING)
@@ -162,6 +163,14 @@ class FleetFeed:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError, EngineError):
                         await task
+
+    @staticmethod
+    async def _list(engine: Engine, first: bool) -> list[Container]:
+        """A local engine's first list is read without the SDK, as the first engine's is:
+        its rows show while the SDK loads for the events and stats."""
+        if first and (listed := await engine.first_contact()) is not None:
+            return listed
+        return await engine.containers()
 
     # what the screen's handlers ask for ------------------------------------------------
     def listed(self, message: FleetListed) -> None:
