@@ -88,7 +88,9 @@ class FleetFeed:
         of the fleet's unless switched away): its samples go to the screen's store too."""
         return self.active and any(member.engine is engine for member in self.fleet)
 
-    def start(self) -> None:
+    def start(self, first: list[Container] | None = None) -> None:
+        """The workers; `first`, the first engine's containers read before the UI, are on
+        the screen at once."""
         if self._started or not self.active:
             return
         self._started = True
@@ -97,6 +99,8 @@ class FleetFeed:
         self.screen.fleet_table.set_engines(
             [EngineStatus(f.label, f.engine.endpoint) for f in self.fleet]
         )
+        if first is not None:
+            self.listed(FleetListed(self.fleet[0].label, first))
         for index, member in enumerate(self.fleet):
             work: Callable[[], Awaitable[None]] = partial(self._watch, member)
             self.screen.run_worker(

@@ -160,9 +160,17 @@ class MainScreen(Screen[None]):
         yield EngineHeader(id="header")
         yield Static("", id="banner")
         yield Static("", id="view-tabs")
+        if self.fleet_feed.active:
+            self.current_view = "fleet"  # several engines were asked for: all of them at once
         with Vertical(id="body"):
-            with ContentSwitcher(initial="containers-table", id="views"):
+            with ContentSwitcher(initial=f"{self.current_view}-table", id="views"):
                 yield ContainersTable(id="containers-table")
+                if self.fleet_feed.active:
+                    # A table held hidden costs about 0.6 MiB: the Fleet view's only for a
+                    # fleet (its module is not even imported for one engine).
+                    from tui.widgets.views.fleet_table import FleetTable
+
+                    yield FleetTable(id="fleet-table")
             yield DetailPane(id="detail")
         yield KeyBar()
 
@@ -181,12 +189,7 @@ class MainScreen(Screen[None]):
             VolumesTable(id="volumes-table"),
             NetworksTable(id="networks-table"),
         ]
-        # A table held hidden costs about 0.6 MiB: the Fleet view's only for a fleet, the
-        # Swarm view's once the engine is known to manage a swarm (mount_swarm_view).
-        if self.fleet_feed.active:
-            from tui.widgets.views.fleet_table import FleetTable
-
-            tables.append(FleetTable(id="fleet-table"))
+        # The Swarm view's tables once the engine is known to manage a swarm (mount_swarm_view).
         for table in tables:
             table.display = False  # ContentSwitcher hides the children it starts with only
         await self.query_one(ContentSwitcher).mount_all(tables)
@@ -204,16 +207,13 @@ class MainScreen(Screen[None]):
         )
         await self.detail.mount_tabs()
         self.swarm_feed.probe()
-        if self.fleet_feed.active:
-            self.fleet_table.stats = self.fleet_feed.stats
-            self.fleet_feed.start()
         self.live.share_names()
         self.hidden_mounted.set()
         self.app.started()
         self.live.update_counts()
         self.show_view_tabs()
-        if self.fleet_feed.active and self.current_view == "containers":
-            self.show_view("fleet")  # several engines were asked for: all of them at once
+        if self.current_view == "fleet":
+            self.show_view("fleet")  # its filter and detail pane, now mounted
 
     async def mount_swarm_view(self) -> None:
         """The Swarm view's services-or-nodes table and its tasks pane, for a manager."""
@@ -234,15 +234,18 @@ class MainScreen(Screen[None]):
         self.containers_table.stats = self.stats
         config = self.app.config
         self.detail.configure(self.engine, self.stats, config.log_tail, config.copy_lines)
-        self.live.start(read=self._first_containers is None)
-        if self._first_containers is not None:
-            self.live.apply("containers", list(self._first_containers))
-            self._first_containers = None
+        first, self._first_containers = self._first_containers, None
+        self.live.start(read=first is None)
+        if first is not None:
+            self.live.apply("containers", list(first))
+        if self.fleet_feed.active:
+            self.fleet_table.stats = self.fleet_feed.stats
+            self.fleet_feed.start(first)
         self.show_view_tabs()
         self.set_timer(MOUNT_HIDDEN_LATEST, self.mount_hidden)
         self.set_interval(config.reconcile_interval, self.live.reconcile)
         self.set_interval(30, self.live.tick_clock)
-        self.containers_table.focus()
+        self.table().focus()
 
     # data in ----------------------------------------------------------------------------
     def on_resources_fetched(self, message: ResourcesFetched) -> None:
