@@ -71,6 +71,7 @@ class FleetFeed:
         self._started = False
         self._tab: tuple[int, int] = (-1, -1)
         self._gathering = False
+        self._known: dict[str, list[Container]] = {}  # an engine's list read before the UI
 
     @property
     def fleet(self) -> list[FleetEngine]:
@@ -101,6 +102,7 @@ class FleetFeed:
         )
         if first is not None:
             self.listed(FleetListed(self.fleet[0].label, first))
+            self._known[self.fleet[0].label] = first  # its worker's first list too
         for index, member in enumerate(self.fleet):
             work: Callable[[], Awaitable[None]] = partial(self._watch, member)
             self.screen.run_worker(
@@ -140,7 +142,7 @@ class FleetFeed:
                 changed.clear()
                 first = not answered.is_set()
                 limit = FIRST_LIST_TIMEOUT if first else LIST_TIMEOUT
-                containers = await asyncio.wait_for(self._list(engine, first), limit)
+                containers = await asyncio.wait_for(self._list(member, first), limit)
                 answered.set()
                 self.screen.post_message(FleetListed(member.label, containers))
                 now = frozenset(c.id for c in containers if c.state == ContainerState.RUNNING)
@@ -168,13 +170,16 @@ class FleetFeed:
                     with contextlib.suppress(asyncio.CancelledError, EngineError):
                         await task
 
-    @staticmethod
-    async def _list(engine: Engine, first: bool) -> list[Container]:
-        """A local engine's first list is read without the SDK, as the first engine's is:
-        its rows show while the SDK loads for the events and stats."""
-        if first and (listed := await engine.first_contact()) is not None:
-            return listed
-        return await engine.containers()
+    async def _list(self, member: FleetEngine, first: bool) -> list[Container]:
+        """A first list is the one read before the UI (the first engine's), or a local
+        engine's read without the SDK: its rows show while the SDK loads for the events and
+        stats."""
+        if first:
+            if (known := self._known.pop(member.label, None)) is not None:
+                return known
+            if (listed := await member.engine.first_contact()) is not None:
+                return listed
+        return await member.engine.containers()
 
     # what the screen's handlers ask for ------------------------------------------------
     def listed(self, message: FleetListed) -> None:
