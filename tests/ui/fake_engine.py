@@ -471,8 +471,9 @@ class FakeEngine:
         stream: QueueStream[LogLine] = QueueStream(lines)
         if follow:
             self.log_streams.append(stream)
+        if follow and c.state in (ContainerState.RUNNING, ContainerState.PAUSED):
             self._log_followers.setdefault(c.id, []).append(stream)
-        else:
+        else:  # as an engine does, a stopped container's stream ends after what it has
             stream.queue.put_nowait(_CLOSED)
         return stream
 

@@ -171,3 +171,21 @@ async def test_the_logs_follow_on_when_the_shown_container_runs_again(
 
 def status_of(panel: LogPanel) -> str:
     return str(panel.query_one("#log-status", Static).content)
+
+
+async def test_a_projects_merged_logs_after_an_ended_stream_do_not_say_it_ended(
+    make_app: Callable[..., DockyardApp], fake: FakeEngine
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        assert screen is not None
+        table = screen.containers_table
+        exited = next(k for k, c in table.items.items() if c.state == ContainerState.EXITED)
+        table.move_cursor(row=table.get_row_index(exited))
+        panel = screen.detail.logs
+        await wait_for(pilot, lambda: "stream ended" in status_of(panel))  # it has stopped
+        table.move_cursor(row=0)  # the project's row: its members' logs merged
+        await wait_for(pilot, lambda: panel.title.endswith("(merged)"))
+        assert "stream ended" not in status_of(panel)

@@ -141,7 +141,7 @@ class LogPanel(ReportsWorkerErrors, Vertical):
     def show_project(self, project: str, containers: list[Container]) -> None:
         self.view.clear()
         self._pending.clear()
-        self._followed = None
+        self._followed, self._ended = None, False
         self.title = f"{project} (merged)"
         self._show_status()
         self._stream(sorted(containers, key=lambda c: c.compose_service or c.name))
@@ -150,7 +150,7 @@ class LogPanel(ReportsWorkerErrors, Vertical):
         """The service's tasks merged, each line named `<service>.<slot>@<node>`."""
         self.view.clear()
         self._pending.clear()
-        self._followed = None
+        self._followed, self._ended = None, False
         self.title = f"{service.name} (merged)"
         self._show_status()
         self._stream_service(swarm, service.id)
