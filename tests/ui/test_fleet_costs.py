@@ -62,6 +62,12 @@ async def fleet_app(
     return screen, mine, theirs
 
 
+async def a_few_frames(pilot: Pilot[None]) -> None:
+    """Time for a second stream to open, if the app were to open one."""
+    for _ in range(5):
+        await pilot.pause(0.02)
+
+
 @pytest.fixture
 def far() -> FakeEngine:
     other = FakeEngine("far")
@@ -77,8 +83,7 @@ async def test_the_other_views_engine_is_sampled_by_one_stream_for_both_stores(
         screen, mine, _ = await fleet_app(pilot, fake, far)
         await wait_for(pilot, lambda: screen.containers_table.row_count > 0)
         await wait_for(pilot, lambda: screen.stats.latest(mine))
-        for _ in range(5):
-            await pilot.pause(0.02)
+        await a_few_frames(pilot)
         assert len(fake.stats_streams) == 1, "the fleet's stream, not a second of the list's"
 
         fake.stats_streams[0].push(at_step(fake, 3))
@@ -163,8 +168,7 @@ async def test_the_other_views_engine_is_followed_by_one_events_stream_for_both_
                 w.group == "events" and w.state == WorkerState.RUNNING for w in screen.workers
             ),
         )
-        for _ in range(5):
-            await pilot.pause(0.02)
+        await a_few_frames(pilot)
         assert len(fake.event_streams) == 1, "the fleet's stream, not a second of the list's"
 
         started = make_container(50, "started-elsewhere")
